@@ -1,0 +1,64 @@
+# IKZ-Dokumente: siehe README.md. `make help` zeigt alle Ziele.
+SHELL    := /bin/bash
+PYTHON   ?= python3
+VENV     := .venv
+BIN      := $(VENV)/bin
+WORKBOOK ?= inputs/ikz-2025.xlsx
+ARGS     ?=
+SYSTEM_TOOLS := soffice pdfsig pdffonts pdftoppm pdftotext certutil
+APT_PACKAGES := libreoffice-writer-nogui poppler-utils libnss3-tools fonts-liberation2 fonts-dejavu-core fonts-crosextra-carlito
+
+.DEFAULT_GOAL := help
+.PHONY: help setup system report render check verify test bench new-workbook sample templates clean
+
+help: ## diese Übersicht
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+setup: system $(BIN)/.installed ## Python-Umgebung und Systemprogramme einrichten
+
+system: ## LibreOffice, poppler und NSS-Werkzeuge installieren (falls sie fehlen)
+	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    echo "Installiere Systemprogramme (fehlend:$$missing) ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \
+	  else \
+	    echo "Es fehlen:$$missing. Bitte installieren: sudo apt-get install $(APT_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
+
+report: setup ## alle Dokumente, PDFs und signierten Mappen erzeugen (WORKBOOK=...)
+	$(BIN)/python -m pipeline report $(WORKBOOK) $(ARGS)
+
+render: setup ## nur die Word-Dokumente erzeugen
+	$(BIN)/python -m pipeline render $(WORKBOOK) $(ARGS)
+
+check: setup ## Arbeitsmappe und Vorlagen prüfen
+	$(BIN)/python -m pipeline check $(WORKBOOK) $(ARGS)
+
+verify: setup ## Signaturen der erzeugten PDFs prüfen
+	$(BIN)/python -m pipeline verify $(ARGS)
+
+new-workbook: setup ## leere Arbeitsmappe anlegen (DATEI=neu.xlsx)
+	$(BIN)/python -m pipeline new-workbook $(or $(DATEI),neue-arbeitsmappe.xlsx)
+
+test: setup ## alle Tests ausführen
+	$(BIN)/python -m pytest $(ARGS)
+
+bench: setup ## Laufzeitmessung (Benchmark)
+	$(BIN)/python -m tools.bench $(ARGS)
+
+sample: setup ## inputs/ikz-2025.xlsx aus tools/sample_data.py neu erzeugen
+	$(BIN)/python -m tools.build_sample
+
+templates: setup ## Word-Vorlagen aus tools/make_templates.py neu erzeugen
+	$(BIN)/python -m tools.make_templates
+
+clean: ## erzeugte Ausgaben löschen
+	rm -rf outputs/*/ outputs/.staging* .pytest_cache
