@@ -110,7 +110,7 @@ BERICHT_ABSCHNITTE: dict[str, str] = {
 }
 
 MAX_TEXT = 500
-MAX_LONGTEXT = 20_000
+MAX_LONGTEXT = 32_767  # Excel's own limit for a cell
 
 
 @dataclass(frozen=True)

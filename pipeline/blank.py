@@ -1,0 +1,191 @@
+"""Write workbooks from the schema: the blank one staff start from, or one filled with rows."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from . import markup, schema
+
+_HEADER_FILL = "1F4E79"
+_TABLE_ROWS = 200  # rows prepared with drop-downs and formats in a blank workbook
+
+
+def _anleitung(ws) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 16
+    ws.column_dimensions["C"].width = 12
+    ws.column_dimensions["D"].width = 90
+    lines: list[tuple] = [
+        ("IKZ-Arbeitsmappe – Anleitung",),
+        ("Aus dieser Arbeitsmappe erzeugt »make report« alle Dokumente des IKZ-Prozesses "
+         "(Projektaufträge, Berichte der Projektgruppen, den IKZ-Jahresbericht und die signierten PDF-Mappen).",),
+        ("Prüfen: »make check« meldet alle Fehler auf einmal, jeweils mit Blatt, Zelle, gefundenem Wert und dem, was erlaubt ist.",),
+        ("Lange Texte: " + markup.MARKUP_HELP,),
+        ("Pflichtfelder sind mit »ja« markiert. Auswahlfelder haben eine Liste (Pfeil an der Zelle). "
+         "Daten bitte als Datum eingeben (z. B. 31.10.2025), nicht als Text.",),
+        (),
+    ]
+    row = 1
+    for line in lines:
+        if line:
+            ws.cell(row=row, column=1, value=line[0])
+        row += 1
+    ws["A1"].font = Font(size=14, bold=True)
+    for sheet_def in schema.SHEETS:
+        ws.cell(row=row, column=1, value=f"Blatt »{sheet_def.name}«").font = Font(bold=True, size=12)
+        ws.cell(row=row, column=4, value=sheet_def.description).alignment = Alignment(wrap_text=True)
+        row += 1
+        for h, col in enumerate(("Spalte", "Typ", "Pflicht", "Bedeutung / erlaubte Werte"), start=1):
+            ws.cell(row=row, column=h, value=col).font = Font(bold=True)
+        row += 1
+        for col in sheet_def.columns:
+            ws.cell(row=row, column=1, value=col.header)
+            ws.cell(row=row, column=2, value=col.type.value)
+            ws.cell(row=row, column=3, value="ja" if col.required else "")
+            text = col.hint
+            if col.choices and col.type is not schema.Type.BOOL:
+                text += " – erlaubt: " + ", ".join(col.choices)
+            ws.cell(row=row, column=4, value=text).alignment = Alignment(wrap_text=True, vertical="top")
+            row += 1
+        row += 1
+
+
+def build_workbook(rows: Mapping[str, Sequence[Mapping[str, object]]] | None = None):
+    """Return an openpyxl Workbook laid out from the schema, optionally filled."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    rows = rows or {}
+    wb = Workbook()
+    _anleitung(wb.active)
+    wb.active.title = "Anleitung"
+
+    # Hidden sheet with the closed vocabularies: drop-downs refer to it.
+    lists = wb.create_sheet("Listen")
+    vocab_ranges: dict[tuple[str, ...], str] = {}
+    col_no = 0
+    for sheet_def in schema.SHEETS:
+        for col in sheet_def.columns:
+            if col.choices and col.choices not in vocab_ranges:
+                col_no += 1
+                letter = get_column_letter(col_no)
+                for i, choice in enumerate(col.choices, start=1):
+                    lists.cell(row=i, column=col_no, value=choice)
+                vocab_ranges[col.choices] = f"Listen!${letter}$1:${letter}${len(col.choices)}"
+    lists.sheet_state = "hidden"
+
+    refs = {
+        schema.Type.KOMMUNE: f"{quote_sheetname('Kommunen')}!$A$2:$A${_TABLE_ROWS + 1}",
+        schema.Type.PROJEKT: f"{quote_sheetname('Projekte')}!$A$2:$A${_TABLE_ROWS + 1}",
+    }
+
+    for sheet_def in schema.SHEETS:
+        ws = wb.create_sheet(sheet_def.name)
+        data = list(rows.get(sheet_def.name, ()))
+        for c, col in enumerate(sheet_def.columns, start=1):
+            cell = ws.cell(row=1, column=c, value=col.header)
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            ws.column_dimensions[get_column_letter(c)].width = col.width
+        for r, values in enumerate(data, start=2):
+            unknown = set(values) - {c.field for c in sheet_def.columns}
+            if unknown:
+                raise KeyError(f"{sheet_def.name}: unknown fields {sorted(unknown)}")
+            for c, col in enumerate(sheet_def.columns, start=1):
+                value = values.get(col.field)
+                if col.type is schema.Type.BOOL and isinstance(value, bool):
+                    value = "ja" if value else "nein"
+                cell = ws.cell(row=r, column=c, value=value)
+                if col.type is schema.Type.LONGTEXT:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                else:
+                    cell.alignment = Alignment(vertical="top")
+        last_row = max(len(data) + 1, 2)
+        n_rows = 1 if sheet_def.single_row else _TABLE_ROWS
+        for c, col in enumerate(sheet_def.columns, start=1):
+            letter = get_column_letter(c)
+            area = f"{letter}2:{letter}{max(last_row, n_rows + 1)}"
+            if col.type is schema.Type.DATE:
+                for r in range(2, max(last_row, n_rows + 1) + 1):
+                    ws.cell(row=r, column=c).number_format = "DD.MM.YYYY"
+            dv = None
+            if col.choices:
+                dv = DataValidation(type="list", formula1="=" + vocab_ranges[col.choices], allow_blank=True)
+                dv.error = "Bitte einen Wert aus der Liste wählen: " + ", ".join(col.choices)
+            elif col.type in refs:
+                dv = DataValidation(type="list", formula1="=" + refs[col.type], allow_blank=True)
+                dv.error = "Bitte einen Eintrag aus der Liste wählen (" + col.allowed() + ")."
+            elif col.type is schema.Type.DATE:
+                dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
+                dv.error = "Bitte ein Datum eingeben, z. B. 31.10.2025."
+            elif col.type in (schema.Type.INT, schema.Type.YEAR):
+                lo, hi = (1990, 2100) if col.type is schema.Type.YEAR else (0, 100_000_000)
+                dv = DataValidation(type="whole", operator="between", formula1=str(lo), formula2=str(hi), allow_blank=True)
+                dv.error = "Bitte " + col.allowed() + " eingeben."
+            elif col.type in (schema.Type.DECIMAL, schema.Type.PERCENT):
+                dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+                dv.error = "Bitte " + col.allowed() + " eingeben."
+            else:
+                dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(col.max_length), allow_blank=True)
+                dv.error = f"Höchstens {col.max_length} Zeichen."
+            dv.errorTitle = col.header
+            dv.showErrorMessage = True
+            dv.errorStyle = "warning"
+            dv.promptTitle = col.header[:32]
+            dv.prompt = ((("Pflichtfeld. " if col.required else "") + col.hint) or col.allowed())[:250]
+            dv.showInputMessage = True
+            ws.add_data_validation(dv)
+            dv.add(area)
+        ref = f"A1:{get_column_letter(len(sheet_def.columns))}{last_row}"
+        table = Table(displayName=sheet_def.table, ref=ref)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        ws.add_table(table)
+        ws.freeze_panes = "B2" if len(sheet_def.columns) > 4 else "A2"
+        ws.row_dimensions[1].height = 32
+    return wb
+
+
+def save_atomic(wb, path: Path) -> None:
+    """Save a workbook without ever leaving a half-written file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_workbook(path: Path, rows: Mapping[str, Sequence[Mapping[str, object]]] | None = None) -> Path:
+    """Write a schema workbook (blank when rows is None) to path."""
+    save_atomic(build_workbook(rows), Path(path))
+    return Path(path)
+
+
+def workbook_markdown() -> str:
+    """The workbook section of the README, generated from the schema."""
+    out = []
+    for sheet_def in schema.SHEETS:
+        out.append(f"### Blatt »{sheet_def.name}«\n\n{sheet_def.description}\n")
+        out.append("| Spalte | Typ | Pflicht | Bedeutung / erlaubte Werte |\n|---|---|---|---|")
+        for col in sheet_def.columns:
+            text = col.hint
+            if col.choices and col.type is not schema.Type.BOOL:
+                text += " – erlaubt: " + ", ".join(col.choices)
+            out.append(f"| {col.header} | {col.type.value} | {'ja' if col.required else ''} | {text.replace('|', '/')} |")
+        out.append("")
+    return "\n".join(out)
+
+

@@ -1,0 +1,439 @@
+"""Turn raw workbook rows into the domain model; collect every problem, raise once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+from types import MappingProxyType
+
+from . import markup, schema
+from .errors import Location, Problem, Severity, ValidationError
+from .model import (
+    Funding,
+    IKZData,
+    Initiative,
+    Kommune,
+    Milestone,
+    Participation,
+    PressItem,
+    Project,
+    ProjectReport,
+    ReportSettings,
+    SteeringMember,
+    Training,
+    WorkingGroup,
+)
+from .workbook import RawRow, RawWorkbook
+
+# Control characters, raw or as Excel stores them in XML (_x0007_).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|_x00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])_")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_URL = re.compile(r"^https?://[^\s]+$")
+_DATE_TEXT = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
+_TRUE = {"ja", "j", "x", "true", "wahr", "1"}
+_FALSE = {"nein", "n", "false", "falsch", "0"}
+
+
+class _Collector:
+    """Collects problems while converting cells."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def add(self, row: RawRow | None, field_name: str | None, message: str, *, value=None, allowed=None,
+            severity=Severity.ERROR, sheet: str | None = None) -> None:
+        if row is not None and field_name is not None:
+            loc = row.location(self.path, field_name)
+        elif row is not None:
+            loc = Location(self.path, row.sheet, f"{row.row}:{row.row}")
+        else:
+            loc = Location(self.path, sheet)
+        self.problems.append(Problem(loc, message, severity, value, allowed))
+
+    def warn(self, row, field_name, message, **kw) -> None:
+        self.add(row, field_name, message, severity=Severity.WARNING, **kw)
+
+
+def _convert(c: _Collector, row: RawRow, col: schema.Column):
+    """Convert one cell by its column type; report problems; return value or None."""
+    raw = row.cells[col.field].value
+    if raw is None:
+        if col.required:
+            c.add(row, col.field, "Pflichtfeld ist leer.", allowed=col.allowed())
+        return None
+    t = col.type
+    if isinstance(raw, str):
+        text = raw.strip()
+        if _CONTROL.search(text):
+            c.add(row, col.field, "Die Zelle enthält unsichtbare Steuerzeichen (z. B. aus einer Kopie aus einem anderen Programm). "
+                  "Bitte den Text neu eintippen.", value=_CONTROL.sub("�", text))
+            return None
+        if len(text) > col.max_length:
+            c.add(row, col.field, f"Der Text ist mit {len(text)} Zeichen zu lang.", value=text, allowed=col.allowed())
+            return None
+    if t in (schema.Type.TEXT, schema.Type.LONGTEXT, schema.Type.ID, schema.Type.EMAIL, schema.Type.URL,
+             schema.Type.KOMMUNE, schema.Type.PROJEKT):
+        if isinstance(raw, (dt.datetime, dt.date)):
+            c.add(row, col.field, "Hier wird Text erwartet, die Zelle enthält ein Datum.", value=raw, allowed=col.allowed())
+            return None
+        text = str(raw).strip() if not isinstance(raw, float) or not raw.is_integer() else str(int(raw))
+        if t is schema.Type.ID and not _ID.match(text):
+            c.add(row, col.field, "Ungültige Kennung.", value=text, allowed=col.allowed() + " (höchstens 40 Zeichen, ohne Leerzeichen und Umlaute)")
+            return None
+        if t is schema.Type.EMAIL and not _EMAIL.match(text):
+            c.add(row, col.field, "Keine gültige E-Mail-Adresse.", value=text, allowed=col.allowed())
+            return None
+        if t is schema.Type.URL and not _URL.match(text):
+            c.add(row, col.field, "Keine gültige Internetadresse.", value=text, allowed=col.allowed())
+            return None
+        return text
+    if t in (schema.Type.CHOICE, schema.Type.BOOL):
+        if t is schema.Type.BOOL:
+            if isinstance(raw, bool):
+                return raw
+            key = str(raw).strip().casefold()
+            if key in _TRUE:
+                return True
+            if key in _FALSE:
+                return False
+            c.add(row, col.field, "Unbekannter Wert.", value=raw, allowed=col.allowed())
+            return None
+        text = str(raw).strip()
+        for choice in col.choices:
+            if text.casefold() == choice.casefold():
+                return choice
+        c.add(row, col.field, "Wert ist nicht in der Auswahlliste.", value=raw, allowed=col.allowed())
+        return None
+    if t is schema.Type.DATE:
+        if isinstance(raw, dt.datetime):
+            return raw.date()
+        if isinstance(raw, dt.date):
+            return raw
+        if isinstance(raw, str):
+            m = _DATE_TEXT.match(raw)
+            if m:
+                try:
+                    value = dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+                except ValueError:
+                    c.add(row, col.field, "Dieses Datum gibt es nicht.", value=raw, allowed=col.allowed())
+                    return None
+                c.warn(row, col.field, f"Datum als Text eingegeben; gelesen als {value:%d.%m.%Y}. "
+                       "Bitte die Zelle als Datum formatieren.", value=raw)
+                return value
+        c.add(row, col.field, "Kein Datum.", value=raw, allowed=col.allowed())
+        return None
+    if t in (schema.Type.INT, schema.Type.YEAR, schema.Type.DECIMAL, schema.Type.PERCENT):
+        number = raw
+        if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.datetime)):
+            number = None
+        elif isinstance(raw, str):
+            s = raw.strip().replace("\u00a0", " ")
+            if re.fullmatch(r"-?\d+", s):
+                number = int(s)
+            else:
+                number = None
+        if not isinstance(number, (int, float)):
+            c.add(row, col.field, "Keine Zahl.", value=raw, allowed=col.allowed())
+            return None
+        if t in (schema.Type.INT, schema.Type.YEAR):
+            if isinstance(number, float) and not number.is_integer():
+                c.add(row, col.field, "Keine ganze Zahl.", value=raw, allowed=col.allowed())
+                return None
+            number = int(number)
+            if t is schema.Type.YEAR and not 1990 <= number <= 2100:
+                c.add(row, col.field, "Unplausible Jahreszahl.", value=raw, allowed=col.allowed())
+                return None
+        if number < 0:
+            c.add(row, col.field, "Negative Werte sind nicht erlaubt.", value=raw, allowed="0 oder mehr")
+            return None
+        return number
+    raise AssertionError(t)  # pragma: no cover - schema and converter out of sync
+
+
+def _convert_rows(c: _Collector, raw: RawWorkbook, sheet_name: str) -> list[tuple[RawRow, dict]]:
+    sheet_def = schema.sheet(sheet_name)
+    out = []
+    for row in raw.rows.get(sheet_name, ()):
+        values = {col.field: _convert(c, row, col) for col in sheet_def.columns}
+        out.append((row, values))
+    # Uniqueness of key columns.
+    for key in sheet_def.unique:
+        seen: dict[tuple, RawRow] = {}
+        for row, values in out:
+            k = tuple((values[f].casefold() if isinstance(values[f], str) else values[f]) for f in key)
+            if any(v is None for v in k):
+                continue
+            if k in seen:
+                headers = " + ".join(sheet_def.column(f).header for f in key)
+                c.add(row, key[-1], f"Doppelter Eintrag ({headers}); bereits in Zeile {seen[k].row}.",
+                      value=" / ".join(str(values[f]) for f in key), allowed="jeden Wert nur einmal")
+            else:
+                seen[k] = row
+    return out
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, default=str, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, list[Problem]]:
+    """Build the model; raise ValidationError with all problems if any is an error.
+
+    Returns the data and the warnings.
+    """
+    c = _Collector(raw.path)
+    c.problems.extend(raw.problems)
+    rows = {s.name: _convert_rows(c, raw, s.name) for s in schema.SHEETS}
+
+    # --- Bericht ---------------------------------------------------------
+    bericht = None
+    if raw.rows.get("Bericht") is not None and "Bericht" in raw.rows:
+        brows = rows["Bericht"]
+        if len(brows) != 1 and not any(p.location.sheet == "Bericht" for p in raw.problems):
+            c.add(None, None, f"Das Blatt »Bericht« muss genau eine ausgefüllte Zeile haben, gefunden: {len(brows)}.",
+                  sheet="Bericht", allowed="genau eine Zeile")
+        if brows:
+            row, v = brows[0]
+            if v["von"] and v["bis"] and v["von"] > v["bis"]:
+                c.add(row, "bis", "Der Berichtszeitraum endet vor seinem Beginn.", value=f"{v['von']:%d.%m.%Y} – {v['bis']:%d.%m.%Y}",
+                      allowed="»Zeitraum bis« nach »Zeitraum von«")
+            if v["stand"] and v["von"] and v["stand"] < v["von"]:
+                c.add(row, "stand", "Der Stand liegt vor dem Berichtszeitraum.", value=v["stand"], allowed="ein Datum ab »Zeitraum von«")
+            required = [f for f in ("nummer", "von", "bis", "stand", "herausgeber", "ansprechpartner")]
+            if all(v[f] is not None for f in required):
+                bericht = ReportSettings(**v)
+
+    # --- Kommunen --------------------------------------------------------
+    kommunen: list[Kommune] = []
+    for row, v in rows["Kommunen"]:
+        if any(v[f] is None for f in ("key", "name", "art", "region", "amt", "sitz", "gremium")):
+            continue
+        if v["art"] == "Kreis" and v["amt"] and not v["amt"].startswith("Land"):
+            c.add(row, "amt", "Ein Kreis wird von einem Landrat / einer Landrätin geleitet.", value=v["amt"],
+                  allowed="»Landrat«, »Landrätin« oder »Landrat/Landrätin«")
+        if v["art"] != "Kreis" and v["amt"] and v["amt"].startswith("Land"):
+            c.add(row, "amt", "Eine Stadt oder Gemeinde wird von einem Bürgermeister / einer Bürgermeisterin geleitet.", value=v["amt"],
+                  allowed="eine Amtsbezeichnung für Bürgermeister/innen")
+        if not v["leitung"]:
+            c.warn(row, "leitung", f"Keine Dienststellenleitung eingetragen; Dokumente sprechen das Amt an ({v['amt']}).")
+        kommunen.append(Kommune(**v))
+    keys = {k.key for k in kommunen}
+    if rows["Kommunen"] and sum(1 for k in kommunen if k.is_kreis) != 1:
+        c.warn(None, None, f"Es sollte genau eine Kommune der Art »Kreis« geben, gefunden: {sum(1 for k in kommunen if k.is_kreis)}.", sheet="Kommunen")
+
+    # --- Projekte ----------------------------------------------------------
+    proj_rows = [(row, v) for row, v in rows["Projekte"] if v["id"]]
+    ids = {v["id"] for _, v in proj_rows}
+
+    def check_ref(row, field_name, value, known, what):
+        if value is not None and value not in known:
+            close = [k for k in known if k.casefold() == str(value).casefold()]
+            hint = f" Meinten Sie »{close[0]}«? (Groß-/Kleinschreibung beachten)" if close else ""
+            c.add(row, field_name, f"Unbekannte {what}.{hint}", value=value,
+                  allowed=f"eine {what} aus dem Blatt »{'Kommunen' if what == 'Kommune' else 'Projekte'}«")
+            return False
+        return value is not None
+
+    parents = {}
+    for row, v in proj_rows:
+        if v["parent"] is not None:
+            if v["parent"] == v["id"]:
+                c.add(row, "parent", "Ein Projekt kann nicht sein eigenes übergeordnetes Projekt sein.", value=v["parent"])
+            elif check_ref(row, "parent", v["parent"], ids, "Projekt-ID"):
+                parents[v["id"]] = (row, v["parent"])
+                if v["art"] not in ("Umsetzungsprojekt", "Pilotprojekt", "Vergabeverfahren", None):
+                    c.warn(row, "art", "Ein Projekt mit übergeordnetem Projekt ist normalerweise ein Umsetzungs- oder Pilotprojekt.", value=v["art"])
+        if v["start"] and v["ende"] and v["start"] > v["ende"]:
+            c.add(row, "ende", "Das Projekt endet vor seinem Start.", value=f"{v['start']:%d.%m.%Y} – {v['ende']:%d.%m.%Y}",
+                  allowed="ein Ende nach dem Start")
+        if v["status"] == "laufend" and v["ende"] and today and v["ende"] < today - dt.timedelta(days=366):
+            c.warn(row, "status", "Das Projekt ist als »laufend« markiert, sein Ende liegt aber über ein Jahr zurück.", value=v["status"])
+    for pid, (row, parent) in parents.items():
+        seen = {pid}
+        cur = parent
+        while cur in parents:
+            if cur in seen:
+                c.add(row, "parent", "Die übergeordneten Projekte bilden einen Kreis.", value=parent)
+                break
+            seen.add(cur)
+            cur = parents[cur][1]
+        else:
+            if parent in parents:
+                c.warn(row, "parent", "Das übergeordnete Projekt hat selbst ein übergeordnetes Projekt; der Jahresbericht zeigt nur eine Ebene.", value=parent)
+
+    # --- Projekttexte -----------------------------------------------------------
+    texts: dict[str, dict] = defaultdict(dict)
+    text_rows: dict[str, list] = defaultdict(list)
+    for row, v in rows["Projekttexte"]:
+        if check_ref(row, "projekt", v["projekt"], ids, "Projekt-ID") and v["art"] and v["text"]:
+            texts[v["projekt"]][v["art"]] = markup.parse(v["text"])
+            text_rows[v["projekt"]].append(v)
+
+    # --- Beteiligung ---------------------------------------------------------
+    parts: dict[str, list[Participation]] = defaultdict(list)
+    part_rows: dict[str, list] = defaultdict(list)
+    for row, v in rows["Beteiligung"]:
+        ok_p = check_ref(row, "projekt", v["projekt"], ids, "Projekt-ID")
+        ok_k = check_ref(row, "kommune", v["kommune"], keys, "Kommune")
+        if not (ok_p and ok_k and v["status"]):
+            continue
+        if v["status"] != "beteiligt":
+            label = "Eine nicht beteiligte Kommune" if v["status"] == "nicht beteiligt" else "Eine Kommune ohne Aufgabenzuständigkeit"
+            if v["rolle"]:
+                c.add(row, "rolle", f"{label} kann keine Rolle in der Projektgruppe haben.", value=v["rolle"],
+                      allowed="Rolle leer lassen oder Beteiligung »beteiligt«")
+            if v["lkg"]:
+                c.add(row, "lkg", f"{label} kann nicht über die Lenkungsgruppe vertreten sein.", value="ja",
+                      allowed="»nein« oder Beteiligung »beteiligt«")
+            if v["unterzeichnet"]:
+                c.add(row, "unterzeichnet", f"{label} unterschreibt den Projektauftrag nicht.", value=v["unterzeichnet"],
+                      allowed="leer oder Beteiligung »beteiligt«")
+            if v["vertreter"]:
+                c.warn(row, "vertreter", f"{label} entsendet niemanden; der Eintrag wird nicht verwendet.", value=v["vertreter"])
+        parts[v["projekt"]].append(Participation(
+            projekt=v["projekt"], kommune=v["kommune"], status=v["status"], rolle=v["rolle"], lkg=bool(v["lkg"]),
+            vertreter=v["vertreter"], unterzeichnet=v["unterzeichnet"]))
+        part_rows[v["projekt"]].append(v)
+    for pid, plist in parts.items():
+        if plist and not any(p.rolle == "PL" for p in plist if p.beteiligt):
+            prow = next(r for r, v in proj_rows if v["id"] == pid)
+            c.warn(prow, "id", "Für dieses Projekt ist keine Projektleitung (Rolle »PL«) eingetragen.", value=pid)
+        if sum(1 for p in plist if p.rolle == "PL") > 2:
+            prow = next(r for r, v in proj_rows if v["id"] == pid)
+            c.warn(prow, "id", "Mehr als zwei Kommunen mit Projektleitung (PL).", value=pid)
+
+    # Follow-up participants should take part in (or at least be responsible for) the parent task.
+    for pid, (row, parent) in parents.items():
+        parent_parts = {p.kommune: p for p in parts.get(parent, [])}
+        for p in parts.get(pid, []):
+            pp = parent_parts.get(p.kommune)
+            if p.beteiligt and pp is not None and pp.unzustaendig:
+                c.add(row, "parent", f"{p.kommune} ist für das übergeordnete Projekt »keine Aufgabenzuständigkeit«, "
+                      "nimmt aber am Folgeprojekt teil.", value=pid)
+
+    # --- Arbeitsabschnitte -------------------------------------------------------
+    order = list(schema.ARBEITSABSCHNITTE)
+    miles: dict[str, list[Milestone]] = defaultdict(list)
+    mile_rows: dict[str, list] = defaultdict(list)
+    for row, v in rows["Arbeitsabschnitte"]:
+        if check_ref(row, "projekt", v["projekt"], ids, "Projekt-ID") and v["abschnitt"]:
+            miles[v["projekt"]].append(Milestone(v["abschnitt"], v["geplant"], v["erledigt"], v["bemerkung"]))
+            mile_rows[v["projekt"]].append((row, v))
+    for pid, mrows in mile_rows.items():
+        mrows.sort(key=lambda rv: order.index(rv[1]["abschnitt"]))
+        last = None
+        for row, v in mrows:
+            if v["geplant"]:
+                if last and v["geplant"] < last[1]:
+                    c.add(row, "geplant", f"Der Abschnitt {v['abschnitt']} ist vor Abschnitt {last[0]} geplant.",
+                          value=v["geplant"], allowed=f"ein Datum ab {last[1]:%d.%m.%Y}")
+                last = (v["abschnitt"], v["geplant"])
+        miles[pid].sort(key=lambda m: order.index(m.abschnitt))
+
+    # --- Projektberichte ---------------------------------------------------------
+    reports: dict[str, list[ProjectReport]] = defaultdict(list)
+    report_rows: dict[str, list] = defaultdict(list)
+    for row, v in rows["Projektberichte"]:
+        if not (check_ref(row, "projekt", v["projekt"], ids, "Projekt-ID") and v["art"] and v["datum"]):
+            continue
+        if v["art"] == "Zwischenbericht" and not v["votum"]:
+            c.add(row, "votum", "Ein Zwischenbericht braucht das Fazit der Projektgruppe.", allowed=", ".join(schema.VOTEN))
+        needed = ("Ist-Analyse", "Vorteile") if v["art"] == "Zwischenbericht" else ("Soll-Konzeption", "Ergebnis")
+        for art in needed:
+            if art not in texts.get(v["projekt"], {}):
+                c.warn(row, "art", f"Für den {v['art']} fehlt im Blatt »Projekttexte« der Text »{art}«; der Abschnitt entfällt.",
+                       value=v["projekt"])
+        reports[v["projekt"]].append(ProjectReport(v["projekt"], v["art"], v["datum"], v["votum"]))
+        report_rows[v["projekt"]].append(v)
+
+    projekte: list[Project] = []
+    for row, v in proj_rows:
+        if any(v[f] is None for f in ("titel", "art", "status", "aktuell")):
+            continue
+        pid = v["id"]
+        if v["aktuell"]:
+            have = {p.kommune for p in parts.get(pid, [])}
+            lacking = [k.key for k in kommunen if k.key not in have]
+            if lacking and parts.get(pid):
+                c.warn(row, "aktuell", "Für dieses Projekt des Jahresberichts fehlen Zeilen im Blatt »Beteiligung« für: "
+                       + ", ".join(lacking) + " (gelten als nicht beteiligt).", value=pid)
+            if not parts.get(pid):
+                c.warn(row, "aktuell", "Das Projekt steht im Jahresbericht, hat aber keine Zeilen im Blatt »Beteiligung«.", value=pid)
+        if v["status"] in ("abgeschlossen", "abgeschlossen ohne Kooperation", "extern vergeben") and v["start"] and not v["ende"]:
+            c.warn(row, "ende", "Das Projekt ist abgeschlossen, aber ohne Enddatum.")
+        projekte.append(Project(
+            id=pid, titel=v["titel"], kurztitel=v["kurztitel"] or v["titel"], art=v["art"], status=v["status"],
+            parent=v["parent"] if v["parent"] in ids else None, start=v["start"], ende=v["ende"], aktuell=v["aktuell"],
+            zusatz=v["zusatz"], einsparung=v["einsparung"],
+            texts=MappingProxyType(dict(texts.get(pid, {}))),
+            participations=tuple(parts.get(pid, ())), milestones=tuple(miles.get(pid, ())),
+            reports=tuple(reports.get(pid, ()))))
+    casefold_ids: dict[str, str] = {}
+    for row, v in proj_rows:
+        other = casefold_ids.setdefault(v["id"].casefold(), v["id"])
+        if other != v["id"]:
+            c.add(row, "id", f"Die Projekt-ID unterscheidet sich von »{other}« nur in der Groß-/Kleinschreibung; "
+                  "das ergäbe gleiche Dateinamen.", value=v["id"], allowed="eindeutige Kennungen")
+
+    # --- small sheets ----------------------------------------------------------
+    foerder: list[Funding] = []
+    for row, v in rows["Fördermittel"]:
+        check_ref(row, "projekt", v["projekt"], ids, "Projekt-ID")
+        if all(v[f] is not None for f in ("zweck", "geber", "betrag", "jahr", "status")):
+            foerder.append(Funding(v["projekt"] if v["projekt"] in ids else None, v["zweck"], v["geber"], v["betrag"],
+                                   v["jahr"], v["status"], markup.parse(v["text"])))
+    lenkung: list[SteeringMember] = []
+    for row, v in rows["Lenkungsgruppe"]:
+        if check_ref(row, "kommune", v["kommune"], keys, "Kommune") and v["funktion"] and v["name"]:
+            lenkung.append(SteeringMember(**v))
+    fortb: list[Training] = []
+    for row, v in rows["Fortbildungen"]:
+        if v["kommunen"] is not None and kommunen and v["kommunen"] > len(kommunen):
+            c.add(row, "kommunen", f"Mehr Kommunen als im Blatt »Kommunen« ({len(kommunen)}).", value=v["kommunen"],
+                  allowed=f"höchstens {len(kommunen)}")
+        if all(v[f] is not None for f in ("thema", "teilnehmende", "kommunen")):
+            fortb.append(Training(**v))
+    groups = [WorkingGroup(v["name"], v["seit"], v["turnus"], markup.parse(v["text"]))
+              for _, v in rows["Arbeitsgruppen"] if v["name"] and v["text"]]
+    inits = [Initiative(v["name"], v["beteiligte"], v["seit"], markup.parse(v["text"]))
+             for _, v in rows["Initiativen"] if v["name"] and v["beteiligte"] and v["text"]]
+    presse = [PressItem(v["datum"], v["medium"], v["art"], v["titel"], markup.parse(v["text"]), v["link"])
+              for _, v in rows["Presse"] if v["medium"] and v["art"] and v["titel"]]
+    texte = {v["abschnitt"]: markup.parse(v["text"]) for _, v in rows["Berichtstexte"] if v["abschnitt"] and v["text"]}
+    for abschnitt in schema.BERICHT_ABSCHNITTE:
+        if rows["Berichtstexte"] and abschnitt not in texte:
+            c.warn(None, None, f"Kein Text für den Abschnitt »{abschnitt}«; er entfällt im Jahresbericht.", sheet="Berichtstexte")
+
+    errors = [p for p in c.problems if p.severity is Severity.ERROR]
+    if errors or bericht is None:
+        if bericht is None and not errors:
+            c.add(None, None, "Die Angaben zum Bericht fehlen.", sheet="Bericht", allowed="eine ausgefüllte Zeile")
+        raise ValidationError(c.problems)
+
+    # Digests of the rows each project's documents are made from (for incremental builds).
+    common = _digest([k.__dict__ for k in kommunen])
+    row_digests = {
+        p.id: _digest(common, [v for _, v in proj_rows if v["id"] == p.id], text_rows.get(p.id), part_rows.get(p.id),
+                      [v for _, v in mile_rows.get(p.id, [])], report_rows.get(p.id),
+                      [f.__dict__ for f in foerder if f.projekt == p.id], [q.id for q in projekte if q.parent == p.id])
+        for p in projekte
+    }
+    data = IKZData(
+        source=raw.path, sha256=raw.sha256, bericht=bericht, kommunen=tuple(kommunen), projekte=tuple(projekte),
+        foerdermittel=tuple(foerder), lenkungsgruppe=tuple(lenkung), fortbildungen=tuple(fortb),
+        arbeitsgruppen=tuple(groups), initiativen=tuple(inits), presse=tuple(presse),
+        texte=MappingProxyType(texte), row_digests=MappingProxyType(row_digests))
+    return data, [p for p in c.problems if p.severity is Severity.WARNING]
+
+
+def load(path: Path | str, today: dt.date | None = None) -> tuple[IKZData, list[Problem]]:
+    """Read and validate a workbook; raise WorkbookError or ValidationError."""
+    from .workbook import read_workbook
+
+    return validate(read_workbook(path), today=today or dt.date.today())

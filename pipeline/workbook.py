@@ -1,0 +1,282 @@
+"""Read the .xlsx workbook into raw rows with their cell locations; no business rules.
+
+The reader is careful with untrusted files: it checks the container before
+openpyxl sees it (size, zip bombs, encrypted or legacy files), parses XML
+through defusedxml (openpyxl uses it when installed), never evaluates
+formulas (it takes Excel's cached values) and reports structural problems
+(missing sheets or columns, merged cells, formulas without value) as
+:class:`~pipeline.errors.Problem` records instead of failing on the first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass
+from difflib import get_close_matches
+from pathlib import Path
+
+from . import schema
+from .errors import Location, Problem, Severity, WorkbookError
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+MAX_MEMBERS = 5_000
+MAX_RATIO = 200
+MAX_ROWS = 20_000
+MAX_COLUMNS = 200
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass(frozen=True)
+class RawCell:
+    """A cell's value as stored, with its coordinate (e.g. D14)."""
+
+    value: object
+    coordinate: str
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One data row of a sheet: field name → cell."""
+
+    sheet: str
+    row: int
+    cells: dict[str, RawCell]
+
+    def location(self, file: Path, field_name: str) -> Location:
+        col = schema.sheet(self.sheet).column(field_name)
+        return Location(file, self.sheet, self.cells[field_name].coordinate, col.header)
+
+
+@dataclass(frozen=True)
+class RawWorkbook:
+    """Everything read from the file, before validation."""
+
+    path: Path
+    sha256: str
+    rows: dict[str, tuple[RawRow, ...]]
+    problems: tuple[Problem, ...]
+
+
+def _norm_header(text: object) -> str:
+    return re.sub(r"\s+", " ", str(text or "")).strip().casefold()
+
+
+def check_container(path: Path) -> None:
+    """Reject files that are not a plausible, harmless .xlsx before parsing them."""
+    loc = Location(path)
+    if path.name.startswith("~$"):
+        raise WorkbookError(
+            "Das ist die Sperrdatei, die Excel beim Öffnen anlegt, nicht die Arbeitsmappe. "
+            f"Bitte die Datei ohne »~$« angeben: {path.name[2:]}",
+            loc,
+        )
+    if not path.exists():
+        raise WorkbookError("Die Arbeitsmappe gibt es nicht. Bitte den Pfad prüfen.", loc)
+    if path.is_dir():
+        raise WorkbookError("Das ist ein Ordner, keine Arbeitsmappe.", loc)
+    size = path.stat().st_size
+    if size == 0:
+        raise WorkbookError("Die Datei ist leer.", loc)
+    if size > MAX_FILE_BYTES:
+        raise WorkbookError(
+            f"Die Datei ist mit {size // (1024 * 1024)} MB zu groß (höchstens {MAX_FILE_BYTES // (1024 * 1024)} MB).", loc
+        )
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head == _OLE_MAGIC:
+        raise WorkbookError(
+            "Die Datei ist mit einem Kennwort geschützt oder im alten .xls-Format gespeichert. "
+            "Bitte in Excel ohne Kennwort als »Excel-Arbeitsmappe (*.xlsx)« speichern.",
+            loc,
+        )
+    if not zipfile.is_zipfile(path):
+        raise WorkbookError(
+            "Die Datei ist keine Excel-Arbeitsmappe (.xlsx) oder beschädigt. "
+            "Bitte in Excel als »Excel-Arbeitsmappe (*.xlsx)« speichern.",
+            loc,
+        )
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise WorkbookError(f"Die Datei enthält ungewöhnlich viele Teile ({len(infos)}); sie wird nicht gelesen.", loc)
+            total = 0
+            for info in infos:
+                total += info.file_size
+                if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 10 * 1024 * 1024:
+                    raise WorkbookError("Die Datei ist auffällig stark komprimiert (»Zip-Bombe«); sie wird nicht gelesen.", loc)
+            if total > MAX_UNPACKED_BYTES:
+                raise WorkbookError("Die Datei ist entpackt zu groß; sie wird nicht gelesen.", loc)
+            names = {i.filename for i in infos}
+            if "xl/workbook.xml" not in names:
+                raise WorkbookError(
+                    "Die Datei ist keine Excel-Arbeitsmappe (.xlsx). Bitte in Excel als »Excel-Arbeitsmappe (*.xlsx)« speichern.",
+                    loc,
+                )
+    except zipfile.BadZipFile as exc:
+        raise WorkbookError(f"Die Datei ist beschädigt ({exc}).", loc) from None
+
+
+def _load(path: Path, data_only: bool):
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(path, data_only=data_only, keep_links=False, keep_vba=False)
+
+
+def read_workbook(path: Path | str) -> RawWorkbook:
+    """Read all schema sheets; raise WorkbookError only if the file is unreadable."""
+    path = Path(path)
+    check_container(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        values_wb = _load(path, data_only=True)
+        formula_wb = _load(path, data_only=False)
+    except WorkbookError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds on broken files
+        raise WorkbookError(
+            f"Die Arbeitsmappe kann nicht gelesen werden ({type(exc).__name__}: {exc}). "
+            "Bitte in Excel öffnen und als .xlsx neu speichern.",
+            Location(path),
+        ) from None
+
+    problems: list[Problem] = []
+    lock = path.with_name("~$" + path.name)
+    if lock.exists():
+        problems.append(
+            Problem(
+                Location(path),
+                "Die Arbeitsmappe ist offenbar gerade in Excel geöffnet (Sperrdatei »" + lock.name + "« gefunden). "
+                "Gelesen wird der zuletzt gespeicherte Stand – ungespeicherte Änderungen fehlen.",
+                Severity.WARNING,
+            )
+        )
+
+    rows: dict[str, tuple[RawRow, ...]] = {}
+    present = {_norm_header(n): n for n in values_wb.sheetnames}
+    for sheet_def in schema.SHEETS:
+        actual = present.get(_norm_header(sheet_def.name))
+        if actual is None:
+            close = get_close_matches(sheet_def.name, values_wb.sheetnames, n=1)
+            hint = f" Gibt es ein umbenanntes Blatt »{close[0]}«?" if close else ""
+            problems.append(
+                Problem(Location(path, sheet_def.name), f"Das Blatt »{sheet_def.name}« fehlt.{hint}", allowed="die Blätter einer mit »new-workbook« angelegten Arbeitsmappe")
+            )
+            rows[sheet_def.name] = ()
+            continue
+        rows[sheet_def.name] = _read_sheet(path, sheet_def, values_wb[actual], formula_wb[actual], problems)
+    known = {_norm_header(s.name) for s in schema.SHEETS} | {"anleitung", "listen"}
+    for name in values_wb.sheetnames:
+        if _norm_header(name) not in known:
+            problems.append(Problem(Location(path, name), "Unbekanntes Blatt; es wird nicht gelesen.", Severity.WARNING))
+    values_wb.close()
+    formula_wb.close()
+    return RawWorkbook(path, digest, rows, tuple(problems))
+
+
+def _read_sheet(path: Path, sheet_def: schema.Sheet, ws, fws, problems: list[Problem]) -> tuple[RawRow, ...]:
+    from openpyxl.utils import get_column_letter
+
+    name = sheet_def.name
+    if ws.max_row > MAX_ROWS + 1 or ws.max_column > MAX_COLUMNS:
+        problems.append(
+            Problem(
+                Location(path, name),
+                f"Das Blatt ist zu groß ({ws.max_row} Zeilen, {ws.max_column} Spalten).",
+                allowed=f"höchstens {MAX_ROWS} Zeilen und {MAX_COLUMNS} Spalten",
+            )
+        )
+        return ()
+
+    # Header row: map schema fields to column indexes.
+    headers: dict[int, str] = {}
+    for idx in range(1, ws.max_column + 1):
+        v = ws.cell(row=1, column=idx).value
+        if v is not None and str(v).strip():
+            headers[idx] = str(v)
+    by_norm = {_norm_header(h): i for i, h in headers.items()}
+    col_index: dict[str, int] = {}
+    missing: list[schema.Column] = []
+    for col in sheet_def.columns:
+        idx = by_norm.get(_norm_header(col.header))
+        if idx is None:
+            missing.append(col)
+        else:
+            col_index[col.field] = idx
+    expected = {_norm_header(c.header) for c in sheet_def.columns}
+    unknown = {i: h for i, h in headers.items() if _norm_header(h) not in expected}
+    for col in missing:
+        close = get_close_matches(col.header, list(unknown.values()), n=1, cutoff=0.5)
+        where = None
+        hint = ""
+        if close:
+            where = next(f"{get_column_letter(i)}1" for i, h in unknown.items() if h == close[0])
+            hint = f" Die Spalte »{close[0]}« sieht umbenannt aus – bitte wieder »{col.header}« nennen."
+        problems.append(
+            Problem(
+                Location(path, name, where, col.header),
+                f"Die Spalte »{col.header}« fehlt in der Kopfzeile (Zeile 1).{hint}",
+                value=close[0] if close else None,
+                allowed=f"Spaltenüberschrift »{col.header}«",
+            )
+        )
+    renamed = {m.header for m in missing}
+    for i, h in unknown.items():
+        if get_close_matches(h, list(renamed), n=1, cutoff=0.5):
+            continue
+        problems.append(
+            Problem(
+                Location(path, name, f"{get_column_letter(i)}1", h),
+                "Zusätzliche Spalte; ihr Inhalt wird nicht verwendet.",
+                Severity.WARNING,
+            )
+        )
+    if missing:
+        return ()
+
+    # Merged cells in the data area lose values silently: report them.
+    used_cols = set(col_index.values())
+    for rng in ws.merged_cells.ranges:
+        if rng.max_row >= 2 and any(rng.min_col <= c <= rng.max_col for c in used_cols):
+            problems.append(
+                Problem(
+                    Location(path, name, str(rng.coord)),
+                    "Verbundene Zellen im Datenbereich. Bitte die Verbindung aufheben und jede Zelle einzeln füllen.",
+                    allowed="keine verbundenen Zellen",
+                )
+            )
+
+    result: list[RawRow] = []
+    for r in range(2, ws.max_row + 1):
+        cells: dict[str, RawCell] = {}
+        empty = True
+        for field_name, idx in col_index.items():
+            cell = ws.cell(row=r, column=idx)
+            value = cell.value
+            if isinstance(value, str) and not value.strip():
+                value = None
+            fcell = fws.cell(row=r, column=idx)
+            if fcell.data_type == "f" and value is None:
+                col = sheet_def.column(field_name)
+                problems.append(
+                    Problem(
+                        Location(path, name, cell.coordinate, col.header),
+                        "Die Zelle enthält eine Formel ohne gespeicherten Wert (die Datei wurde nicht mit Excel gespeichert). "
+                        "Bitte die Arbeitsmappe in Excel öffnen und speichern oder den Wert direkt eintragen.",
+                        value=str(fcell.value),
+                    )
+                )
+                empty = False
+            if value is not None:
+                empty = False
+            cells[field_name] = RawCell(value, cell.coordinate)
+        if not empty:
+            result.append(RawRow(name, r, cells))
+    return tuple(result)
