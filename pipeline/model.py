@@ -69,7 +69,7 @@ class ProjectReport:
 
     projekt: str
     art: str  # "Zwischenbericht" | "Schlussbericht"
-    datum: dt.date
+    datum: dt.date | None
     votum: str | None = None
 
 

@@ -275,7 +275,7 @@ SHEETS: tuple[Sheet, ...] = (
         (
             _c("Projekt-ID", "projekt", Type.PROJEKT, True, hint="Projekt aus dem Blatt »Projekte«", width=16),
             _c("Berichtsart", "art", Type.CHOICE, True, BERICHTSARTEN, "Zwischenbericht oder Schlussbericht", 18),
-            _c("Datum", "datum", Type.DATE, True, hint="Datum des Berichts", width=14),
+            _c("Datum", "datum", Type.DATE, hint="Datum des Berichts (leer, wenn unbekannt)", width=14),
             _c("Votum", "votum", Type.CHOICE, False, VOTEN, "Fazit der Projektgruppe: ob IKZ empfohlen wird", 20),
         ),
         unique=(("projekt", "art"),),

@@ -340,7 +340,7 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
     reports: dict[str, list[ProjectReport]] = defaultdict(list)
     report_rows: dict[str, list] = defaultdict(list)
     for row, v in rows["Projektberichte"]:
-        if not (check_ref(row, "projekt", v["projekt"], ids, "Projekt-ID") and v["art"] and v["datum"]):
+        if not (check_ref(row, "projekt", v["projekt"], ids, "Projekt-ID") and v["art"]):
             continue
         if v["art"] == "Zwischenbericht" and not v["votum"]:
             c.add(row, "votum", "Ein Zwischenbericht braucht das Fazit der Projektgruppe.", allowed=", ".join(schema.VOTEN))
