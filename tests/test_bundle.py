@@ -1,0 +1,349 @@
+"""PDF bundles from real LibreOffice PDFs (no mocks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from pipeline.bundle import BundleDocument, BundleEntry, BundleSpec, build_bundle, german_date
+from pipeline.convert import pdf_info, read_pdfa_id
+from pipeline.errors import BundleError
+from tests.helpers_pdf import (
+    SAMPLES,
+    converted_samples,
+    flatten,
+    link_targets,
+    outline_tree,
+    page_texts,
+    pdffonts_embedded,
+    plain_pdf,
+    structure_problems,
+    word_boxes,
+    xmp_text,
+)
+
+TITLES = {
+    "beschlussvorlage": "Beschlussvorlage: Gemeinsames Ordnungsamt der Städte Raunheim und Kelsterbach",
+    "vereinbarung": "Öffentlich-rechtliche Vereinbarung über die Zusammenarbeit im Bereich der Ordnungsbehörden",
+    "anlage": "Einwohnerzahlen",
+}
+KINDS = {"beschlussvorlage": "Beschlussvorlage", "vereinbarung": "Vereinbarung", "anlage": "Anlage"}
+
+
+def make_spec(pdfs: dict[str, Path], **changes) -> BundleSpec:
+    values = dict(
+        title="Interkommunale Zusammenarbeit: Gemeinsames Ordnungsamt",
+        subtitle="Unterlagen zur Beschlussfassung",
+        addressee="An die Stadtverordnetenversammlung\nder Stadt Raunheim",
+        cover_lines=("Projekt P-2025-07", "Sitzung am 12. Dezember 2026", "Federführung: Stadt Kelsterbach"),
+        documents=tuple(BundleDocument(TITLES[s.stem], pdfs[s.stem], KINDS[s.stem]) for s in SAMPLES),
+        author="Kreis Groß-Gerau – Der Kreisausschuss",
+        subject="IKZ Ordnungsbehörden – Beschlussunterlagen",
+        keywords=("IKZ", "Ordnungsamt", "Raunheim"),
+        date=dt.date(2026, 11, 25),
+    )
+    values.update(changes)
+    return BundleSpec(**values)
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    converted = converted_samples(tmp_path_factory.mktemp("samples"))
+    assert set(converted.pdf) == {s.stem for s in SAMPLES}
+    return converted.pdf
+
+
+@pytest.fixture(scope="module")
+def bundle(pdfs, tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("bundle") / "mappe.pdf"
+    spec = make_spec(pdfs)
+    result = build_bundle(spec, out)
+    return spec, result, PdfReader(out)
+
+
+def source_pages(pdfs: dict[str, Path]) -> list[int]:
+    return [len(PdfReader(pdfs[s.stem]).pages) for s in SAMPLES]
+
+
+def test_page_count_and_entries(bundle, pdfs) -> None:
+    spec, result, reader = bundle
+    sizes = source_pages(pdfs)
+    assert result.pages == len(reader.pages) == 2 + sum(sizes)
+    first = 3
+    expected = []
+    for doc, size in zip(spec.documents, sizes):
+        expected.append((doc.title, first, size))
+        first += size
+    assert result.entries == tuple(expected)
+    assert all(isinstance(e, BundleEntry) for e in result.entries)
+    assert result.path.is_file()
+    assert not list(result.path.parent.glob(".*.tmp"))
+
+
+def test_documents_are_where_the_entries_say(bundle, pdfs) -> None:
+    spec, result, _ = bundle
+    texts = page_texts(result.path)
+    for s, entry in zip(SAMPLES, result.entries):
+        source = page_texts(pdfs[s.stem])
+        for offset in range(entry.page_count):
+            first_line = next(line for line in source[offset].splitlines() if line.strip())
+            assert first_line.strip() in texts[entry.first_page - 1 + offset]
+
+
+def test_cover_and_index(bundle) -> None:
+    spec, result, _ = bundle
+    texts = page_texts(result.path)
+    cover = " ".join(texts[0].split())
+    for needle in (
+        "An die Stadtverordnetenversammlung der Stadt Raunheim",
+        "Interkommunale Zusammenarbeit: Gemeinsames Ordnungsamt",
+        "Unterlagen zur Beschlussfassung",
+        "Projekt P-2025-07",
+        "Sitzung am 12. Dezember 2026",
+        "Kreis Groß-Gerau – Der Kreisausschuss",
+        "25. November 2026",
+        f"insgesamt {result.pages} Seiten",
+    ):
+        assert needle in cover, needle
+    index = " ".join(texts[1].split())
+    assert index.startswith("Inhalt")
+    for entry in result.entries:
+        words = entry.title.split()
+        assert " ".join(words[:4]) in index
+    # page numbers right of each entry
+    for number, entry in enumerate(result.entries, start=1):
+        assert re.search(rf"{number}\. .*?{entry.first_page}", " ".join(texts[1].split()))
+
+
+def test_index_links_go_to_the_documents(bundle) -> None:
+    _, result, reader = bundle
+    links = link_targets(reader, 1)
+    assert len(links) == len(result.entries)
+    # top to bottom in the order of the entries
+    links.sort(key=lambda link: -link[0][3])
+    assert [target + 1 for _, target in links] == [e.first_page for e in result.entries]
+    for annot_ref in reader.pages[1]["/Annots"]:
+        annot = annot_ref.get_object()
+        assert int(annot["/F"]) & 4, "links must be printable for PDF/A"
+        assert annot["/A"]["/S"] == "/GoTo"
+
+
+def test_links_inside_documents_still_work(bundle, pdfs) -> None:
+    _, result, reader = bundle
+    entry = result.entries[0]  # the Beschlussvorlage has a TOC with hyperlinks
+    source = PdfReader(pdfs["beschlussvorlage"])
+    expected = sorted(target for _, target in link_targets(source, 0))
+    assert expected, "LibreOffice should export the TOC entries as links"
+    got = sorted(target for _, target in link_targets(reader, entry.first_page - 1))
+    assert got == [entry.first_page - 1 + t for t in expected]
+
+
+def test_bookmarks_one_per_document_with_nested_children(bundle, pdfs) -> None:
+    _, result, reader = bundle
+    tree = outline_tree(reader)
+    assert [(title, page + 1) for title, page, _ in tree] == [(e.title, e.first_page) for e in result.entries]
+    for (title, page, children), s, entry in zip(tree, SAMPLES, result.entries):
+        source = flatten(outline_tree(PdfReader(pdfs[s.stem])))
+        assert children, f"{title}: bookmarks of the document are missing"
+        assert flatten(children) == [(t, p + entry.first_page - 1) for t, p in source]
+        # the document's own nesting is kept (level-2 headings below level-1)
+        assert any(grandchildren for _, _, grandchildren in children) == any(l == 2 for l, _ in s.headings)
+
+
+def test_every_page_is_stamped_with_its_number(bundle) -> None:
+    _, result, reader = bundle
+    total = len(reader.pages)
+    for number, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        assert f"Seite {number} von {total}" in text, (number, text[-200:])
+
+
+def test_stamp_does_not_overlap_the_footer(bundle) -> None:
+    _, result, _ = bundle
+    for s, entry in zip(SAMPLES, result.entries):
+        page = entry.first_page
+        words = word_boxes(result.path, page)
+        stamp = [w for w in words if w[0] in ("Seite", "von") or w[0] == str(page)]
+        footer = [w for w in words if w[0] == "Fußzeile"]
+        assert stamp and footer, words[-10:]
+        stamp_top = min(w[2] for w in stamp if w[0] == "Seite")
+        footer_bottom = max(w[4] for w in footer)
+        assert stamp_top > footer_bottom, "stamp must be below the documents' footer"
+        assert stamp_top < 842, "stamp must be on the page"
+
+
+def test_metadata_info_xmp_and_language(bundle) -> None:
+    spec, result, reader = bundle
+    info = reader.metadata
+    assert info.title == spec.title
+    assert info.author == spec.author
+    assert info.subject == spec.subject
+    assert info["/Keywords"] == "IKZ, Ordnungsamt, Raunheim"
+    xmp = xmp_text(reader)
+    assert re.search(r"<dc:title>.*" + re.escape(spec.title.replace("&", "&amp;")), xmp, re.S)
+    assert re.search(r"<dc:creator>.*Kreis Groß-Gerau – Der Kreisausschuss", xmp, re.S)
+    assert re.search(r"<dc:description>.*IKZ Ordnungsbehörden – Beschlussunterlagen", xmp, re.S)
+    assert "<pdf:Keywords>IKZ, Ordnungsamt, Raunheim</pdf:Keywords>" in xmp
+    # Info and XMP agree (PDF/A): producer, creator tool, dates
+    assert f"<pdf:Producer>{info['/Producer']}</pdf:Producer>" in xmp
+    assert f"<xmp:CreatorTool>{info['/Creator']}</xmp:CreatorTool>" in xmp
+    created = re.search(r"<xmp:CreateDate>([^<]+)</xmp:CreateDate>", xmp).group(1)
+    assert dt.datetime.fromisoformat(created) == info.creation_date.replace(microsecond=0)
+    assert str(reader.root_object["/Lang"]) == "de-DE"
+    stream = reader.root_object["/Metadata"].get_object()
+    assert "/Filter" not in stream and stream["/Subtype"] == "/XML"
+
+
+def test_still_pdfa2b(bundle) -> None:
+    _, result, reader = bundle
+    assert read_pdfa_id(xmp_text(reader).encode()) == (2, "B")
+    assert result.pdfa_part == 2
+    assert len(reader.root_object["/OutputIntents"]) == 1
+    file_id = reader.trailer["/ID"]
+    assert len(file_id) == 2
+    assert len(getattr(file_id[0], "original_bytes", file_id[0])) == 16
+    facts = pdf_info(result.path)
+    assert (facts.pdfa_part, facts.pdfa_conformance) == (2, "B")
+    assert facts.has_output_intent
+    assert facts.title == reader.metadata.title
+
+
+def test_all_fonts_embedded_no_base14(bundle) -> None:
+    _, result, _ = bundle
+    fonts = pdffonts_embedded(result.path)
+    assert all(emb == "yes" for _, emb in fonts), fonts
+    assert not any("Helvetica" in name for name, _ in fonts)
+    assert any("LiberationSans" in name or "DejaVuSans" in name for name, _ in fonts)
+    assert pdf_info(result.path).fonts_all_embedded
+    # every subset has its own tag, although each source numbers its subsets from AAAAAA
+    names = [name for name, _ in fonts]
+    assert len(set(names)) == len(names), names
+    assert len({name.split("+")[0] for name in names}) == len(names)
+
+
+def test_tagged_with_a_consistent_structure_tree(bundle, pdfs) -> None:
+    spec, result, reader = bundle
+    root = reader.root_object
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert result.tagged and pdf_info(result.path).tagged
+    for s in SAMPLES:  # the checker accepts what LibreOffice writes
+        assert structure_problems(PdfReader(pdfs[s.stem])) == [], s.stem
+    assert structure_problems(reader) == []
+    # poppler reads the tree: one Part per document, titled like the entry
+    run = subprocess.run(["pdfinfo", "-struct", str(result.path)], capture_output=True, check=True)
+    tree = run.stdout.decode("latin-1")
+    assert tree.startswith("Document")
+    assert tree.count("\n  Part") == len(spec.documents)
+    assert "TOCI" in tree and "Link" in tree and "Sect" in tree
+
+
+def test_bundle_of_untagged_non_pdfa_document(pdfs, tmp_path: Path) -> None:
+    foreign = plain_pdf(tmp_path / "fremd.pdf", pages=2)
+    spec = make_spec(
+        pdfs,
+        documents=(
+            BundleDocument("Vorlage", pdfs["anlage"], "Beschlussvorlage"),
+            BundleDocument("Stellungnahme eines Dritten", foreign, "Anlage"),
+        ),
+        addressee=None,
+        keywords=(),
+    )
+    result = build_bundle(spec, tmp_path / "gemischt.pdf")
+    reader = PdfReader(result.path)
+    assert result.pdfa_part is None and not result.tagged
+    assert read_pdfa_id(xmp_text(reader).encode()) == (None, None)
+    assert "/MarkInfo" not in reader.root_object and "/StructTreeRoot" not in reader.root_object
+    assert result.entries[1].first_page == 2 + result.entries[0].page_count + 1
+    assert "Seite 1 von" in reader.pages[0].extract_text()
+    assert "/Keywords" not in reader.metadata
+
+
+def test_long_index_spans_several_pages(pdfs, tmp_path: Path) -> None:
+    documents = tuple(
+        BundleDocument(f"Anlage {i}: " + ("Ergänzende Unterlagen zum Projekt " * (1 + i % 3)).strip(), pdfs["anlage"], "Anlage")
+        for i in range(1, 36)
+    )
+    result = build_bundle(make_spec(pdfs, documents=documents), tmp_path / "lang.pdf")
+    reader = PdfReader(result.path)
+    size = len(PdfReader(pdfs["anlage"]).pages)
+    index_pages = result.entries[0].first_page - 2
+    assert index_pages >= 2
+    assert result.pages == 1 + index_pages + len(documents) * size
+    targets = []
+    for page in range(1, 1 + index_pages):
+        links = sorted(link_targets(reader, page), key=lambda link: -link[0][3])
+        targets.extend(target + 1 for _, target in links)
+    assert targets == [e.first_page for e in result.entries]
+    assert "Inhalt (Fortsetzung)" in page_texts(result.path)[2]
+    assert structure_problems(reader) == []
+
+
+def test_stamps_on_rotated_and_landscape_pages(pdfs, tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen.canvas import Canvas
+    from pypdf import PdfWriter
+
+    raw = tmp_path / "raw.pdf"
+    canvas = Canvas(str(raw), pagesize=A4)
+    for size in (A4, landscape(A4), A4, A4):
+        canvas.setPageSize(size)
+        canvas.setFont("Helvetica", 12)
+        canvas.drawString(72, 300, "Plan")
+        canvas.showPage()
+    canvas.save()
+    writer = PdfWriter(clone_from=raw)
+    writer.pages[0].rotate(90)
+    writer.pages[2].rotate(270)
+    writer.pages[3].rotate(180)
+    plans = tmp_path / "plaene.pdf"
+    writer.write(plans)
+    spec = make_spec(pdfs, documents=(BundleDocument("Lagepläne", plans, "Anlage"),))
+    result = build_bundle(spec, tmp_path / "plaene-mappe.pdf")
+    reader = PdfReader(result.path)
+    for number in range(3, 7):
+        page = reader.pages[number - 1]
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        if page.rotation % 180:
+            width, height = height, width
+        words = word_boxes(result.path, number)
+        seite = [w for w in words if w[0] == "Seite"]
+        assert len(seite) == 1, (number, words)
+        _, x0, y0, x1, y1 = seite[0]
+        # bottom right of the page as the reader sees it, upright text
+        assert width * 0.6 < x1 < width and height * 0.9 < y0 < height, (number, seite, width, height)
+        assert f"Seite {number} von {result.pages}" in page.extract_text()
+
+
+def test_missing_pdf_names_it(pdfs, tmp_path: Path) -> None:
+    spec = make_spec(pdfs, documents=(BundleDocument("Fehlt", tmp_path / "nicht-da.pdf", "Anlage"),))
+    with pytest.raises(BundleError) as info:
+        build_bundle(spec, tmp_path / "x.pdf")
+    assert "nicht-da.pdf" in str(info.value) and "fehlt" in info.value.message
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_corrupt_pdf_names_it(pdfs, tmp_path: Path) -> None:
+    broken = tmp_path / "kaputt.pdf"
+    broken.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20)
+    spec = make_spec(
+        pdfs,
+        documents=(
+            BundleDocument("Gut", pdfs["anlage"], "Anlage"),
+            BundleDocument("Kaputt", broken, "Anlage"),
+        ),
+    )
+    with pytest.raises(BundleError) as info:
+        build_bundle(spec, tmp_path / "x.pdf")
+    assert "kaputt.pdf" in info.value.message and "beschädigt" in info.value.message
+    assert not (tmp_path / "x.pdf").exists()
+    with pytest.raises(BundleError, match="keine Dokumente"):
+        build_bundle(make_spec(pdfs, documents=()), tmp_path / "x.pdf")
+
+
+def test_german_date() -> None:
+    assert german_date(dt.date(2026, 3, 1)) == "1. März 2026"
