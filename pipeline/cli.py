@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import enum
+import os
 import sys
 from pathlib import Path
 
@@ -74,6 +75,166 @@ def cmd_new_workbook(args) -> Exit:
     return Exit.OK
 
 
+def _trust_roots(args) -> list[Path]:
+    """Trust roots: from the signing configuration, plus the local demo CA when present."""
+    import os
+
+    from . import sign
+
+    roots: list[Path] = list(args.vertrauen or [])
+    config = sign.load_config(Path(args.config), os.environ)
+    if config is not None:
+        roots.extend(config.trust_roots)
+    demo_ca = Path(args.state) / "demo" / sign.DEMO_CA_FILE
+    if demo_ca.is_file():
+        roots.append(demo_ca)
+    return roots
+
+
+def _pdfs_from_outputs(outputs: Path) -> list[Path]:
+    from .store import Manifest
+
+    files: list[Path] = []
+    for manifest_path in sorted(outputs.glob("*/manifest.json")):
+        manifest = Manifest.load(manifest_path)
+        if manifest is None:
+            continue
+        files.extend(manifest_path.parent / e.path for e in manifest.entries if e.path.endswith(".pdf"))
+    return files
+
+
+def cmd_verify(args) -> Exit:
+    from . import sign
+
+    files = [Path(f) for f in args.pdf] or _pdfs_from_outputs(Path(args.outputs))
+    if not files:
+        print(f"Keine PDF-Dateien gefunden (weder angegeben noch in {args.outputs}/). Zuerst »make report« ausführen.",
+              file=sys.stderr)
+        return Exit.USAGE
+    roots = _trust_roots(args)
+    broken = 0
+    for pdf in files:
+        report = sign.verify(pdf, roots)
+        print(f"{pdf}")
+        office = [f for f in report.fields if not f.name.startswith(sign.FIELD_PREFIX)]
+        people = [f for f in report.fields if f.name.startswith(sign.FIELD_PREFIX)]
+        for f in report.fields:
+            state = ("vertrauenswürdig" if f.trusted else "nicht vertrauenswürdig") if f.intact else ""
+            print(f"  {f.label}: {f.status}" + (f" [{state}]" if f.signed and f.intact and state not in f.status else ""))
+        if not report.fields:
+            print("  keine Signatur")
+        if people:
+            done = sum(1 for f in people if f.signed)
+            line = f"  Projektauftrag: {done} von {len(people)} unterschrieben"
+            missing = [f.label.removeprefix("Unterschrift ") for f in people if not f.signed]
+            if missing:
+                line += "; es fehlen: " + ", ".join(missing)
+            print(line)
+        if not report.ok:
+            broken += 1
+        elif not office and not people:
+            pass
+    print()
+    print(f"{len(files)} Dateien geprüft, {broken} mit ungültiger Signatur.")
+    return Exit.ERRORS if broken else Exit.OK
+
+
+class _ProgressDisplay:
+    """A bar on a terminal; plain log lines otherwise (CI, a pipe)."""
+
+    def __init__(self, stream=sys.stderr):
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last_step = None
+
+    def __call__(self, step: str, item: str, done: int, total: int) -> None:
+        if self.tty:
+            width = 24
+            filled = int(width * done / total) if total else 0
+            line = f"\r[{'#' * filled}{'-' * (width - filled)}] {step}: {item}"
+            self.stream.write(line[:110].ljust(110))
+            self.stream.flush()
+        else:
+            if step != self.last_step or total <= 20:
+                print(f"{step}: {item}" + (f" ({done + 1}/{total})" if total > 1 else ""), file=self.stream, flush=True)
+        self.last_step = step
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\r" + " " * 110 + "\r")
+            self.stream.flush()
+
+
+def _signing_config(args):
+    """The configured certificate (asking for the passphrase on a terminal), or None for the demo."""
+    import getpass
+    import os
+
+    from . import sign
+
+    config = sign.load_config(Path(args.config), os.environ)
+    if config is not None and config.passphrase is None and sys.stdin.isatty():
+        config = config.with_passphrase(getpass.getpass(f"Passwort für {config.pkcs12.name}: "))
+    return config
+
+
+def _run_options(args):
+    from .run import Options
+
+    return Options(workbook=Path(args.workbook), outputs=Path(args.outputs), templates=Path(args.templates),
+                   state=Path(args.state), jobs=max(1, args.jobs), force=args.force, signing=_signing_config(args),
+                   wait=args.wait)
+
+
+def cmd_report(args) -> Exit:
+    from .run import run
+
+    display = _ProgressDisplay()
+    try:
+        result = run(_run_options(args), progress=display)
+    except ValidationError as exc:
+        display.close()
+        _print_problems(exc.problems)
+        print("Die Arbeitsmappe hat Fehler; es wurden keine Dokumente erzeugt. Die bisherigen Ausgaben sind unverändert.")
+        return Exit.ERRORS
+    finally:
+        display.close()
+    m = result.manifest
+    kinds = {}
+    for e in m.entries:
+        kinds[e.kind] = kinds.get(e.kind, 0) + 1
+    secs = f"{result.seconds:.1f}".replace(".", ",")
+    print(f"Fertig in {secs} s. Ausgaben: {result.folder}/")
+    print(f"  Dokumente: {result.built} neu erzeugt, {result.reused} unverändert übernommen "
+          f"({kinds.get('projektauftrag', 0)} Projektaufträge, {kinds.get('zwischenbericht', 0)} Zwischenberichte, "
+          f"{kinds.get('schlussbericht', 0)} Schlussberichte, {kinds.get('jahresbericht', 0)} Jahresbericht) – Word und PDF/A")
+    print(f"  Mappen: {result.bundles_built} neu erzeugt, {result.bundles_reused} unverändert "
+          f"({kinds.get('ratsmappe', 0)} Mappen für die Gremien, {kinds.get('gesamtmappe', 0)} Gesamtmappe), alle signiert")
+    print(f"  Übersicht aller Dateien: {result.folder}/manifest.json")
+    if result.warnings:
+        print(f"  {len(result.warnings)} Warnungen zur Arbeitsmappe (»make check« zeigt sie).")
+    if result.demo_certificate:
+        print("ACHTUNG: Signiert mit einem Demonstrationszertifikat, dem kein Empfänger vertraut. "
+              "Für den Versand ein echtes Zertifikat einrichten (siehe README, Abschnitt »Signatur«).")
+    return Exit.OK
+
+
+def cmd_render(args) -> Exit:
+    from . import render
+    from .validate import load
+
+    try:
+        data, warnings = load(args.workbook)
+    except ValidationError as exc:
+        _print_problems(exc.problems)
+        print("Die Arbeitsmappe hat Fehler; es wurden keine Dokumente erzeugt.")
+        return Exit.ERRORS
+    out = Path(args.outputs) / f"{Path(args.workbook).stem}-word"
+    docs = render.render_all_atomic(data, Path(args.templates), out)
+    print(f"{len(docs)} Word-Dokumente erzeugt in {out}/")
+    return Exit.OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description="IKZ-Dokumente aus der Arbeitsmappe erzeugen.")
     parser.add_argument("--version", action="version", version=__version__)
@@ -84,6 +245,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("workbook", nargs="?", default=DEFAULT_WORKBOOK, type=Path, help="Arbeitsmappe (.xlsx)")
     p.add_argument("--templates", default="templates", help="Ordner der Word-Vorlagen")
     p.set_defaults(func=cmd_check)
+
+    for name, helptext in (("report", "alles erzeugen: Word, PDF/A, Mappen, Signaturen"),):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("workbook", nargs="?", default=DEFAULT_WORKBOOK, type=Path, help="Arbeitsmappe (.xlsx)")
+        p.add_argument("--outputs", default="outputs", help="Ausgabeordner")
+        p.add_argument("--templates", default="templates", help="Ordner der Word-Vorlagen")
+        p.add_argument("--state", default=".ikz", help="Ordner für Zwischenstände und das Demonstrationszertifikat")
+        p.add_argument("--config", default="ikz-signatur.toml", help="Signatur-Konfiguration (TOML)")
+        p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallele LibreOffice-Prozesse")
+        p.add_argument("--force", action="store_true", help="alles neu erzeugen, auch Unverändertes")
+        p.add_argument("--wait", type=float, default=0.0, help="Sekunden, die auf einen anderen Lauf gewartet wird")
+        p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("render", help="nur die Word-Dokumente erzeugen")
+    p.add_argument("workbook", nargs="?", default=DEFAULT_WORKBOOK, type=Path, help="Arbeitsmappe (.xlsx)")
+    p.add_argument("--outputs", default="outputs", help="Ausgabeordner")
+    p.add_argument("--templates", default="templates", help="Ordner der Word-Vorlagen")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("verify", help="Signaturen von PDF-Dateien prüfen")
+    p.add_argument("pdf", nargs="*", help="PDF-Dateien (ohne Angabe: alle PDFs in outputs/ laut manifest.json)")
+    p.add_argument("--outputs", default="outputs", help="Ausgabeordner")
+    p.add_argument("--vertrauen", action="append", type=Path, help="zusätzlicher Vertrauensanker (Zertifikat, PEM/DER)")
+    p.add_argument("--config", default="ikz-signatur.toml", help="Signatur-Konfiguration (TOML)")
+    p.add_argument("--state", default=".ikz", help="Ordner für das Demonstrationszertifikat")
+    p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("new-workbook", help="leere Arbeitsmappe anlegen")
     p.add_argument("path", type=Path, help="Datei, die angelegt wird (.xlsx)")

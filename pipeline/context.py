@@ -1,0 +1,1309 @@
+"""The render context of each document kind, and ALL German formatting.
+
+`build_context(data, kind, project)` turns the validated workbook (`IKZData`)
+into plain dicts, lists and strings for the Word templates, plus a few typed
+objects that only the renderer knows how to draw:
+
+* `markup.RichText` – long texts; become real Word paragraphs, list items and
+  bold runs (an empty RichText becomes "" so ``{%p if ... %}`` works);
+* `ParticipationTable` – the Beteiligungstabelle of the annual report;
+* `BarChart`, `Timeline`, `ProcessChart` – pictures drawn with matplotlib.
+
+Every date, amount, list and count a document shows is formatted here, in one
+place: ``31.10.2025``, ``Oktober 2025``, ``150.000 Euro``, ``Biebesheim,
+Gernsheim und Trebur``, ``13 der 14 Städte und Gemeinden``. No value in a
+context is ever None: missing data becomes "" or an empty list, so a template
+never prints "None".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import schema
+from .markup import Block, RichText, Run
+from .model import Funding, IKZData, Kommune, Participation, Project
+
+__all__ = [
+    "KINDS",
+    "BarChart",
+    "ParticipationTable",
+    "ProcessChart",
+    "TableCell",
+    "TableColumn",
+    "TableGroup",
+    "TableRow",
+    "Timeline",
+    "TimelineStep",
+    "adressierung",
+    "amt_formen",
+    "aufzaehlung",
+    "betrag",
+    "beteiligte_text",
+    "build_context",
+    "datum",
+    "datum_lang",
+    "documents_for",
+    "genitiv",
+    "mit_kreis",
+    "monat_jahr",
+    "participation_table",
+    "staedte_gemeinden",
+    "zahlwort",
+]
+
+KINDS = ("projektauftrag", "zwischenbericht", "schlussbericht", "jahresbericht")
+
+MONATE = (
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+)
+_ZAHLWORTE = (
+    "null", "eins", "zwei", "drei", "vier", "fünf", "sechs",
+    "sieben", "acht", "neun", "zehn", "elf", "zwölf",
+)
+
+# Leaf columns of the participation table from which it goes on a landscape
+# page, and from which the headers are abbreviated with a key below the table.
+LANDSCAPE_FROM = 7
+ABBREVIATE_FROM = 13
+
+# Standard sentence of the process (section 1.2) before Arbeitsabschnitt 5.
+ABSCHNITT_VORBEMERKUNG = {
+    "5": (
+        "Soweit im Zwischenbericht der Projektgruppe die IKZ-Vorteilhaftigkeit festgestellt wird und die "
+        "Auftraggeber auf dieser Basis den Auftrag zur Fortsetzung des Projektes erteilen:"
+    ),
+}
+_PHASEN = ("I", "II", "III")
+# Short names of the Arbeitsabschnitte for pictures (timeline, process chart).
+ABSCHNITT_KURZ = {
+    "I": "Projektauftrag", "1": "Projektablaufplan", "2": "Ist-Analyse", "3": "Vorteilhaftigkeit",
+    "4": "Fazit", "II": "Zwischenbericht", "5": "Soll-Konzeption", "6": "Fördermittel",
+    "7": "Information", "III": "Schlussbericht",
+}
+
+# Status groups of the project lists in section 1 of the annual report.
+_LAUFEND = ("laufend", "ausgesetzt")
+_OHNE_KOOPERATION = ("abgeschlossen ohne Kooperation", "extern vergeben")
+
+# Project texts shown in section 1.1 of the annual report, in this order.
+_JAHRESBERICHT_TEXTE = ("Ausgangslage", "Sachstand", "Vorteile", "Ausblick")
+
+# ---------------------------------------------------------------------------
+# text hygiene
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean(value: object) -> str:
+    """A string safe for WordprocessingML: None → "", control characters
+    removed, line ends normalised to "\\n"."""
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)
+
+
+def clean_rich(rt: RichText | None) -> RichText:
+    """The same RichText with every run cleaned; empty runs and blocks dropped."""
+    if not rt:
+        return RichText(())
+    blocks = []
+    for b in rt.blocks:
+        runs = tuple(Run(clean(r.text), r.bold) for r in b.runs if clean(r.text))
+        if runs:
+            blocks.append(Block(runs, b.bullet, b.level))
+    return RichText(tuple(blocks), rt.source)
+
+
+@dataclass(frozen=True)
+class IndentedText(RichText):
+    """A RichText shown indented under a list item (List Continue; its
+    bullets become second-level bullets)."""
+
+
+def indented(rt: RichText) -> IndentedText:
+    return IndentedText(rt.blocks, rt.source)
+
+
+def plain_rich(text: str) -> RichText:
+    """A one-paragraph RichText from plain text (no markup interpreted)."""
+    text = clean(text).strip()
+    return RichText((Block((Run(text),)),), text) if text else RichText(())
+
+
+# ---------------------------------------------------------------------------
+# German formatting
+
+
+def datum(d: dt.date | None) -> str:
+    """``31.10.2025``; day and month without leading zero, as in the reports
+    (``1.11.2024``); "" for None."""
+    if d is None:
+        return ""
+    return f"{d.day}.{d.month}.{d.year}"
+
+
+def monat_jahr(d: dt.date | None) -> str:
+    """``Oktober 2025``."""
+    if d is None:
+        return ""
+    return f"{MONATE[d.month - 1]} {d.year}"
+
+
+def datum_lang(d: dt.date | None) -> str:
+    """``31. Oktober 2025``."""
+    if d is None:
+        return ""
+    return f"{d.day}. {MONATE[d.month - 1]} {d.year}"
+
+
+def betrag(value: float | int | None) -> str:
+    """``150.000 Euro``; cents only when there are any (``1.234,50 Euro``)."""
+    if value is None:
+        return ""
+    cents = round(float(value) * 100)
+    euros, rest = divmod(abs(cents), 100)
+    sign = "-" if cents < 0 else ""
+    text = f"{euros:,}".replace(",", ".")
+    if rest:
+        text += f",{rest:02d}"
+    return f"{sign}{text} Euro"
+
+
+def aufzaehlung(items: Iterable[str], konjunktion: str = "und") -> str:
+    """``Biebesheim, Gernsheim und Trebur``."""
+    items = [clean(i) for i in items if clean(i)]
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} {konjunktion} {items[-1]}"
+
+
+def zahlwort(n: int) -> str:
+    """Numbers up to twelve as words (``fünf``), larger ones as digits."""
+    if 0 <= n < len(_ZAHLWORTE):
+        return _ZAHLWORTE[n]
+    return str(n)
+
+
+def staedte_gemeinden(n: int, gesamt: int) -> str:
+    """``13 der 14 Städte und Gemeinden`` (the Kreis is not counted)."""
+    if gesamt <= 0:
+        return ""
+    if n >= gesamt:
+        return f"alle {gesamt} Städte und Gemeinden"
+    if n == 0:
+        return f"keine der {gesamt} Städte und Gemeinden"
+    if n == 1:
+        return f"eine der {gesamt} Städte und Gemeinden"
+    return f"{n} der {gesamt} Städte und Gemeinden"
+
+
+def mit_kreis(n: int, kreis_name: str | None) -> str:
+    """``13 Städte und Gemeinden und der Kreis Groß-Gerau``; without a Kreis
+    name (the Kreis does not take part) only the Städte und Gemeinden."""
+    if n == 0:
+        part = ""
+    elif n == 1:
+        part = "eine Stadt bzw. Gemeinde"
+    else:
+        part = f"{n} Städte und Gemeinden"
+    if kreis_name:
+        return f"{part} und der {kreis_name}" if part else f"der {kreis_name}"
+    return part
+
+
+def _kreis(data: IKZData) -> Kommune | None:
+    for k in data.kommunen:
+        if k.is_kreis:
+            return k
+    return None
+
+
+def beteiligte_text(data: IKZData, keys: Iterable[str]) -> str:
+    """``13 der 14 Städte und Gemeinden und der Kreis Groß-Gerau`` for the
+    participating Kommunen `keys`."""
+    keys = set(keys)
+    sg = [k for k in data.kommunen if not k.is_kreis]
+    n = sum(1 for k in sg if k.key in keys)
+    kreis = _kreis(data)
+    kreis_dabei = kreis is not None and kreis.key in keys
+    if n == 1 and not kreis_dabei:
+        return next(k.name for k in sg if k.key in keys)
+    text = staedte_gemeinden(n, len(sg)) if n else ""
+    if kreis_dabei:
+        return f"{text} und der {kreis.name}" if text else f"der {kreis.name}"
+    return text
+
+
+def amt_formen(amt: str) -> tuple[str, ...]:
+    """The forms of an Amtsbezeichnung: ``Bürgermeister/in`` → (Bürgermeister,
+    Bürgermeisterin); ``Landrat/Landrätin`` → (Landrat, Landrätin)."""
+    amt = clean(amt).strip()
+    if "/" not in amt:
+        return (amt,)
+    left, right = (s.strip() for s in amt.split("/", 1))
+    if right.lower() == "in":
+        return (left, left + "in")
+    return (left, right)
+
+
+def _artikel(form: str) -> str:
+    return "Die" if form.endswith("in") else "Der"
+
+
+def genitiv(k: Kommune) -> str:
+    """``der Stadt Raunheim``, ``des Kreises Groß-Gerau``."""
+    name = clean(k.name)
+    first, _, rest = name.partition(" ")
+    if first.endswith("kreis") or first.endswith("Kreis"):
+        return f"des {first}es {rest}".strip()
+    return f"der {name}"
+
+
+def adressierung(k: Kommune) -> str:
+    """How a Kommune's Dienststellenleitung is addressed and named as signer.
+
+    Known office holder: ``Bürgermeister Peter Burger, Stadt Gernsheim``.
+    Unknown: by office, ``Der Bürgermeister / Die Bürgermeisterin der Stadt
+    Raunheim``.
+    """
+    leitung = clean(k.leitung).strip()
+    if leitung:
+        return f"{clean(k.amt)} {leitung}, {clean(k.name)}"
+    formen = amt_formen(k.amt)
+    amt = " / ".join(f"{_artikel(f)} {f}" for f in formen)
+    return f"{amt} {genitiv(k)}"
+
+
+def rollen_text(p: Participation) -> str:
+    """Cell text of the participation table: ``X``, ``X (PG)``, ``X (PG, LKG)``."""
+    if not p.beteiligt:
+        return ""
+    extra = [p.rolle] if p.rolle else []
+    if p.lkg:
+        extra.append("LKG")
+    return f"X ({', '.join(extra)})" if extra else "X"
+
+
+# ---------------------------------------------------------------------------
+# typed render objects
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    """One leaf column of the participation table (a project or a follow-up)."""
+
+    projekt: str
+    label: str  # header of the leaf column (second header row or abbreviation)
+    titel: str  # full title, for the key
+    folgeprojekt: bool = False
+
+
+@dataclass(frozen=True)
+class TableGroup:
+    """A project column with its follow-up sub-columns."""
+
+    projekt: str
+    titel: str
+    columns: tuple[TableColumn, ...]
+
+
+@dataclass(frozen=True)
+class TableCell:
+    text: str
+    beteiligt: bool = False
+    vertreten: bool = False  # with a role in the Projektgruppe (PL/PG)
+    unzustaendig: bool = False  # keine Aufgabenzuständigkeit (shaded grey)
+    folgeprojekt: bool = False
+
+
+@dataclass(frozen=True)
+class TableRow:
+    kommune: str
+    cells: tuple[TableCell, ...]
+
+
+@dataclass(frozen=True)
+class ParticipationTable:
+    """The Beteiligungstabelle: rows = Kommunen, columns from the data."""
+
+    titel: str
+    untertitel: str
+    stand: str
+    groups: tuple[TableGroup, ...]
+    rows: tuple[TableRow, ...]
+    sums: tuple[int, ...]
+    landscape: bool
+    abbreviated: bool
+    legend: tuple[tuple[str, str, str], ...]  # (kind, sample text, explanation)
+    alt: str
+
+    @property
+    def columns(self) -> tuple[TableColumn, ...]:
+        return tuple(c for g in self.groups for c in g.columns)
+
+    @property
+    def has_subcolumns(self) -> bool:
+        return any(len(g.columns) > 1 for g in self.groups)
+
+    @property
+    def key(self) -> tuple[tuple[str, str], ...]:
+        """Abbreviation → full title (only when headers are abbreviated)."""
+        if not self.abbreviated:
+            return ()
+        return tuple((c.label, c.titel) for c in self.columns)
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """Horizontal bar chart (e.g. Kommunen per project)."""
+
+    titel: str
+    labels: tuple[str, ...]
+    values: tuple[int, ...]
+    maximum: int
+    xlabel: str
+    alt: str
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    nummer: str
+    label: str
+    start: dt.date
+    ende: dt.date
+    phase: bool
+    erledigt: bool
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Zeitplan of a project's Arbeitsabschnitte."""
+
+    titel: str
+    steps: tuple[TimelineStep, ...]
+    heute: dt.date | None
+    alt: str
+
+    def __bool__(self) -> bool:
+        return len(self.steps) >= 2
+
+
+@dataclass(frozen=True)
+class ProcessChart:
+    """The standard process I → 1–4 → II → 5–7 → III as a flow picture."""
+
+    stufen: tuple[tuple[str, str, bool], ...]  # (number(s), short text, is milestone)
+    alt: str
+
+    def __bool__(self) -> bool:
+        return bool(self.stufen)
+
+
+# ---------------------------------------------------------------------------
+# helpers on the model
+
+
+def _text_key(name: str) -> str:
+    """Context key of a text type: ``Ist-Analyse`` → ``ist_analyse``,
+    ``Begründung`` → ``begruendung``, ``Örtliche Initiativen`` →
+    ``oertliche_initiativen``."""
+    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+    return re.sub(r"[^a-z0-9]+", "_", name.translate(table).lower()).strip("_")
+
+
+def _title(p: Project) -> str:
+    return clean(p.titel)
+
+
+def _short(p: Project) -> str:
+    return clean(p.kurztitel) or clean(p.titel)
+
+
+def _participant_keys(p: Project) -> list[str]:
+    return [x.kommune for x in p.participants]
+
+
+def _kommunen_in_order(data: IKZData, keys: Iterable[str]) -> list[Kommune]:
+    keys = set(keys)
+    return [k for k in data.kommunen if k.key in keys]
+
+
+def _safe_kommune(data: IKZData, key: str) -> Kommune | None:
+    try:
+        return data.kommune(key)
+    except KeyError:
+        return None
+
+
+def _zusatz(p: Project) -> str:
+    z = clean(p.zusatz).strip()
+    if not z:
+        return ""
+    return z if z.startswith("(") and z.endswith(")") else f"({z})"
+
+
+def _list_entry(p: Project) -> str:
+    """Entry of a project list in section 1: title and parenthetical."""
+    z = _zusatz(p)
+    if not z and p.aktuell and p.participants:
+        z = f"({len(p.participants)} Kreiskommunen)"
+    return f"{_title(p)} {z}".strip()
+
+
+def _in_period(d: dt.date | None, data: IKZData) -> bool:
+    return d is not None and data.bericht.von <= d <= data.bericht.bis
+
+
+def project_lists(data: IKZData) -> dict[str, list[str]]:
+    """The four project lists of section 1 of the annual report.
+
+    * abgeschlossen – completed in the reporting period (status abgeschlossen
+      and ended in the period, or without end date but marked for this year's
+      report); a completed Prüfprojekt whose follow-up is still running is
+      represented by that follow-up instead;
+    * laufend – started or still running in the period;
+    * umgesetzt – completed with cooperation before the period;
+    * ohne_kooperation – Prüfprojekte without (kreisweite) cooperation.
+    """
+    lists: dict[str, list[str]] = {"abgeschlossen": [], "laufend": [], "umgesetzt": [], "ohne_kooperation": []}
+    for p in data.projekte:
+        children = data.children(p.id)
+        if p.status == "abgeschlossen":
+            running_child = any(c.status in _LAUFEND for c in children)
+            if p.ende is not None:
+                in_period = _in_period(p.ende, data)
+                before = p.ende < data.bericht.von
+            else:
+                in_period = p.aktuell
+                before = not p.aktuell
+            if in_period and not running_child:
+                lists["abgeschlossen"].append(_list_entry(p))
+            elif before:
+                lists["umgesetzt"].append(_list_entry(p))
+        elif p.status in _LAUFEND:
+            lists["laufend"].append(_list_entry(p))
+        elif p.status == "geplant" and p.start is not None and p.start <= data.bericht.bis:
+            lists["laufend"].append(_list_entry(p))
+        elif p.status in _OHNE_KOOPERATION:
+            lists["ohne_kooperation"].append(_list_entry(p))
+    return lists
+
+
+# ---------------------------------------------------------------------------
+# participation table
+
+
+_SOFT_HYPHEN = "\u00ad"
+_VOWELS = set("aeiouäöüyAEIOUÄÖÜY")
+_KEEP_TOGETHER = ("sch", "ch", "ck", "ph", "th", "qu", "pf")
+
+
+def hyphenate(text: str, min_word: int = 10) -> str:
+    """Insert soft hyphens into long words.
+
+    A simple German syllable rule: between two vowels, the last consonant of
+    the consonant cluster starts the next syllable (sch, ch, ck, ph, th, qu,
+    pf stay together); no break between vowels, none that leaves fewer than
+    two letters before or three after. These are only break opportunities:
+    Word and LibreOffice show a hyphen only where they actually break the
+    line. Used in the narrow header cells of the participation table.
+    """
+
+    def word(w: str) -> str:
+        if len(w) < min_word:
+            return w
+        breaks = []
+        n = len(w)
+        i = 0
+        while i < n:
+            if w[i] in _VOWELS:
+                j = i + 1
+                while j < n and w[j] not in _VOWELS:
+                    j += 1
+                if j >= n:
+                    break
+                cluster = w[i + 1 : j]
+                if cluster:
+                    tail = 1
+                    low = cluster.lower()
+                    for group in _KEEP_TOGETHER:
+                        if low.endswith(group) and len(cluster) >= len(group):
+                            tail = len(group)
+                            break
+                    # consonant + l/r start a syllable together (pr, tr, pl, schl)
+                    if tail == 1 and len(low) >= 2 and low[-1] in "lr":
+                        if low[:-1].endswith("sch"):
+                            tail = 4
+                        elif low[-2] in "bcdfgkpt":
+                            tail = 2
+                    pos = j - tail
+                    if pos >= 2 and n - pos >= 3 and (not breaks or pos - breaks[-1] >= 2):
+                        breaks.append(pos)
+                i = j
+            else:
+                i += 1
+        if not breaks:
+            return w
+        parts = []
+        last = 0
+        for b in breaks:
+            parts.append(w[last:b])
+            last = b
+        parts.append(w[last:])
+        return _SOFT_HYPHEN.join(parts)
+
+    return re.sub(r"[A-Za-zÄÖÜäöüß]+", lambda m: word(m.group(0)), text)
+
+
+def _table_projects(data: IKZData) -> list[tuple[Project, list[Project]]]:
+    """Column groups: current projects that are not follow-ups, each with its
+    current follow-up projects, in workbook order."""
+    groups = []
+    for p in data.projekte:
+        if p.aktuell and p.parent is None:
+            kids = [c for c in data.projekte if c.parent == p.id and c.aktuell]
+            groups.append((p, kids))
+    return groups
+
+
+def participation_table(data: IKZData) -> ParticipationTable:
+    """The Beteiligungstabelle of the annual report."""
+    groups_src = _table_projects(data)
+    n_leaves = sum(1 + len(k) for _, k in groups_src)
+    abbreviated = n_leaves >= ABBREVIATE_FROM
+    landscape = n_leaves >= LANDSCAPE_FROM
+    groups: list[TableGroup] = []
+    for gi, (p, kids) in enumerate(groups_src, start=1):
+        cols = []
+        if abbreviated:
+            cols.append(TableColumn(p.id, str(gi), _short(p)))
+            for ki, c in enumerate(kids):
+                letter = chr(ord("a") + ki) if ki < 26 else str(ki + 1)
+                cols.append(TableColumn(c.id, f"{gi}{letter}", f"{_short(p)}: {_short(c)}", True))
+        else:
+            cols.append(TableColumn(p.id, clean(p.art) if kids else "", _short(p)))
+            for c in kids:
+                cols.append(TableColumn(c.id, _short(c), f"{_short(p)}: {_short(c)}", True))
+        groups.append(TableGroup(p.id, str(gi) if abbreviated else _short(p), tuple(cols)))
+
+    leaf_projects = {c.projekt: data.projekt(c.projekt) for g in groups for c in g.columns}
+    rows = []
+    sums = [0] * n_leaves
+    for k in data.kommunen:
+        cells = []
+        idx = 0
+        for g in groups:
+            for c in g.columns:
+                part = leaf_projects[c.projekt].participation(k.key)
+                if part is None:
+                    cell = TableCell("", folgeprojekt=c.folgeprojekt)
+                else:
+                    cell = TableCell(
+                        rollen_text(part),
+                        beteiligt=part.beteiligt,
+                        vertreten=part.beteiligt and bool(part.rolle),
+                        unzustaendig=part.unzustaendig,
+                        folgeprojekt=c.folgeprojekt,
+                    )
+                if cell.beteiligt:
+                    sums[idx] += 1
+                cells.append(cell)
+                idx += 1
+        rows.append(TableRow(clean(k.key), tuple(cells)))
+
+    kreis = _kreis(data)
+    n_sg = sum(1 for k in data.kommunen if not k.is_kreis)
+    jahr = data.bericht.jahr
+    legend = [
+        ("vertreten", "X", "Projektbeteiligung der Kommune UND personelle Vertretung in der Projektgruppe / "
+                           "Arbeitsgruppe: (PL) = Projektleitung, (PG) = Projektgruppe, (LKG) = Lenkungsgruppe"),
+        ("beteiligt", "X", "Projektbeteiligung der Kommune OHNE personelle Vertretung in der Projektgruppe / "
+                           "Arbeitsgruppe"),
+        ("keine", "", "keine Projektbeteiligung"),
+    ]
+    if any(c.folgeprojekt for g in groups for c in g.columns):
+        legend.append(("folgeprojekt", "X", "Teilnahme am Umsetzungs- bzw. Pilotprojekt (eigene Teilspalte)"))
+    if any(cell.unzustaendig for r in rows for cell in r.cells):
+        legend.append(("unzustaendig", "", "keine Aufgabenzuständigkeit"))
+
+    parts = []
+    for g in groups:
+        for c, s in zip(g.columns, sums[len(parts): len(parts) + len(g.columns)]):
+            parts.append(f"{c.titel}: {s}")
+    alt = (
+        f"Tabelle der Beteiligung der {len(data.kommunen)} Kreiskommunen an den IKZ-Projekten {jahr}. "
+        f"Zahl der beteiligten Kommunen je Projekt: {'; '.join(parts)}."
+    )
+    zusammensetzung = f"{len(data.kommunen)} Kreiskommunen"
+    return ParticipationTable(
+        titel=f"Kreisweiter IKZ-Prozess ({zusammensetzung})",
+        untertitel=f"Beteiligung an IKZ-Projekten und -Umsetzungsmaßnahmen {jahr}",
+        stand=f"(Stand {datum(data.bericht.stand)})",
+        groups=tuple(groups),
+        rows=tuple(rows),
+        sums=tuple(sums),
+        landscape=landscape,
+        abbreviated=abbreviated,
+        legend=tuple(legend),
+        alt=alt if groups else "",
+    )
+
+
+def participation_chart(data: IKZData, table: ParticipationTable) -> BarChart:
+    """Bar chart: number of participating Kommunen per project of the year."""
+    if not table:
+        return BarChart("", (), (), 0, "", "")
+    labels = []
+    for g in table.groups:
+        for c in g.columns:
+            if c.folgeprojekt:
+                labels.append(f"{_short(data.projekt(g.projekt))} – {_short(data.projekt(c.projekt))}")
+            else:
+                labels.append(_short(data.projekt(c.projekt)))
+    values = table.sums
+    alt = (
+        f"Balkendiagramm: Zahl der beteiligten Kreiskommunen je IKZ-Projekt {data.bericht.jahr} "
+        f"(von {len(data.kommunen)}): "
+        + "; ".join(f"{label}: {v}" for label, v in zip(labels, values))
+        + "."
+    )
+    return BarChart(
+        titel=f"Beteiligte Kreiskommunen je Projekt {data.bericht.jahr}",
+        labels=tuple(labels),
+        values=tuple(values),
+        maximum=len(data.kommunen),
+        xlabel="Zahl der beteiligten Kreiskommunen",
+        alt=alt,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Fördermittel sentences
+
+_ARTIKEL_GEBER = (
+    ("Land ", "das"), ("Bund ", "der"), ("Bund", "der"), ("Bundesministerium", "das"), ("Ministerium", "das"),
+    ("Hessische Ministerium", "das"), ("Europäische Union", "die"), ("EU", "die"), ("Kreis ", "der"),
+    ("Stiftung", "die"), ("Bundesamt", "das"), ("Landesamt", "das"),
+)
+_BEI = {"das": "beim", "der": "beim", "die": "bei der"}
+_VOM = {"das": "vom", "der": "vom", "die": "von der"}
+
+
+def _geber_artikel(geber: str) -> str | None:
+    for prefix, art in _ARTIKEL_GEBER:
+        if geber == prefix.strip() or geber.startswith(prefix):
+            return art
+    return None
+
+
+def funding_text(f: Funding) -> RichText:
+    """The paragraph on one Fördermittel item: a sentence made from the
+    fields (status, giver, amount, purpose), followed by its Erläuterung."""
+    geber = clean(f.geber).strip()
+    art = _geber_artikel(geber)
+    zweck = clean(f.zweck).strip()
+    summe = betrag(f.betrag)
+    if f.status == "bewilligt":
+        wer = f"{art} {geber}" if art else f"der Fördermittelgeber {geber}"
+        runs = [Run(f"Im Berichtszeitraum hat {wer} "), Run("IKZ-Fördermittel", True),
+                Run(f" in Höhe von {summe} für das Vorhaben „"), Run(zweck, True), Run("“ bewilligt.")]
+    elif f.status == "beantragt":
+        bei = f"{_BEI[art]} {geber}" if art else f"beim Fördermittelgeber {geber}"
+        runs = [Run("Im Berichtszeitraum wurden "), Run("IKZ-Fördermittel", True),
+                Run(f" in Höhe von {summe} für das Vorhaben „"), Run(zweck, True), Run(f"“ {bei} beantragt.")]
+    else:  # Verwendungsnachweis geführt
+        von = f"{_VOM[art]} {geber}" if art else f"von {geber}"
+        runs = [Run("Für das Vorhaben „"), Run(zweck, True),
+                Run(f"“ konnte im Berichtszeitraum erfolgreich der Verwendungsnachweis für die {f.jahr} {von} "
+                    f"erhaltenen IKZ-Fördermittel in Höhe von {summe} geführt werden (= Nachweis des "
+                    "Effizienzgewinns).")]
+    runs = [r for r in runs if r.text]
+    extra = clean_rich(f.text)
+    blocks = list(extra.blocks)
+    if blocks and not blocks[0].bullet:
+        first = Block(tuple(runs) + (Run(" "),) + blocks[0].runs)
+        blocks = [first] + blocks[1:]
+    else:
+        blocks = [Block(tuple(runs))] + blocks
+    return RichText(tuple(blocks))
+
+
+# ---------------------------------------------------------------------------
+# pieces shared by the document kinds
+
+
+def _bericht(data: IKZData) -> dict:
+    b = data.bericht
+    start = b.bis.year - b.nummer
+    return {
+        "nummer": b.nummer,
+        "titel": (
+            f"{b.nummer}. Zwischenbericht zum Sachstand des kreisweiten Prozesses der interkommunalen "
+            f"Zusammenarbeit im {_kreis_name(data)}"
+        ),
+        "kurztitel": f"{b.nummer}. IKZ-Zwischenbericht {b.jahr}",
+        "jahr": str(b.jahr),
+        "vorjahr": str(b.jahr - 1),
+        "startjahr": str(start),
+        "von": datum(b.von),
+        "bis": datum(b.bis),
+        "stand": monat_jahr(b.stand),
+        "stand_datum": datum(b.stand),
+        "stand_lang": datum_lang(b.stand),
+        "zeitraum": f"{monat_jahr(b.von)} bis {monat_jahr(b.bis)}",
+        "zeitraum_kurz": f"{monat_jahr(b.von)} – {monat_jahr(b.bis)}",
+        "zeitraum_datum": f"{datum(b.von)} – {datum(b.bis)}",
+        "herausgeber": clean(b.herausgeber),
+        "ansprechpartner": clean(b.ansprechpartner),
+        "ziel_projekte": zahlwort(b.ziel_projekte) if b.ziel_projekte else "",
+    }
+
+
+def _kontakt(data: IKZData) -> dict:
+    b = data.bericht
+    zeilen = [
+        " – ".join(x for x in (clean(b.ansprechpartner), clean(b.dienststelle)) if x),
+        clean(b.stelle),
+        " – ".join(x for x in (clean(b.email), clean(b.telefon)) if x),
+    ]
+    return {
+        "name": clean(b.ansprechpartner),
+        "dienststelle": clean(b.dienststelle),
+        "stelle": clean(b.stelle),
+        "email": clean(b.email),
+        "telefon": clean(b.telefon),
+        "website": clean(b.website),
+        "zeilen": [z for z in zeilen if z],
+    }
+
+
+def _kreis_name(data: IKZData) -> str:
+    k = _kreis(data)
+    return clean(k.name) if k else "Kreis"
+
+
+def _kreis_ctx(data: IKZData) -> dict:
+    k = _kreis(data)
+    n_sg = sum(1 for x in data.kommunen if not x.is_kreis)
+    name = clean(k.name) if k else ""
+    return {
+        "name": name or "Kreis",
+        "genitiv": genitiv(k) if k else "",
+        "anzahl_kommunen": str(len(data.kommunen)),
+        "anzahl_staedte_gemeinden": str(n_sg),
+        "zusammensetzung": mit_kreis(n_sg, name or None).replace(" und der ", " und ", 1)
+        if name else f"{n_sg} Städte und Gemeinden",
+    }
+
+
+def _lenkungsgruppe(data: IKZData) -> dict:
+    gruppen: list[dict] = []
+    index: dict[str, dict] = {}
+    leitung = ""
+    for m in data.lenkungsgruppe:
+        k = _safe_kommune(data, m.kommune)
+        if k is None:
+            ort = clean(m.kommune)
+        elif k.is_kreis:
+            ort = clean(k.name)
+        elif m.zusatz:
+            ort = f"{clean(m.zusatz)} {clean(k.name)}"
+        else:
+            ort = clean(k.sitz) or clean(k.name)
+        eintrag = f"{clean(m.name)}, {ort}" if ort else clean(m.name)
+        funktion = clean(m.funktion)
+        if funktion not in index:
+            index[funktion] = {"funktion": funktion, "mitglieder": []}
+            gruppen.append(index[funktion])
+        index[funktion]["mitglieder"].append(eintrag)
+        if not leitung and "leitung" in funktion.lower():
+            leitung = eintrag
+    n = len(data.lenkungsgruppe)
+    return {
+        "gruppen": gruppen,
+        "anzahl": str(n),
+        "anzahl_text": zahlwort(n),
+        "leitung": leitung or clean(data.bericht.ansprechpartner),
+    }
+
+
+def _arbeitsabschnitte(project: Project | None = None) -> list[dict]:
+    result = []
+    milestones = {m.abschnitt: m for m in project.milestones} if project else {}
+    for nummer, text in schema.ARBEITSABSCHNITTE.items():
+        m = milestones.get(nummer)
+        result.append({
+            "nummer": nummer,
+            "nummer_text": f"{nummer}.",
+            "text": text,
+            "phase": nummer in _PHASEN,
+            "vorbemerkung": ABSCHNITT_VORBEMERKUNG.get(nummer, ""),
+            "geplant": datum(m.geplant) if m else "",
+            "erledigt": datum(m.erledigt) if m else "",
+            "bemerkung": clean(m.bemerkung) if m else "",
+            "termin": _termin(m) if m else "",
+        })
+    return result
+
+
+def _termin(m) -> str:
+    if m.erledigt:
+        return f"erledigt am {datum(m.erledigt)}"
+    if m.geplant:
+        return f"bis {datum(m.geplant)}"
+    return ""
+
+
+def process_chart() -> ProcessChart:
+    stufen = []
+    steps = list(schema.ARBEITSABSCHNITTE)
+    # Group the numbered steps between the milestones.
+    group: list[str] = []
+    short = ABSCHNITT_KURZ
+    for s in steps:
+        if s in _PHASEN:
+            if group:
+                stufen.append((f"{group[0]}–{group[-1]}" if len(group) > 1 else group[0],
+                               "\n".join(short.get(g, g) for g in group), False))
+                group = []
+            stufen.append((s, short.get(s, s), True))
+        else:
+            group.append(s)
+    if group:
+        stufen.append((f"{group[0]}–{group[-1]}", "\n".join(short.get(g, g) for g in group), False))
+    alt = (
+        "Ablaufdiagramm des standardisierten IKZ-Projektablaufs: "
+        + " → ".join(f"{n} {t.replace(chr(10), ', ')}" for n, t, _ in stufen)
+        + "."
+    )
+    return ProcessChart(tuple(stufen), alt)
+
+
+def timeline(data: IKZData, project: Project) -> Timeline:
+    """Zeitplan picture from the planned (or actual) dates of the Arbeitsabschnitte."""
+    dated = []
+    by = {m.abschnitt: m for m in project.milestones}
+    for nummer, text in schema.ARBEITSABSCHNITTE.items():
+        m = by.get(nummer)
+        if m is None:
+            continue
+        d = m.erledigt or m.geplant
+        if d is None:
+            continue
+        dated.append((nummer, text, d, m.erledigt is not None))
+    steps = []
+    prev = project.start or (dated[0][2] if dated else None)
+    for nummer, text, d, done in dated:
+        start = prev if prev is not None and prev <= d else d
+        label = ABSCHNITT_KURZ.get(nummer) or text[:40]
+        steps.append(TimelineStep(nummer, label, start, d, nummer in _PHASEN, done))
+        prev = d
+    alt = (
+        f"Zeitplan des Projekts „{_title(project)}“: "
+        + "; ".join(f"Abschnitt {s.nummer} {'erledigt am' if s.erledigt else 'geplant bis'} {datum(s.ende)}"
+                    for s in steps)
+        + "."
+    ) if steps else ""
+    return Timeline(f"Zeitplan – {_short(project)}", tuple(steps), data.bericht.stand, alt)
+
+
+def _projekt_ctx(data: IKZData, p: Project) -> dict:
+    parent = None
+    if p.parent:
+        try:
+            parent = data.projekt(p.parent)
+        except KeyError:
+            parent = None
+    ctx = {
+        "id": clean(p.id),
+        "titel": _title(p),
+        "kurztitel": _short(p),
+        "art": clean(p.art),
+        "status": clean(p.status),
+        "start": datum(p.start),
+        "ende": datum(p.ende),
+        "start_monat": monat_jahr(p.start),
+        "zeitraum": _zeitraum(p),
+        "zusatz": _zusatz(p),
+        "einsparung": clean(p.einsparung),
+        "uebergeordnet": _title(parent) if parent else "",
+        "folgeprojekte": [_folgeprojekt(data, c) for c in data.children(p.id)],
+    }
+    for art in schema.PROJEKT_TEXTARTEN:
+        ctx[_text_key(art)] = clean_rich(p.text(art))
+    ctx["ziele"] = bool(ctx["strategisches_ziel"] or ctx["operatives_ziel"])
+    return ctx
+
+
+def _zeitraum(p: Project) -> str:
+    if p.start and p.ende:
+        return f"{datum(p.start)} bis {datum(p.ende)}"
+    if p.start:
+        return f"ab {datum(p.start)}"
+    if p.ende:
+        return f"bis {datum(p.ende)}"
+    milestones = [m for m in p.milestones if m.geplant or m.erledigt]
+    if milestones:
+        dates = [m.erledigt or m.geplant for m in milestones]
+        return f"{datum(min(dates))} bis {datum(max(dates))} (Planung)"
+    return "wird im Projektablaufplan festgelegt"
+
+
+def _folgeprojekt(data: IKZData, c: Project) -> dict:
+    keys = _participant_keys(c)
+    return {
+        "id": clean(c.id),
+        "titel": _title(c),
+        "art": clean(c.art),
+        "status": clean(c.status),
+        "beteiligte": beteiligte_text(data, keys) if keys else "",
+        "anzahl": str(len(keys)),
+        "text": f"{clean(c.art)} „{_title(c)}“" + (f" ({len(keys)} Kreiskommunen)" if keys else ""),
+        "sachstand": clean_rich(c.text("Sachstand")),
+        "ausgangslage": clean_rich(c.text("Ausgangslage")),
+        "ausblick": clean_rich(c.text("Ausblick")),
+    }
+
+
+def _beteiligte(data: IKZData, p: Project) -> dict:
+    parts = {x.kommune: x for x in p.participants}
+    kommunen = _kommunen_in_order(data, parts)
+    liste = []
+    for k in kommunen:
+        x = parts[k.key]
+        liste.append({
+            "key": clean(k.key),
+            "name": clean(k.name),
+            "rolle": clean(x.rolle),
+            "rolle_text": schema.ROLLEN_TEXT.get(x.rolle or "", "ohne Vertretung in der Projektgruppe"),
+            "lkg": x.lkg,
+            "vertreter": clean(x.vertreter) or ("noch nicht benannt" if x.rolle else ""),
+            "zelle": rollen_text(x),
+        })
+    ohne = [e["name"] for e in liste if not e["rolle"]]
+    return {
+        "anzahl": str(len(kommunen)),
+        "anzahl_text": beteiligte_text(data, parts) if kommunen else "",
+        "namen": aufzaehlung(k.key for k in kommunen),
+        "liste": liste,
+        "ohne_vertretung": aufzaehlung(ohne),
+        "ohne_vertretung_anzahl": len(ohne),
+    }
+
+
+def _projektgruppe(data: IKZData, p: Project) -> tuple[list[dict], list[dict]]:
+    leitung, gruppe = [], []
+    order = {k.key: i for i, k in enumerate(data.kommunen)}
+    members = sorted((x for x in p.participants if x.rolle), key=lambda x: (x.rolle != "PL", order.get(x.kommune, 999)))
+    for x in members:
+        k = _safe_kommune(data, x.kommune)
+        entry = {
+            "kommune": clean(k.name if k else x.kommune),
+            "rolle": clean(x.rolle),
+            "rolle_text": schema.ROLLEN_TEXT.get(x.rolle or "", ""),
+            "vertreter": clean(x.vertreter) or "noch nicht benannt",
+            "lkg": "ja" if x.lkg else "",
+        }
+        gruppe.append(entry)
+        if x.rolle == "PL":
+            leitung.append(entry)
+    return leitung, gruppe
+
+
+def _unterschriften(data: IKZData, p: Project) -> list[dict]:
+    result = []
+    parts = {x.kommune: x for x in p.participants}
+    for k in _kommunen_in_order(data, parts):
+        x = parts[k.key]
+        result.append({
+            "kommune": clean(k.name),
+            "ort": clean(k.sitz) or clean(k.name),
+            "unterzeichner": adressierung(k),
+            "beschriftung": f"Unterschrift {clean(k.name)}",
+            "unterzeichnet": datum(x.unterzeichnet),
+        })
+    return result
+
+
+def _dokument(data: IKZData, art: str, titel: str, untertitel: str, kopfzeile: str, stand: str) -> dict:
+    return {
+        "art": art,
+        "titel": titel,
+        "untertitel": untertitel,
+        "kopfzeile": kopfzeile,
+        "stand": stand,
+        "autor": clean(data.bericht.herausgeber),
+        "betreff": f"Interkommunale Zusammenarbeit (IKZ) im {_kreis_name(data)}",
+        "herausgeber": clean(data.bericht.herausgeber),
+    }
+
+
+def _fazit(votum: str | None, kind: str) -> str:
+    if not votum:
+        return ""
+    if kind == "zwischenbericht":
+        return {
+            "empfohlen": "Die Projektgruppe empfiehlt die interkommunale Zusammenarbeit (IKZ) für die Aufgabe, "
+                         "die Projektgegenstand ist.",
+            "nicht empfohlen": "Die Projektgruppe empfiehlt keine interkommunale Zusammenarbeit (IKZ) für die "
+                               "Aufgabe, die Projektgegenstand ist.",
+            "teilweise empfohlen": "Die Projektgruppe empfiehlt die interkommunale Zusammenarbeit (IKZ) für "
+                                   "Teile der Aufgabe, die Projektgegenstand ist.",
+        }.get(votum, f"Votum der Projektgruppe: {clean(votum)}.")
+    return {
+        "empfohlen": "Die Projektgruppe empfiehlt den Auftraggebern, die vorgeschlagene interkommunale "
+                     "Kooperation in einem IKZ-Umsetzungsprojekt umzusetzen.",
+        "nicht empfohlen": "Die Projektgruppe empfiehlt den Auftraggebern, von einer interkommunalen Umsetzung "
+                           "abzusehen.",
+        "teilweise empfohlen": "Die Projektgruppe empfiehlt den Auftraggebern, die interkommunale Kooperation "
+                               "für Teile der Aufgabe in einem IKZ-Umsetzungs- bzw. Pilotprojekt umzusetzen.",
+    }.get(votum, f"Empfehlung der Projektgruppe: {clean(votum)}.")
+
+
+def _projekt_common(data: IKZData, p: Project) -> dict:
+    leitung, gruppe = _projektgruppe(data, p)
+    return {
+        "projekt": _projekt_ctx(data, p),
+        "beteiligte": _beteiligte(data, p),
+        "projektleitung": leitung,
+        "projektleitung_text": aufzaehlung(e["kommune"] for e in leitung) or "wird in der Projektgruppe festgelegt",
+        "projektgruppe": gruppe,
+        "lenkungsgruppe": _lenkungsgruppe(data),
+        "kreis": _kreis_ctx(data),
+        "kontakt": _kontakt(data),
+        "bericht": _bericht(data),
+    }
+
+
+# ---------------------------------------------------------------------------
+# the four kinds
+
+
+def _ctx_projektauftrag(data: IKZData, p: Project) -> dict:
+    ctx = _projekt_common(data, p)
+    t = _title(p)
+    stand = datum(data.bericht.stand)
+    ctx["dokument"] = _dokument(data, "Projektauftrag", f"Projektauftrag „{t}“", t,
+                                f"Projektauftrag – {_short(p)}", stand)
+    ctx["abschnitte"] = _arbeitsabschnitte(p)
+    ctx["abschnitte_geplant"] = any(a["geplant"] or a["erledigt"] for a in ctx["abschnitte"])
+    ctx["zeitplan"] = timeline(data, p)
+    ctx["unterschriften"] = _unterschriften(data, p)
+    return ctx
+
+
+def _ctx_zwischenbericht(data: IKZData, p: Project) -> dict:
+    ctx = _projekt_common(data, p)
+    r = p.report("Zwischenbericht")
+    t = _title(p)
+    ctx["dokument"] = _dokument(data, "Zwischenbericht der Projektgruppe", f"Zwischenbericht der Projektgruppe „{t}“",
+                                t, f"Zwischenbericht – {_short(p)}", _berichtsdatum(r))
+    ctx["projektbericht"] = {
+        "datum": datum(r.datum) if r else "",
+        "votum": clean(r.votum) if r else "",
+        "fazit": _fazit(r.votum if r else None, "zwischenbericht"),
+    }
+    return ctx
+
+
+def _ctx_schlussbericht(data: IKZData, p: Project) -> dict:
+    ctx = _projekt_common(data, p)
+    r = p.report("Schlussbericht")
+    t = _title(p)
+    ctx["dokument"] = _dokument(data, "Schlussbericht der Projektgruppe", f"Schlussbericht der Projektgruppe „{t}“",
+                                t, f"Schlussbericht – {_short(p)}", _berichtsdatum(r))
+    ctx["projektbericht"] = {
+        "datum": datum(r.datum) if r else "",
+        "votum": clean(r.votum) if r else "",
+        "fazit": _fazit(r.votum if r else None, "schlussbericht"),
+    }
+    ctx["foerdermittel"] = [_foerder_ctx(f) for f in data.foerdermittel if f.projekt == p.id]
+    return ctx
+
+
+def _berichtsdatum(r) -> str:
+    if r is None or r.datum is None:
+        return "ohne Datum"
+    return datum(r.datum)
+
+
+def _foerder_ctx(f: Funding) -> dict:
+    return {
+        "zweck": clean(f.zweck),
+        "geber": clean(f.geber),
+        "betrag": betrag(f.betrag),
+        "jahr": str(f.jahr),
+        "status": clean(f.status),
+        "text": funding_text(f),
+    }
+
+
+def _split_ablauf(rt: RichText) -> tuple[RichText, RichText, bool]:
+    """Split the Projektablauf text after the paragraph that introduces the
+    list of Arbeitsabschnitte (ends with ``Arbeitsabschnitte:``)."""
+    for i, b in enumerate(rt.blocks):
+        text = b.text.strip()
+        if text.endswith(":") and "Arbeitsabschnitt" in text:
+            return RichText(rt.blocks[: i + 1]), RichText(rt.blocks[i + 1:]), True
+    return rt, RichText(()), False
+
+
+def _ctx_jahresbericht(data: IKZData) -> dict:
+    b = _bericht(data)
+    table = participation_table(data)
+    texte = {_text_key(k): clean_rich(data.text(k)) for k in schema.BERICHT_ABSCHNITTE}
+    vor, nach, mit_ueberleitung = _split_ablauf(texte["projektablauf"])
+
+    projekte = []
+    for p, kids in _table_projects(data):
+        pc = _projekt_ctx(data, p)
+        folge = [_folgeprojekt(data, c) for c in kids]
+        folge = [f for f in folge if f["sachstand"] or f["ausgangslage"] or f["ausblick"]]
+        has_text = any(pc[_text_key(a)] for a in _JAHRESBERICHT_TEXTE) or pc["ziele"] or folge
+        if not has_text:
+            continue
+        pc["folgeprojekte_text"] = folge
+        projekte.append(pc)
+    for i, pc in enumerate(projekte):
+        pc["buchstabe"] = _buchstabe(i)
+
+    fortbildungen = [{
+        "thema": clean(t.thema),
+        "format": clean(t.format),
+        "teilnehmende": str(t.teilnehmende),
+        "kommunen": str(t.kommunen),
+        "seit": str(t.seit) if t.seit else "",
+    } for t in data.fortbildungen]
+    arbeitsgruppen = [{
+        "name": clean(g.name),
+        "seit": str(g.seit) if g.seit else "",
+        "turnus": clean(g.turnus),
+        "text": clean_rich(g.text),
+    } for g in data.arbeitsgruppen]
+    initiativen = [{
+        "name": clean(i.name),
+        "beteiligte": clean(i.beteiligte),
+        "seit": str(i.seit) if i.seit else "",
+        "text": clean_rich(i.text),
+    } for i in data.initiativen]
+    presse = []
+    for item in data.presse:
+        angaben = ", ".join(x for x in (clean(item.art), datum(item.datum)) if x)
+        presse.append({
+            "datum": datum(item.datum),
+            "medium": clean(item.medium),
+            "art": clean(item.art),
+            "titel": clean(item.titel),
+            "angaben": angaben,
+            "text": indented(clean_rich(item.text)),
+            "link": clean(item.link),
+        })
+
+    ctx = {
+        "dokument": _dokument(data, "IKZ-Zwischenbericht", b["titel"], f"(Stand: {b['stand']})",
+                              f"{b['nummer']}. IKZ-Zwischenbericht – Stand {b['stand']}", b["stand_datum"]),
+        "bericht": b,
+        "kontakt": _kontakt(data),
+        "kreis": _kreis_ctx(data),
+        "texte": texte,
+        "listen": project_lists(data),
+        "foerdermittel": [_foerder_ctx(f) for f in data.foerdermittel],
+        "initiativen": initiativen,
+        "beteiligung": table,
+        "diagramm": participation_chart(data, table),
+        "projekte": projekte,
+        "ablauf": {
+            "vor": vor,
+            "nach": nach,
+            "mit_ueberleitung": mit_ueberleitung,
+            "bild": process_chart(),
+        },
+        "arbeitsabschnitte": _arbeitsabschnitte(None),
+        "lenkungsgruppe": _lenkungsgruppe(data),
+        "fortbildungen": fortbildungen,
+        "arbeitsgruppen": arbeitsgruppen,
+        "presse": presse,
+    }
+    # section 2 appears only when one of its subsections has content
+    ctx["massnahmen"] = bool(
+        texte["lenkungsgruppe"] or ctx["lenkungsgruppe"]["gruppen"] or texte["fortbildungen"] or fortbildungen
+        or texte["arbeitsgruppen"] or arbeitsgruppen or texte["informationsmanagement"] or presse
+        or texte["weitere_aktivitaeten"] or texte["ausblick"]
+    )
+    return ctx
+
+
+def _buchstabe(i: int) -> str:
+    letters = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        letters = chr(ord("a") + r) + letters
+    return f"{letters})"
+
+
+def build_context(data: IKZData, kind: str, project: Project | None = None) -> dict:
+    """The context of one document.
+
+    kind: "projektauftrag", "zwischenbericht", "schlussbericht" (all need a
+    project) or "jahresbericht" (project is ignored).
+    """
+    if kind == "jahresbericht":
+        return _ctx_jahresbericht(data)
+    if kind not in KINDS:
+        raise ValueError(f"unknown document kind {kind!r}")
+    if project is None:
+        raise ValueError(f"{kind} needs a project")
+    return {
+        "projektauftrag": _ctx_projektauftrag,
+        "zwischenbericht": _ctx_zwischenbericht,
+        "schlussbericht": _ctx_schlussbericht,
+    }[kind](data, project)
+
+
+def documents_for(data: IKZData) -> list[tuple[str, Project | None]]:
+    """Which documents a workbook produces: (kind, project) in a stable order.
+
+    A Projektauftrag for every project with participation rows, a
+    Zwischen- or Schlussbericht for every such report row, one annual report.
+    """
+    docs: list[tuple[str, Project | None]] = []
+    for p in data.projekte:
+        if p.participations:
+            docs.append(("projektauftrag", p))
+    for art, kind in (("Zwischenbericht", "zwischenbericht"), ("Schlussbericht", "schlussbericht")):
+        for p in data.projekte:
+            if p.report(art) is not None:
+                docs.append((kind, p))
+    docs.append(("jahresbericht", None))
+    return docs
+
+
+def sample_project(data: IKZData, kind: str) -> Project | None:
+    """A project suited to check the template of `kind` (for ``check``)."""
+    if kind == "jahresbericht":
+        return None
+    art = {"zwischenbericht": "Zwischenbericht", "schlussbericht": "Schlussbericht"}.get(kind)
+    for p in data.projekte:
+        if art is None and p.participants:
+            return p
+        if art is not None and p.report(art) is not None:
+            return p
+    for p in data.projekte:
+        if p.participants:
+            return p
+    return data.projekte[0] if data.projekte else None

@@ -1,0 +1,355 @@
+"""Wire the stages into one run: workbook → documents → PDFs → bundles → signatures.
+
+The stages never call each other; this module passes their typed results on.
+A run is incremental (every output records the digest of what it was made
+from and is reused when that is unchanged), atomic (it writes into a staging
+folder that replaces the previous outputs only when everything succeeded)
+and locked (a second run on the same outputs waits or stops).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .errors import Problem
+from .model import IKZData, Project
+from .store import Manifest, ManifestEntry, OutputStore, check_free_space, key_of, sha256_file
+
+Progress = Callable[[str, str, int, int], None]
+"""progress(step, item, done, total): called by the run; the CLI draws it."""
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+KIND_TITLES = {
+    "projektauftrag": "Projektauftrag",
+    "zwischenbericht": "Zwischenbericht der Projektgruppe",
+    "schlussbericht": "Schlussbericht der Projektgruppe",
+    "jahresbericht": "IKZ-Zwischenbericht",
+}
+
+
+def code_version() -> str:
+    """Digest of the package's own source: a code change invalidates all outputs."""
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(PACKAGE_DIR.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a run does and where."""
+
+    workbook: Path
+    outputs: Path = Path("outputs")
+    templates: Path = Path("templates")
+    state: Path = Path(".ikz")
+    jobs: int = os.cpu_count() or 1
+    force: bool = False
+    signing: object | None = None  # sign.SigningConfig; None → demonstration certificate
+    timeout: float = 600.0
+    wait: float = 0.0  # seconds to wait for another run's lock
+
+
+@dataclass(frozen=True)
+class DocJob:
+    """One document of the run: what it is, from which template, under which key."""
+
+    kind: str
+    project: str | None
+    title: str
+    stem: str
+    template: Path
+    key: str
+
+    @property
+    def docx_rel(self) -> str:
+        return f"word/{self.stem}.docx"
+
+    @property
+    def pdf_rel(self) -> str:
+        return f"pdf/{self.stem}.pdf"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run produced, for the CLI's summary."""
+
+    folder: Path
+    manifest: Manifest
+    built: int
+    reused: int
+    bundles_built: int
+    bundles_reused: int
+    warnings: tuple[Problem, ...]
+    demo_certificate: bool
+    seconds: float
+
+
+def _noop(step: str, item: str, done: int, total: int) -> None:
+    pass
+
+
+def plan_documents(data: IKZData, templates: Path, code: str) -> list[DocJob]:
+    """Every document the workbook calls for, with the key of its inputs."""
+    from . import naming
+
+    tsha = {kind: sha256_file(templates / f"{kind}.docx") for kind in KIND_TITLES}
+    settings = dataclasses.asdict(data.bericht)
+    jobs: list[DocJob] = []
+    for p in data.projekte:
+        if p.participations:
+            jobs.append(_job("projektauftrag", p, templates, tsha, code, data, settings))
+        for r in p.reports:
+            jobs.append(_job(r.art.lower(), p, templates, tsha, code, data, settings))
+    jobs.append(DocJob(
+        "jahresbericht", None, f"{data.bericht.nummer}. IKZ-Zwischenbericht (Stand {_monat(data.bericht.stand)})",
+        naming.annual_stem(data), templates / "jahresbericht.docx",
+        key_of("jahresbericht", tsha["jahresbericht"], code, data.sha256)))
+    return jobs
+
+
+def _monat(d: dt.date) -> str:
+    from .context import monat_jahr
+
+    return monat_jahr(d)
+
+
+def _job(kind, p: Project, templates, tsha, code, data, settings) -> DocJob:
+    from . import naming
+
+    return DocJob(kind, p.id, f"{KIND_TITLES[kind]}: {p.titel}", naming.document_stem(kind, p.id),
+                  templates / f"{kind}.docx", key_of(kind, tsha[kind], code, data.row_digests[p.id], settings))
+
+
+def run(options: Options, progress: Progress | None = None) -> RunResult:
+    """Validate, render, convert, bundle and sign; replace the outputs atomically."""
+    from . import render, sign
+    from .validate import load
+
+    progress = progress or _noop
+    started = time.monotonic()
+    progress("Arbeitsmappe prüfen", Path(options.workbook).name, 0, 1)
+    data, warnings = load(options.workbook)
+    progress("Vorlagen prüfen", str(options.templates), 0, 1)
+    render.require_templates(data, Path(options.templates))
+
+    config = options.signing
+    if config is None:
+        config = sign.ensure_demo_certificate(Path(options.state) / "demo")
+    signer = sign.load_signer(config)  # fails early on a wrong passphrase or an expired certificate
+    cert_id = hashlib.sha256(signer.signing_cert.dump()).hexdigest()[:16]
+
+    code = code_version()
+    jobs = plan_documents(data, Path(options.templates), code)
+    store = OutputStore(Path(options.outputs), Path(options.workbook).stem)
+    cache = Path(options.state) / "cache"
+    with store.locked(wait=options.wait):
+        check_free_space(Path(options.outputs), 200 * 1024 * 1024)
+        previous = None if options.force else store.previous_manifest()
+        prev_by_path = {e.path: e for e in previous.entries} if previous else {}
+        staging = store.begin()
+        try:
+            result = _build(options, data, warnings, jobs, store, staging, prev_by_path, cache, config, cert_id, code,
+                            progress)
+            progress("Ausgaben übernehmen", str(store.final), 0, 1)
+            store.commit()
+        except BaseException:
+            store.abort()
+            raise
+    _prune_cache(cache, {j.key for j in jobs})
+    return dataclasses.replace(result, folder=store.final, seconds=time.monotonic() - started)
+
+
+def _build(options, data, warnings, jobs, store, staging, prev_by_path, cache, config, cert_id, code, progress) -> RunResult:
+    from . import bundle, convert, render, sign
+
+    entries: dict[str, ManifestEntry] = {}
+    signed_key = {j.key: key_of(j.key, cert_id) for j in jobs}
+
+    # 1. Reuse what is unchanged; everything else is rebuilt.
+    todo: list[DocJob] = []
+    for job in jobs:
+        prev = prev_by_path.get(job.pdf_rel)
+        if (prev is not None and prev.key == signed_key[job.key] and (cache / f"{job.key}.pdf").is_file()
+                and store.reuse(job.pdf_rel, prev.sha256) and store.reuse(job.docx_rel, prev.docx_sha256)):
+            entries[job.pdf_rel] = dataclasses.replace(prev, reused=True)
+        else:
+            todo.append(job)
+
+    # 2. Render the documents that changed (into the cache, keyed by their inputs).
+    cache.mkdir(parents=True, exist_ok=True)
+    to_convert: list[DocJob] = []
+    for i, job in enumerate(todo):
+        docx = cache / f"{job.key}.docx"
+        if not docx.is_file():
+            progress("Word-Dokumente erzeugen", job.stem, i, len(todo))
+            project = data.projekt(job.project) if job.project else None
+            tmp = cache / f".tmp-{job.key}.docx"
+            render.render_document(data, job.kind, project, job.template, tmp)
+            os.replace(tmp, docx)
+        if not (cache / f"{job.key}.pdf").is_file():
+            to_convert.append(job)
+
+    # 3. Convert in as few LibreOffice starts as possible, in parallel batches.
+    if to_convert:
+        progress("PDF erzeugen (LibreOffice)", f"{len(to_convert)} Dokumente", 0, len(to_convert))
+        conv_dir = cache / ".convert"
+        shutil.rmtree(conv_dir, ignore_errors=True)
+        inputs = conv_dir / "in"
+        inputs.mkdir(parents=True)
+        links = {}
+        for job in to_convert:
+            link = inputs / f"{job.stem}.docx"
+            shutil.copyfile(cache / f"{job.key}.docx", link)
+            links[link] = job
+        pdfs = convert.convert_all(list(links), conv_dir / "out", jobs=options.jobs, timeout=options.timeout)
+        for link, pdf in pdfs.items():
+            os.replace(pdf, cache / f"{links[link].key}.pdf")
+        shutil.rmtree(conv_dir, ignore_errors=True)
+
+    # 4. Signature fields (Projektauftrag) and the office's signature on each standalone PDF.
+    for i, job in enumerate(todo):
+        progress("PDF signieren", job.stem, i, len(todo))
+        project = data.projekt(job.project) if job.project else None
+        out_docx = staging / job.docx_rel
+        out_pdf = staging / job.pdf_rel
+        out_docx.parent.mkdir(parents=True, exist_ok=True)
+        out_pdf.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cache / f"{job.key}.docx", out_docx)
+        source = cache / f"{job.key}.pdf"
+        fields: tuple[str, ...] = ()
+        if job.kind == "projektauftrag":
+            specs = _signature_fields(data, project, source)
+            sign.add_signature_fields(source, out_pdf, specs)
+            fields = tuple(s.label for s in specs)
+            source = out_pdf
+        sign.sign_pdf(source, out_pdf, config, reason=f"{job.title} – erstellt von der IKZ-Geschäftsstelle",
+                      location=data.bericht.dienststelle or data.bericht.herausgeber,
+                      contact=data.bericht.email)
+        entries[job.pdf_rel] = ManifestEntry(
+            kind=job.kind, title=job.title, path=job.pdf_rel, sha256=sha256_file(out_pdf), key=signed_key[job.key],
+            project=job.project, docx=job.docx_rel, docx_sha256=sha256_file(out_docx),
+            pages=convert.pdf_info(cache / f"{job.key}.pdf").pages, signature=_sig_label(config),
+            signature_fields=fields, template=f"templates/{job.template.name}",
+            template_sha256=sha256_file(job.template))
+
+    # 5. Bundles: one per Kreiskommune and one complete bundle, then signed.
+    built = len(todo)
+    reused = len(jobs) - built
+    bundles = _plan_bundles(data, jobs)
+    b_built = b_reused = 0
+    for i, (rel, kind, kommune, spec_fn, members) in enumerate(bundles):
+        bkey = key_of(kind, kommune, [signed_key[m.key] for m in members], code, cert_id,
+                      dataclasses.asdict(data.bericht), [dataclasses.asdict(k) for k in data.kommunen])
+        prev = prev_by_path.get(rel)
+        if prev is not None and prev.key == bkey and store.reuse(rel, prev.sha256):
+            entries[rel] = dataclasses.replace(prev, reused=True)
+            b_reused += 1
+            continue
+        progress("Mappen bilden und signieren", rel, i, len(bundles))
+        spec = spec_fn(tuple(bundle.BundleDocument(m.title, cache / f"{m.key}.pdf", m.kind) for m in members))
+        out = staging / rel
+        out.parent.mkdir(parents=True, exist_ok=True)
+        res = bundle.build_bundle(spec, out)
+        sign.sign_pdf(out, out, config, reason=f"{spec.title} – zusammengestellt von der IKZ-Geschäftsstelle",
+                      location=data.bericht.dienststelle or data.bericht.herausgeber, contact=data.bericht.email)
+        entries[rel] = ManifestEntry(kind=kind, title=spec.title, path=rel, sha256=sha256_file(out), key=bkey,
+                                     kommune=kommune, pages=res.pages, signature=_sig_label(config),
+                                     documents=tuple(m.pdf_rel for m in members))
+        b_built += 1
+
+    manifest = Manifest(
+        workbook=str(options.workbook), workbook_sha256=data.sha256, created=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        code_version=code, certificate=str(config.pkcs12), demo_certificate=bool(config.demo),
+        entries=tuple(entries[k] for k in [j.pdf_rel for j in jobs] + [b[0] for b in bundles]),
+        warnings=tuple(str(w) for w in warnings))
+    (staging / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
+    return RunResult(staging, manifest, built, reused, b_built, b_reused, tuple(warnings), bool(config.demo), 0.0)
+
+
+def _sig_label(config) -> str:
+    return "signiert (Demonstrationszertifikat)" if config.demo else "signiert"
+
+
+def _signature_fields(data: IKZData, project: Project, pdf: Path):
+    """One empty field per participating Dienststellenleitung, on that person's signature line."""
+    from . import sign
+
+    kommunen = [data.kommune(p.kommune) for p in project.participants]
+    needles = [f"Unterschrift {k.name}" for k in kommunen]
+    found = sign.locate_text(pdf, needles)
+    specs, taken = [], []
+    for k, needle in zip(kommunen, needles):
+        if needle not in found:
+            from .errors import BundleError
+
+            raise BundleError(f"Die Unterschriftszeile »{needle}« wurde im PDF nicht gefunden; "
+                              "wurde die Vorlage projektauftrag.docx verändert?", None)
+        page, box = found[needle]
+        name = sign.field_name_for(k.key, taken)
+        taken.append(name)
+        specs.append(sign.FieldSpec(name, page, sign.box_above(box, width=200), needle))
+    return specs
+
+
+def _plan_bundles(data: IKZData, jobs: list[DocJob]):
+    """(path, kind, kommune, spec factory, member jobs) for every bundle."""
+    from . import bundle, context
+
+    annual = next(j for j in jobs if j.kind == "jahresbericht")
+    b = data.bericht
+    jahr = b.jahr
+    author = b.herausgeber
+    subject = f"{b.nummer}. Zwischenbericht zum IKZ-Prozess, Berichtszeitraum {context.datum(b.von)} – {context.datum(b.bis)}"
+    out = []
+    for k in data.kommunen:
+        mine = {p.id for p in data.projekte if any(x.kommune == k.key for x in p.participants)}
+        members = [annual] + [j for j in jobs if j.project in mine]
+        addressee = context.gremium_adresse(k) if hasattr(context, "gremium_adresse") else f"An die {k.gremium}\n{k.name}"
+
+        def spec(docs, k=k, addressee=addressee):
+            return bundle.BundleSpec(
+                title=f"IKZ-Unterlagen {jahr} für {k.name}", subtitle=f"{b.nummer}. IKZ-Zwischenbericht und Projektunterlagen",
+                addressee=addressee,
+                cover_lines=(f"Berichtszeitraum {context.datum(b.von)} – {context.datum(b.bis)}",
+                             f"Stand: {context.monat_jahr(b.stand)}",
+                             f"Enthalten: der IKZ-Zwischenbericht und {len(docs) - 1} Unterlagen der Projekte, an denen {k.key} beteiligt ist"),
+                documents=docs, author=author, subject=subject, keywords=("IKZ", "Kreis Groß-Gerau", k.key, str(jahr)),
+                date=b.stand)
+        out.append((f"mappen/mappe-{_slug(k.key)}.pdf", "ratsmappe", k.key, spec, members))
+
+    def full(docs):
+        return bundle.BundleSpec(
+            title=f"IKZ-Gesamtmappe {jahr}", subtitle=f"{b.nummer}. IKZ-Zwischenbericht und alle Projektunterlagen",
+            addressee="An die IKZ-Lenkungsgruppe\nund das Archiv",
+            cover_lines=(f"Berichtszeitraum {context.datum(b.von)} – {context.datum(b.bis)}", f"Stand: {context.monat_jahr(b.stand)}",
+                         f"Enthalten: {len(docs)} Dokumente"),
+            documents=docs, author=author, subject=subject, keywords=("IKZ", "Kreis Groß-Gerau", "Gesamtmappe", str(jahr)),
+            date=b.stand)
+    out.append(("mappen/gesamtmappe.pdf", "gesamtmappe", None, full, [annual] + [j for j in jobs if j is not annual]))
+    return out
+
+
+def _slug(text: str) -> str:
+    from . import naming
+
+    return naming.slug(text)
+
+
+def _prune_cache(cache: Path, keep: set[str]) -> None:
+    """Drop cached intermediates no current document needs."""
+    if not cache.is_dir():
+        return
+    for path in cache.iterdir():
+        if path.is_file() and path.name.split(".")[0] not in keep:
+            path.unlink(missing_ok=True)
