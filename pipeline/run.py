@@ -133,21 +133,17 @@ def _job(kind, p: Project, templates, tsha, code, data, settings) -> DocJob:
 
 def run(options: Options, progress: Progress | None = None) -> RunResult:
     """Validate, render, convert, bundle and sign; replace the outputs atomically."""
-    from . import render, sign
     from .validate import load
 
     progress = progress or _noop
     started = time.monotonic()
     progress("Arbeitsmappe prüfen", Path(options.workbook).name, 0, 1)
     data, warnings = load(options.workbook)
-    progress("Vorlagen prüfen", str(options.templates), 0, 1)
-    render.require_templates(data, Path(options.templates))
 
-    config = options.signing
-    if config is None:
-        config = sign.ensure_demo_certificate(Path(options.state) / "demo")
-    signer = sign.load_signer(config)  # fails early on a wrong passphrase or an expired certificate
-    cert_id = hashlib.sha256(signer.signing_cert.dump()).hexdigest()[:16]
+    config = options.signing if options.signing is not None else _demo_config(Path(options.state))
+    # The certificate's identity is part of every signed output's key; reading the
+    # file is enough (pyHanko is only loaded when something has to be signed).
+    cert_id = hashlib.sha256(Path(config.pkcs12).read_bytes()).hexdigest()[:16] if Path(config.pkcs12).is_file() else "-"
 
     code = code_version()
     jobs = plan_documents(data, Path(options.templates), code)
@@ -170,8 +166,40 @@ def run(options: Options, progress: Progress | None = None) -> RunResult:
     return dataclasses.replace(result, folder=store.final, seconds=time.monotonic() - started)
 
 
+class _DemoConfig:
+    """Stands in for the demonstration certificate until something must be signed."""
+
+    def __init__(self, state: Path):
+        self.directory = state / "demo"
+        self.pkcs12 = self.directory / "demo-signatur.p12"
+        self.demo = True
+        self._real = None
+
+    def real(self):
+        if self._real is None:
+            from . import sign
+
+            self._real = sign.ensure_demo_certificate(self.directory)
+        return self._real
+
+
+def _demo_config(state: Path) -> _DemoConfig:
+    demo = _DemoConfig(state)
+    if not demo.pkcs12.is_file():
+        demo.real()  # first run: create it now, so its identity enters the keys
+    return demo
+
+
+def _signing(config):
+    """The real SigningConfig, checked (passphrase, validity) before the first signature."""
+    from . import sign
+
+    real = config.real() if isinstance(config, _DemoConfig) else config
+    sign.load_signer(real)
+    return real
+
+
 def _build(options, data, warnings, jobs, store, staging, prev_by_path, cache, config, cert_id, code, progress) -> RunResult:
-    from . import bundle, convert, render, sign
 
     entries: dict[str, ManifestEntry] = {}
     signed_key = {j.key: key_of(j.key, cert_id) for j in jobs}
@@ -188,6 +216,12 @@ def _build(options, data, warnings, jobs, store, staging, prev_by_path, cache, c
 
     # 2. Render the documents that changed (into the cache, keyed by their inputs).
     cache.mkdir(parents=True, exist_ok=True)
+    if todo:
+        from . import render
+
+        progress("Vorlagen prüfen", str(options.templates), 0, 1)
+        render.require_templates(data, Path(options.templates))
+    signing = None
     to_convert: list[DocJob] = []
     for i, job in enumerate(todo):
         docx = cache / f"{job.key}.docx"
@@ -202,6 +236,8 @@ def _build(options, data, warnings, jobs, store, staging, prev_by_path, cache, c
 
     # 3. Convert in as few LibreOffice starts as possible, in parallel batches.
     if to_convert:
+        from . import convert
+
         progress("PDF erzeugen (LibreOffice)", f"{len(to_convert)} Dokumente", 0, len(to_convert))
         conv_dir = cache / ".convert"
         shutil.rmtree(conv_dir, ignore_errors=True)
@@ -218,6 +254,10 @@ def _build(options, data, warnings, jobs, store, staging, prev_by_path, cache, c
         shutil.rmtree(conv_dir, ignore_errors=True)
 
     # 4. Signature fields (Projektauftrag) and the office's signature on each standalone PDF.
+    if todo:
+        from . import convert, sign
+
+        signing = _signing(config)
     for i, job in enumerate(todo):
         progress("PDF signieren", job.stem, i, len(todo))
         project = data.projekt(job.project) if job.project else None
@@ -233,7 +273,7 @@ def _build(options, data, warnings, jobs, store, staging, prev_by_path, cache, c
             sign.add_signature_fields(source, out_pdf, specs)
             fields = tuple(s.label for s in specs)
             source = out_pdf
-        sign.sign_pdf(source, out_pdf, config, reason=f"{job.title} – erstellt von der IKZ-Geschäftsstelle",
+        sign.sign_pdf(source, out_pdf, signing, reason=f"{job.title} – erstellt von der IKZ-Geschäftsstelle",
                       location=data.bericht.dienststelle or data.bericht.herausgeber,
                       contact=data.bericht.email)
         entries[job.pdf_rel] = ManifestEntry(
@@ -257,11 +297,14 @@ def _build(options, data, warnings, jobs, store, staging, prev_by_path, cache, c
             b_reused += 1
             continue
         progress("Mappen bilden und signieren", rel, i, len(bundles))
+        from . import bundle, sign
+
+        signing = signing or _signing(config)
         spec = spec_fn(tuple(bundle.BundleDocument(m.title, cache / f"{m.key}.pdf", m.kind) for m in members))
         out = staging / rel
         out.parent.mkdir(parents=True, exist_ok=True)
         res = bundle.build_bundle(spec, out)
-        sign.sign_pdf(out, out, config, reason=f"{spec.title} – zusammengestellt von der IKZ-Geschäftsstelle",
+        sign.sign_pdf(out, out, signing, reason=f"{spec.title} – zusammengestellt von der IKZ-Geschäftsstelle",
                       location=data.bericht.dienststelle or data.bericht.herausgeber, contact=data.bericht.email)
         entries[rel] = ManifestEntry(kind=kind, title=spec.title, path=rel, sha256=sha256_file(out), key=bkey,
                                      kommune=kommune, pages=res.pages, signature=_sig_label(config),

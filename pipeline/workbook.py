@@ -122,6 +122,20 @@ def check_container(path: Path) -> None:
         raise WorkbookError(f"Die Datei ist beschädigt ({exc}).", loc) from None
 
 
+def _has_formulas(path: Path) -> bool:
+    """True when any worksheet of the file stores a formula (<f> element)."""
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with zf.open(name) as fh:
+                    tail = b""
+                    for chunk in iter(lambda: fh.read(1 << 16), b""):
+                        if re.search(rb"<(?:\w+:)?f[ >/]", tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    return False
+
+
 def _load(path: Path, data_only: bool):
     import openpyxl
 
@@ -137,7 +151,8 @@ def read_workbook(path: Path | str) -> RawWorkbook:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     try:
         values_wb = _load(path, data_only=True)
-        formula_wb = _load(path, data_only=False)
+        # A second pass that sees formulas is only needed when the file has any.
+        formula_wb = _load(path, data_only=False) if _has_formulas(path) else values_wb
     except WorkbookError:
         raise
     except Exception as exc:  # openpyxl raises many kinds on broken files
@@ -177,7 +192,8 @@ def read_workbook(path: Path | str) -> RawWorkbook:
         if _norm_header(name) not in known:
             problems.append(Problem(Location(path, name), "Unbekanntes Blatt; es wird nicht gelesen.", Severity.WARNING))
     values_wb.close()
-    formula_wb.close()
+    if formula_wb is not values_wb:
+        formula_wb.close()
     return RawWorkbook(path, digest, rows, tuple(problems))
 
 
