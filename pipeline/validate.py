@@ -417,9 +417,11 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
         raise ValidationError(c.problems)
 
     # Digests of the rows each project's documents are made from (for incremental builds).
-    common = _digest([k.__dict__ for k in kommunen])
+    # Every project document shows Kommunen, the Lenkungsgruppe and the related projects.
+    common = _digest([k.__dict__ for k in kommunen], [m.__dict__ for m in lenkung])
+    related = {p.id: sorted({p.id, p.parent or p.id} | {q.id for q in projekte if q.parent == p.id}) for p in projekte}
     row_digests = {
-        p.id: _digest(common, [v for _, v in proj_rows if v["id"] == p.id], text_rows.get(p.id), part_rows.get(p.id),
+        p.id: _digest(common, [v for _, v in proj_rows if v["id"] in related[p.id]], text_rows.get(p.id), part_rows.get(p.id),
                       [v for _, v in mile_rows.get(p.id, [])], report_rows.get(p.id),
                       [f.__dict__ for f in foerder if f.projekt == p.id], [q.id for q in projekte if q.parent == p.id])
         for p in projekte

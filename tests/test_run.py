@@ -1,0 +1,319 @@
+"""`make report` end to end: real LibreOffice, real keys, pyHanko and poppler's pdfsig.
+
+The sample workbook is run once through the CLI (module fixture) and its
+outputs are checked as a recipient would check them. Incremental builds,
+atomicity and the lock are checked on a small workbook built in the test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from pipeline import sign
+from pipeline.store import OutputStore, sha256_file
+from pipeline.validate import load
+from tests.pki import make_ca, make_p12, nss_db, pdfsig
+from tests.wb import make_workbook, minimal_rows
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "inputs" / "ikz-2025.xlsx"
+
+
+def cli(*args, env=None, timeout=900):
+    full_env = dict(os.environ, PYTHONPATH=str(ROOT))
+    full_env.pop("IKZ_SIGNATUR_ZERTIFIKAT", None)
+    full_env.pop("IKZ_SIGNATUR_PASSWORT", None)
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=ROOT, env=full_env,
+                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    d = tmp_path_factory.mktemp("pki")
+    ca = make_ca(d)
+    p12 = make_p12(ca, d / "ikz.p12", "IKZ-Geschäftsstelle Test", b"geheim", key_type="rsa")
+    env = {"IKZ_SIGNATUR_ZERTIFIKAT": str(p12), "IKZ_SIGNATUR_PASSWORT": "geheim"}
+    return dict(ca=ca, p12=p12, env=env, dir=d, nss=nss_db(d / "nss", ca.pem))
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory, pki):
+    out = tmp_path_factory.mktemp("outputs")
+    state = tmp_path_factory.mktemp("state")
+    result = cli("report", SAMPLE, "--outputs", out, "--state", state, env=pki["env"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    folder = out / "ikz-2025"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return dict(result=result, folder=folder, manifest=manifest, data=load(SAMPLE)[0], out=out, state=state)
+
+
+def entries(run, kind):
+    return [e for e in run["manifest"]["entries"] if e["kind"] == kind]
+
+
+def test_summary_and_counts(sample_run):
+    out = sample_run["result"].stdout
+    assert "Fertig in" in out and "15 neu erzeugt, 0 unverändert übernommen" in out
+    assert "11 Projektaufträge" in out and "3 Schlussberichte" in out and "1 Jahresbericht" in out
+    assert "16 neu erzeugt" in out and "15 Mappen für die Gremien, 1 Gesamtmappe" in out
+    assert "Demonstrationszertifikat" not in out  # a real certificate was configured
+    assert len(entries(sample_run, "ratsmappe")) == 15 and len(entries(sample_run, "gesamtmappe")) == 1
+
+
+def test_manifest_matches_files_on_disk(sample_run):
+    folder, manifest = sample_run["folder"], sample_run["manifest"]
+    assert manifest["workbook_sha256"] == sha256_file(SAMPLE)
+    listed = set()
+    for e in manifest["entries"]:
+        path = folder / e["path"]
+        assert sha256_file(path) == e["sha256"], e["path"]
+        assert len(PdfReader(path).pages) == e["pages"], e["path"]
+        listed.add(e["path"])
+        if e["docx"]:
+            assert sha256_file(folder / e["docx"]) == e["docx_sha256"]
+            assert e["template_sha256"] == sha256_file(ROOT / e["template"])
+            listed.add(e["docx"])
+    on_disk = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()} - {"manifest.json"}
+    assert on_disk == listed
+
+
+def test_council_bundles_hold_exactly_their_projects(sample_run):
+    data, folder = sample_run["data"], sample_run["folder"]
+    by_path = {e["path"]: e for e in sample_run["manifest"]["entries"]}
+    for e in entries(sample_run, "ratsmappe"):
+        projects = {p.id for p in data.projekte if any(x.kommune == e["kommune"] for x in p.participants)}
+        expected = ["pdf/ikz-zwischenbericht-2025.pdf"] + [
+            d["path"] for d in sample_run["manifest"]["entries"]
+            if d["project"] in projects and d["kind"] in ("projektauftrag", "zwischenbericht", "schlussbericht")]
+        assert sorted(e["documents"]) == sorted(expected), e["kommune"]
+        assert e["documents"][0] == "pdf/ikz-zwischenbericht-2025.pdf"
+        reader = PdfReader(folder / e["path"])
+        titles = [o.title for o in reader.outline if not isinstance(o, list)]
+        assert titles == [by_path[d]["title"] for d in e["documents"]]
+        # Cover addressed to that council; stamps equal the page number.
+        kommune = data.kommune(e["kommune"])
+        assert kommune.gremium in reader.pages[0].extract_text()
+        n = len(reader.pages)
+        for i in (0, 1, n - 1):
+            assert f"Seite {i + 1} von {n}" in reader.pages[i].extract_text()
+    # Biebesheim has no duty under the HinSchG: its bundle has no HinSchG document.
+    bieb = next(e for e in entries(sample_run, "ratsmappe") if e["kommune"] == "Biebesheim")
+    assert not any("HINSCHG" in d for d in bieb["documents"])
+    assert "pdf/projektauftrag-FEUERWEHR.pdf" in bieb["documents"]
+
+
+def test_index_links_point_to_documents(sample_run):
+    e = next(e for e in entries(sample_run, "ratsmappe") if e["kommune"] == "Raunheim")
+    reader = PdfReader(sample_run["folder"] / e["path"])
+    targets = []
+    for page in reader.pages[1:3]:
+        for annot in page.get("/Annots", []) or []:
+            a = annot.get_object()
+            if a.get("/Subtype") == "/Link":
+                dest = a["/A"]["/D"] if "/A" in a else a["/Dest"]
+                targets.append(reader.get_page_number(dest[0].get_object()))
+    firsts = [reader.get_page_number(o.page.get_object()) if hasattr(o, "page") else reader.get_destination_page_number(o)
+              for o in reader.outline if not isinstance(o, list)]
+    assert targets and sorted(set(targets)) == sorted(set(firsts))
+
+
+def test_every_pdf_is_pdfa_tagged_with_embedded_fonts(sample_run):
+    from pipeline.convert import pdf_info
+
+    for e in sample_run["manifest"]["entries"]:
+        facts = pdf_info(sample_run["folder"] / e["path"])
+        assert facts.pdfa_part == 2 and facts.pdfa_conformance == "B", e["path"]
+        assert facts.has_output_intent and facts.tagged, e["path"]
+        assert facts.fonts_all_embedded, (e["path"], facts.fonts_not_embedded)
+
+
+def test_every_signature_valid_and_trusted_pyhanko_and_pdfsig(sample_run, pki):
+    for e in sample_run["manifest"]["entries"]:
+        path = sample_run["folder"] / e["path"]
+        report = sign.verify(path, [pki["ca"].pem])
+        office = [f for f in report.fields if f.signed]
+        assert len(office) == 1 and office[0].intact and office[0].trusted, (e["path"], office)
+        if e["kind"] in ("ratsmappe", "gesamtmappe"):
+            out = pdfsig(path, pki["nss"])
+            assert "Signature is Valid." in out and "Certificate is Trusted." in out, out
+
+
+def test_projektauftrag_has_one_empty_field_per_participant(sample_run):
+    data = sample_run["data"]
+    for e in entries(sample_run, "projektauftrag"):
+        project = data.projekt(e["project"])
+        report = sign.verify(sample_run["folder"] / e["path"], [])
+        empty = [f.label for f in report.fields if not f.signed]
+        assert sorted(empty) == sorted(f"Unterschrift {data.kommune(p.kommune).name}" for p in project.participants)
+    hinschg = sign.verify(sample_run["folder"] / "pdf/projektauftrag-HINSCHG.pdf", [])
+    labels = " ".join(f.label for f in hinschg.fields)
+    assert "Biebesheim" not in labels and "Stockstadt" not in labels
+    assert len([f for f in hinschg.fields if not f.signed]) == 13
+
+
+def test_two_dienststellenleitungen_sign_then_tamper(sample_run, pki, tmp_path):
+    src = sample_run["folder"] / "pdf/projektauftrag-REINIGUNG-PILOT.pdf"
+    pdf = tmp_path / "pilot.pdf"
+    pdf.write_bytes(src.read_bytes())
+    fields = {f.label: f.name for f in sign.verify(pdf, []).fields if not f.signed}
+    for i, label in enumerate(["Unterschrift Stadt Gernsheim", "Unterschrift Kreis Groß-Gerau"]):
+        p12 = make_p12(pki["ca"], tmp_path / f"s{i}.p12", f"Unterzeichner {i}", b"pw", key_type="rsa" if i else "ec")
+        sign.sign_pdf(pdf, pdf, sign.SigningConfig(p12, b"pw"), field_name=fields[label], reason="Zustimmung",
+                      location="Groß-Gerau")
+    result = cli("verify", pdf, "--vertrauen", pki["ca"].pem, "--state", tmp_path / "none")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Projektauftrag: 2 von 4 unterschrieben; es fehlen: " in result.stdout
+    assert "Stadt Mörfelden-Walldorf" in result.stdout and "Stadt Riedstadt" in result.stdout
+    out = pdfsig(pdf, pki["nss"])
+    assert out.count("Signature is Valid.") == 3
+    # Flip one byte inside a signed range: verify reports it broken, exit 1.
+    data = bytearray(pdf.read_bytes())
+    pos = data.index(b"/Type /Page") if b"/Type /Page" in data else len(data) // 3
+    data[pos + 1] ^= 0x01
+    pdf.write_bytes(bytes(data))
+    result = cli("verify", pdf, "--vertrauen", pki["ca"].pem, "--state", tmp_path / "none")
+    assert result.returncode == 1
+    assert "UNGÜLTIG" in result.stdout
+
+
+# --- incremental, atomic, locked (small workbook) -----------------------------------
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture()
+def small(tmp_path, pki):
+    wb = make_workbook(tmp_path / "klein.xlsx")
+    out, state = tmp_path / "out", tmp_path / "state"
+    first = cli("report", wb, "--outputs", out, "--state", state, env=pki["env"])
+    assert first.returncode == 0, first.stdout + first.stderr
+    return dict(wb=wb, out=out, state=state, folder=out / "klein", env=pki["env"], tmp=tmp_path)
+
+
+def test_no_change_run_rebuilds_nothing(small):
+    before = _snapshot(small["folder"])
+    again = cli("report", small["wb"], "--outputs", small["out"], "--state", small["state"], env=small["env"])
+    assert again.returncode == 0, again.stderr
+    assert "0 neu erzeugt, 3 unverändert übernommen" in again.stdout
+    assert "0 neu erzeugt, 5 unverändert" in again.stdout
+    after = _snapshot(small["folder"])
+    assert {k: v for k, v in after.items() if k != "manifest.json"} == {k: v for k, v in before.items() if k != "manifest.json"}
+
+
+def test_one_project_change_rebuilds_only_its_documents(small):
+    before = _snapshot(small["folder"])
+    rows = minimal_rows()
+    rows["Projekttexte"][0]["text"] = "Geänderte Ausgangslage.\n- neuer Punkt"
+    make_workbook(small["wb"], rows)
+    result = cli("report", small["wb"], "--outputs", small["out"], "--state", small["state"], env=small["env"])
+    assert result.returncode == 0, result.stderr
+    after = _snapshot(small["folder"])
+    changed = {k for k in after if after[k] != before.get(k)} - {"manifest.json"}
+    assert "pdf/projektauftrag-REINIGUNG.pdf" in changed and "word/projektauftrag-REINIGUNG.docx" in changed
+    assert "pdf/ikz-zwischenbericht-2025.pdf" in changed  # the annual report shows every project
+    assert "pdf/projektauftrag-REINIGUNG-PILOT.pdf" not in changed  # other project: reused as it was
+    assert "word/projektauftrag-REINIGUNG-PILOT.docx" not in changed
+    assert "2 neu erzeugt, 1 unverändert übernommen" in result.stdout
+
+
+def test_force_rebuilds_everything(small):
+    result = cli("report", small["wb"], "--outputs", small["out"], "--state", small["state"], "--force", env=small["env"])
+    assert result.returncode == 0
+    assert "3 neu erzeugt, 0 unverändert übernommen" in result.stdout
+
+
+def test_failure_in_the_middle_leaves_previous_outputs_identical(small):
+    before = _snapshot(small["folder"])
+    rows = minimal_rows()
+    rows["Projekte"][0]["titel"] = "Neuer Titel, damit es Arbeit gibt"
+    make_workbook(small["wb"], rows)
+    # Rendering and conversion succeed, then signing fails: wrong passphrase.
+    env = dict(small["env"], IKZ_SIGNATUR_PASSWORT="falsch")
+    result = cli("report", small["wb"], "--outputs", small["out"], "--state", small["state"], env=env)
+    assert result.returncode == 3
+    assert "Passwort" in result.stderr and "ikz.p12" in result.stderr and "Traceback" not in result.stderr
+    assert _snapshot(small["folder"]) == before
+    assert not any(p.name.startswith(".klein.") and p.is_dir() for p in small["out"].iterdir())
+
+
+def test_template_error_during_rendering_leaves_outputs(small, tmp_path):
+    """A template that only fails for one project, so the check passes and rendering starts."""
+    import shutil
+    import zipfile
+
+    before = _snapshot(small["folder"])
+    templates = tmp_path / "vorlagen"
+    shutil.copytree(ROOT / "templates", templates)
+    src = templates / "projektauftrag.docx"
+    tmp = tmp_path / "pa.docx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            content = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                marker = b"{{ projekt.titel }}"
+                assert marker in content
+                content = content.replace(
+                    marker, b'{{ projekt.titel }}{% if projekt.id == "REINIGUNG-PILOT" %}{{ 1 // 0 }}{% endif %}', 1)
+            zout.writestr(item, content)
+    tmp.replace(src)
+    rows = minimal_rows()
+    rows["Projekte"][1]["titel"] = "Pilot mit neuem Titel"
+    make_workbook(small["wb"], rows)
+    result = cli("report", small["wb"], "--outputs", small["out"], "--state", small["state"], "--templates", templates,
+                 env=small["env"])
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert _snapshot(small["folder"]) == before
+
+
+def test_killed_run_leaves_previous_outputs_identical(small):
+    before = _snapshot(small["folder"])
+    rows = minimal_rows()
+    rows["Projekte"][0]["titel"] = "Titel für einen abgebrochenen Lauf"
+    make_workbook(small["wb"], rows)
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **small["env"])
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "report", str(small["wb"]), "--outputs", str(small["out"]),
+                             "--state", str(small["state"]), "--force"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    staging = small["out"] / ".klein.neu"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (staging.exists() and any(staging.rglob("*.docx"))):
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert _snapshot(small["folder"]) == before
+    # The next run cleans up what the killed one left and completes.
+    result = cli("report", small["wb"], "--outputs", small["out"], "--state", small["state"], env=small["env"])
+    assert result.returncode == 0, result.stderr
+    assert not staging.exists()
+
+
+def test_second_run_at_the_same_time_stops_with_message(small):
+    store = OutputStore(small["out"], "klein")
+    with store.locked():
+        result = cli("report", small["wb"], "--outputs", small["out"], "--state", small["state"], env=small["env"])
+    assert result.returncode == 3
+    assert "Ein anderer Lauf erzeugt gerade Dokumente" in result.stderr
+
+
+def test_validation_error_writes_nothing(small):
+    before = _snapshot(small["folder"])
+    rows = minimal_rows()
+    rows["Beteiligung"][0]["kommune"] = "Atlantis"
+    make_workbook(small["wb"], rows)
+    result = cli("report", small["wb"], "--outputs", small["out"], "--state", small["state"], env=small["env"])
+    assert result.returncode == 1
+    assert "Beteiligung!B2 (Kommune): Unbekannte Kommune" in result.stdout
+    assert _snapshot(small["folder"]) == before
