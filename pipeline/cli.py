@@ -112,6 +112,12 @@ def cmd_verify(args) -> Exit:
               file=sys.stderr)
         return Exit.USAGE
     roots = _trust_roots(args)
+    demo_ca = Path(args.state) / "demo" / sign.DEMO_CA_FILE
+    if demo_ca in roots:
+        print(f"Hinweis: Die Demonstrations-CA ({demo_ca}) gilt hier als vertrauenswürdig; "
+              "Empfänger vertrauen ihr nicht.")
+    if not roots:
+        print("Hinweis: Keine Vertrauensanker eingerichtet; keine Signatur kann als vertrauenswürdig gelten.")
     broken = 0
     for pdf in files:
         report = sign.verify(pdf, roots)
@@ -235,22 +241,39 @@ def cmd_render(args) -> Exit:
     return Exit.OK
 
 
+_ARGPARSE_DE = {
+    "usage: ": "Aufruf: ",
+    "positional arguments": "Argumente",
+    "options": "Optionen",
+    "show this help message and exit": "diese Hilfe zeigen und beenden",
+    "show program's version number and exit": "Programmversion zeigen und beenden",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: Fehler: %(message)s\n",
+    "the following arguments are required: %s": "diese Angaben fehlen: %s",
+    "unrecognized arguments: %s": "unbekannte Angaben: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "unbekannter Befehl: %(value)r (möglich: %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "Angabe %(argument_name)s: %(message)s",
+    "expected one argument": "erwartet einen Wert",
+    "invalid %(type)s value: %(value)r": "ungültiger Wert: %(value)r",
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
+    argparse._ = lambda text: _ARGPARSE_DE.get(text, text)  # German help and usage errors
     parser = argparse.ArgumentParser(prog="python -m pipeline", description="IKZ-Dokumente aus der Arbeitsmappe erzeugen.")
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--traceback", action="store_true", help="bei Fehlern den Python-Traceback zeigen (für Entwickler)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
 
     p = sub.add_parser("check", help="Arbeitsmappe und Vorlagen prüfen")
-    p.add_argument("workbook", nargs="?", default=DEFAULT_WORKBOOK, type=Path, help="Arbeitsmappe (.xlsx)")
-    p.add_argument("--templates", default="templates", help="Ordner der Word-Vorlagen")
+    p.add_argument("workbook", nargs="?", default=DEFAULT_WORKBOOK, type=Path, metavar="ARBEITSMAPPE", help="Arbeitsmappe (.xlsx)")
+    p.add_argument("--templates", default="templates", metavar="ORDNER", help="Ordner der Word-Vorlagen")
     p.set_defaults(func=cmd_check)
 
     for name, helptext in (("report", "alles erzeugen: Word, PDF/A, Mappen, Signaturen"),):
         p = sub.add_parser(name, help=helptext)
-        p.add_argument("workbook", nargs="?", default=DEFAULT_WORKBOOK, type=Path, help="Arbeitsmappe (.xlsx)")
+        p.add_argument("workbook", nargs="?", default=DEFAULT_WORKBOOK, type=Path, metavar="ARBEITSMAPPE", help="Arbeitsmappe (.xlsx)")
         p.add_argument("--outputs", default="outputs", help="Ausgabeordner")
-        p.add_argument("--templates", default="templates", help="Ordner der Word-Vorlagen")
+        p.add_argument("--templates", default="templates", metavar="ORDNER", help="Ordner der Word-Vorlagen")
         p.add_argument("--state", default=".ikz", help="Ordner für Zwischenstände und das Demonstrationszertifikat")
         p.add_argument("--config", default="ikz-signatur.toml", help="Signatur-Konfiguration (TOML)")
         p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallele LibreOffice-Prozesse")
@@ -259,9 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("render", help="nur die Word-Dokumente erzeugen")
-    p.add_argument("workbook", nargs="?", default=DEFAULT_WORKBOOK, type=Path, help="Arbeitsmappe (.xlsx)")
+    p.add_argument("workbook", nargs="?", default=DEFAULT_WORKBOOK, type=Path, metavar="ARBEITSMAPPE", help="Arbeitsmappe (.xlsx)")
     p.add_argument("--outputs", default="outputs", help="Ausgabeordner")
-    p.add_argument("--templates", default="templates", help="Ordner der Word-Vorlagen")
+    p.add_argument("--templates", default="templates", metavar="ORDNER", help="Ordner der Word-Vorlagen")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("verify", help="Signaturen von PDF-Dateien prüfen")

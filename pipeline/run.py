@@ -28,6 +28,12 @@ Progress = Callable[[str, str, int, int], None]
 """progress(step, item, done, total): called by the run; the CLI draws it."""
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+KIND_LABELS = {
+    "projektauftrag": "Projektauftrag",
+    "zwischenbericht": "Zwischenbericht",
+    "schlussbericht": "Schlussbericht",
+    "jahresbericht": "Jahresbericht",
+}
 KIND_TITLES = {
     "projektauftrag": "Projektauftrag",
     "zwischenbericht": "Zwischenbericht der Projektgruppe",
@@ -253,42 +259,26 @@ def _build(options, data, warnings, jobs, store, staging, prev_by_path, cache, c
             os.replace(pdf, cache / f"{links[link].key}.pdf")
         shutil.rmtree(conv_dir, ignore_errors=True)
 
-    # 4. Signature fields (Projektauftrag) and the office's signature on each standalone PDF.
-    if todo:
-        from . import convert, sign
-
-        signing = _signing(config)
-    for i, job in enumerate(todo):
-        progress("PDF signieren", job.stem, i, len(todo))
-        project = data.projekt(job.project) if job.project else None
-        out_docx = staging / job.docx_rel
-        out_pdf = staging / job.pdf_rel
-        out_docx.parent.mkdir(parents=True, exist_ok=True)
-        out_pdf.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cache / f"{job.key}.docx", out_docx)
-        source = cache / f"{job.key}.pdf"
-        fields: tuple[str, ...] = ()
+    # 4. Signature fields (Projektauftrag) and the office's signature on each standalone PDF,
+    # 5. bundles: one per Kreiskommune and one complete bundle, then signed.
+    # Both are CPU-bound pure Python (pypdf, pyHanko): spread over `jobs` processes.
+    where = data.bericht.dienststelle or data.bericht.herausgeber
+    tasks: list[tuple] = []
+    for job in todo:
+        participants = ()
         if job.kind == "projektauftrag":
-            specs = _signature_fields(data, project, source)
-            sign.add_signature_fields(source, out_pdf, specs)
-            fields = tuple(s.label for s in specs)
-            source = out_pdf
-        sign.sign_pdf(source, out_pdf, signing, reason=f"{job.title} – erstellt von der IKZ-Geschäftsstelle",
-                      location=data.bericht.dienststelle or data.bericht.herausgeber,
-                      contact=data.bericht.email)
-        entries[job.pdf_rel] = ManifestEntry(
-            kind=job.kind, title=job.title, path=job.pdf_rel, sha256=sha256_file(out_pdf), key=signed_key[job.key],
-            project=job.project, docx=job.docx_rel, docx_sha256=sha256_file(out_docx),
-            pages=convert.pdf_info(cache / f"{job.key}.pdf").pages, signature=_sig_label(config),
-            signature_fields=fields, template=f"templates/{job.template.name}",
-            template_sha256=sha256_file(job.template))
-
-    # 5. Bundles: one per Kreiskommune and one complete bundle, then signed.
+            participants = tuple((k.key, k.name) for k in
+                                 (data.kommune(p.kommune) for p in data.projekt(job.project).participants))
+        tasks.append(("doc", job.pdf_rel, dict(
+            cache_docx=cache / f"{job.key}.docx", cache_pdf=cache / f"{job.key}.pdf", out_docx=staging / job.docx_rel,
+            out_pdf=staging / job.pdf_rel, participants=participants,
+            reason=f"{job.title} – erstellt von der IKZ-Geschäftsstelle", location=where, contact=data.bericht.email)))
     built = len(todo)
     reused = len(jobs) - built
     bundles = _plan_bundles(data, jobs)
     b_built = b_reused = 0
-    for i, (rel, kind, kommune, spec_fn, members) in enumerate(bundles):
+    bundle_meta: dict[str, tuple] = {}
+    for rel, kind, kommune, spec_fn, members in bundles:
         bkey = key_of(kind, kommune, [signed_key[m.key] for m in members], code, cert_id,
                       dataclasses.asdict(data.bericht), [dataclasses.asdict(k) for k in data.kommunen])
         prev = prev_by_path.get(rel)
@@ -296,20 +286,32 @@ def _build(options, data, warnings, jobs, store, staging, prev_by_path, cache, c
             entries[rel] = dataclasses.replace(prev, reused=True)
             b_reused += 1
             continue
-        progress("Mappen bilden und signieren", rel, i, len(bundles))
-        from . import bundle, sign
+        from . import bundle
 
-        signing = signing or _signing(config)
-        spec = spec_fn(tuple(bundle.BundleDocument(m.title, cache / f"{m.key}.pdf", m.kind) for m in members))
-        out = staging / rel
-        out.parent.mkdir(parents=True, exist_ok=True)
-        res = bundle.build_bundle(spec, out)
-        sign.sign_pdf(out, out, signing, reason=f"{spec.title} – zusammengestellt von der IKZ-Geschäftsstelle",
-                      location=data.bericht.dienststelle or data.bericht.herausgeber, contact=data.bericht.email)
-        entries[rel] = ManifestEntry(kind=kind, title=spec.title, path=rel, sha256=sha256_file(out), key=bkey,
-                                     kommune=kommune, pages=res.pages, signature=_sig_label(config),
-                                     documents=tuple(m.pdf_rel for m in members))
+        spec = spec_fn(tuple(bundle.BundleDocument(m.title, cache / f"{m.key}.pdf", KIND_LABELS[m.kind]) for m in members))
+        bundle_meta[rel] = (kind, kommune, bkey, spec.title, tuple(m.pdf_rel for m in members))
+        tasks.append(("bundle", rel, dict(spec=spec, out=staging / rel,
+                                          reason=f"{spec.title} – zusammengestellt von der IKZ-Geschäftsstelle",
+                                          location=where, contact=data.bericht.email)))
         b_built += 1
+
+    if tasks:
+        signing = _signing(config)
+        by_job = {j.pdf_rel: j for j in todo}
+        for i, (rel, info) in enumerate(_run_tasks(tasks, signing, options.jobs)):
+            progress("PDF signieren und Mappen bilden", rel, i, len(tasks))
+            if rel in by_job:
+                job = by_job[rel]
+                entries[rel] = ManifestEntry(
+                    kind=job.kind, title=job.title, path=rel, sha256=info["sha256"], key=signed_key[job.key],
+                    project=job.project, docx=job.docx_rel, docx_sha256=info["docx_sha256"], pages=info["pages"],
+                    signature=_sig_label(config), signature_fields=info["fields"],
+                    template=f"templates/{job.template.name}", template_sha256=sha256_file(job.template))
+            else:
+                kind, kommune, bkey, title, members = bundle_meta[rel]
+                entries[rel] = ManifestEntry(kind=kind, title=title, path=rel, sha256=info["sha256"], key=bkey,
+                                             kommune=kommune, pages=info["pages"], signature=_sig_label(config),
+                                             documents=members)
 
     manifest = Manifest(
         workbook=str(options.workbook), workbook_sha256=data.sha256, created=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -320,26 +322,76 @@ def _build(options, data, warnings, jobs, store, staging, prev_by_path, cache, c
     return RunResult(staging, manifest, built, reused, b_built, b_reused, tuple(warnings), bool(config.demo), 0.0)
 
 
+def _run_tasks(tasks: list[tuple], signing, jobs: int):
+    """Run finishing tasks, in worker processes when more than one job is allowed; yield (rel, info)."""
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield task[1], _finish(task, signing)
+        return
+    import concurrent.futures as cf
+    import multiprocessing
+
+    # Largest first (the complete bundle) so the workers finish together.
+    order = sorted(tasks, key=lambda t: -len(t[2]["spec"].documents) if t[0] == "bundle" else 0)
+    ctx = multiprocessing.get_context("fork")
+    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        futures = {pool.submit(_finish, task, signing): task[1] for task in order}
+        try:
+            for future in cf.as_completed(futures):
+                yield futures[future], future.result()
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+
+
+def _finish(task: tuple, signing) -> dict:
+    """Worker: finish one standalone document or build one bundle; sign it. Returns facts for the manifest."""
+    from . import sign
+
+    kind, rel, a = task
+    if kind == "doc":
+        from .convert import pdf_info
+
+        a["out_docx"].parent.mkdir(parents=True, exist_ok=True)
+        a["out_pdf"].parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(a["cache_docx"], a["out_docx"])
+        source = a["cache_pdf"]
+        fields: tuple[str, ...] = ()
+        if a["participants"]:
+            specs = _signature_fields(a["participants"], source)
+            sign.add_signature_fields(source, a["out_pdf"], specs)
+            fields = tuple(sp.label for sp in specs)
+            source = a["out_pdf"]
+        sign.sign_pdf(source, a["out_pdf"], signing, reason=a["reason"], location=a["location"], contact=a["contact"])
+        return dict(sha256=sha256_file(a["out_pdf"]), docx_sha256=sha256_file(a["out_docx"]),
+                    pages=pdf_info(a["cache_pdf"]).pages, fields=fields)
+    from . import bundle
+
+    a["out"].parent.mkdir(parents=True, exist_ok=True)
+    res = bundle.build_bundle(a["spec"], a["out"])
+    sign.sign_pdf(a["out"], a["out"], signing, reason=a["reason"], location=a["location"], contact=a["contact"])
+    return dict(sha256=sha256_file(a["out"]), pages=res.pages)
+
+
 def _sig_label(config) -> str:
     return "signiert (Demonstrationszertifikat)" if config.demo else "signiert"
 
 
-def _signature_fields(data: IKZData, project: Project, pdf: Path):
+def _signature_fields(participants: tuple[tuple[str, str], ...], pdf: Path):
     """One empty field per participating Dienststellenleitung, on that person's signature line."""
     from . import sign
+    from .errors import ConversionError
 
-    kommunen = [data.kommune(p.kommune) for p in project.participants]
-    needles = [f"Unterschrift {k.name}" for k in kommunen]
+    needles = [f"Unterschrift {name}" for _, name in participants]
     found = sign.locate_text(pdf, needles)
     specs, taken = [], []
-    for k, needle in zip(kommunen, needles):
+    for (key, _), needle in zip(participants, needles):
         if needle not in found:
-            from .errors import BundleError
-
-            raise BundleError(f"Die Unterschriftszeile »{needle}« wurde im PDF nicht gefunden; "
-                              "wurde die Vorlage projektauftrag.docx verändert?", None)
+            raise ConversionError(f"Die Unterschriftszeile »{needle}« wurde im PDF nicht gefunden; "
+                                  "wurde die Vorlage projektauftrag.docx verändert?")
         page, box = found[needle]
-        name = sign.field_name_for(k.key, taken)
+        name = sign.field_name_for(key, taken)
         taken.append(name)
         specs.append(sign.FieldSpec(name, page, sign.box_above(box, width=200), needle))
     return specs
