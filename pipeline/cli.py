@@ -37,20 +37,11 @@ def _print_problems(problems: list[Problem], out=sys.stdout) -> None:
 def cmd_check(args) -> Exit:
     from .validate import load
 
-    try:
-        data, warnings = load(args.workbook)
-    except ValidationError as exc:
-        _print_problems(exc.problems)
-        print("Die Arbeitsmappe hat Fehler; es wurden keine Dokumente erzeugt.")
-        return Exit.ERRORS
-    problems: list[Problem] = list(warnings)
-    template_problems: list[str] = []
-    try:
-        from . import render
+    from . import render
 
-        template_problems = render.check_templates(data, Path(args.templates))
-    except ImportError:
-        template_problems = []
+    data, warnings = load(args.workbook)
+    problems: list[Problem] = list(warnings)
+    template_problems = render.check_templates(data, Path(args.templates))
     _print_problems(problems)
     for line in template_problems:
         print(line)
@@ -198,11 +189,6 @@ def cmd_report(args) -> Exit:
     display = _ProgressDisplay()
     try:
         result = run(_run_options(args), progress=display)
-    except ValidationError as exc:
-        display.close()
-        _print_problems(exc.problems)
-        print("Die Arbeitsmappe hat Fehler; es wurden keine Dokumente erzeugt. Die bisherigen Ausgaben sind unverändert.")
-        return Exit.ERRORS
     finally:
         display.close()
     m = result.manifest
@@ -229,12 +215,7 @@ def cmd_render(args) -> Exit:
     from . import render
     from .validate import load
 
-    try:
-        data, warnings = load(args.workbook)
-    except ValidationError as exc:
-        _print_problems(exc.problems)
-        print("Die Arbeitsmappe hat Fehler; es wurden keine Dokumente erzeugt.")
-        return Exit.ERRORS
+    data, _ = load(args.workbook)
     out = Path(args.outputs) / f"{Path(args.workbook).stem}-word"
     docs = render.render_all_atomic(data, Path(args.templates), out)
     print(f"{len(docs)} Word-Dokumente erzeugt in {out}/")
@@ -313,6 +294,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Abgebrochen. Bisherige Ausgaben sind unverändert.", file=sys.stderr)
         return Exit.INTERRUPTED
+    except ValidationError as exc:
+        if args.traceback:
+            raise
+        _print_problems(exc.problems)
+        print("Die Arbeitsmappe hat Fehler; es wurden keine Dokumente erzeugt. Bisherige Ausgaben sind unverändert.")
+        return Exit.ERRORS
     except PipelineError as exc:
         if args.traceback:
             raise
