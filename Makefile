@@ -22,11 +22,16 @@ $(BIN)/.installed: pyproject.toml
 
 setup: system $(BIN)/.installed ## Python-Umgebung und Systemprogramme einrichten
 
-system: ## LibreOffice, poppler und NSS-Werkzeuge installieren (falls sie fehlen)
-	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+system: ## LibreOffice, poppler, NSS-Werkzeuge und Schriften installieren (falls sie fehlen)
+	@missing=""; \
+	if command -v dpkg-query >/dev/null; then \
+	  for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	else \
+	  for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	fi; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-	    echo "Installiere Systemprogramme (fehlend:$$missing) ..."; \
+	    echo "Installiere Systempakete (fehlend:$$missing) ..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \
 	  else \
 	    echo "Es fehlen:$$missing. Bitte installieren: sudo apt-get install $(APT_PACKAGES)"; exit 1; \
