@@ -59,7 +59,7 @@ DEFAULT_SIZES = ("sample", "wetterau", "stress")
 
 TARGET_RATIO = 1.3  # full cold run and one-project change: ≤ 1.3 × floor
 TARGET_NOCHANGE = 1.0  # seconds
-LINEAR_TOLERANCE = 1.25  # s/docx of a larger workload ≤ 1.25 × s/docx of the smallest one
+LINEAR_TOLERANCE = 1.25  # s/doc of a larger workload ≤ 1.25 × s/doc of the smallest one
 CHANGE_NOTE = "Geändert für die Laufzeitmessung."
 BUNDLE_WORD = "Mappen"  # in the name of the pipeline's bundle step(s) (fallback for the time estimate)
 
@@ -125,6 +125,36 @@ class TreeSampler:
                 todo.extend(children.get(pid, ()))
             self.peak = max(self.peak, total)
             self._stop.wait(self.interval)
+
+
+class CpuWatch:
+    """CPU time used on the machine by processes other than the benchmark and its children.
+
+    /proc/stat counts all CPU time; getrusage counts ours (children only once they have been
+    reaped, which the benchmark's workers and the pipeline's LibreOffice processes are).
+    """
+
+    def __init__(self):
+        self.start = self._sample()
+
+    @staticmethod
+    def _sample() -> tuple[float, float, float]:
+        try:
+            fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        except (OSError, ValueError, IndexError):
+            return (0.0, 0.0, time.monotonic())
+        tick = os.sysconf("SC_CLK_TCK")
+        busy = (sum(fields[:8]) - fields[3] - fields[4]) / tick  # all but idle and iowait
+        own = sum(getattr(resource.getrusage(who), attr) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                  for attr in ("ru_utime", "ru_stime"))
+        return (busy, own, time.monotonic())
+
+    def foreign(self) -> tuple[float, float]:
+        """(CPU seconds used by other processes, their share of the machine's capacity) since start."""
+        busy, own, now = self._sample()
+        other = max(0.0, (busy - self.start[0]) - (own - self.start[1]))
+        capacity = (now - self.start[2]) * (os.cpu_count() or 1)
+        return other, (other / capacity if capacity > 0 else 0.0)
 
 
 # ---------------------------------------------------------------------------
@@ -466,11 +496,13 @@ class WorkloadResult:
     stats: dict | None
     seconds: float  # whole workload incl. floors
     code_changed: bool = False
+    foreign_cpu: tuple[float, float] = (0.0, 0.0)  # CPU seconds / share used by other processes meanwhile
 
 
 def bench_workload(bench: Bench, name: str, work: Path, workbook: Path, stats: dict | None,
                    profile_dir: Path | None) -> WorkloadResult:
     started = time.perf_counter()
+    watch = CpuWatch()
     outputs, state = work / "outputs", work / "state"
     say = lambda text: print(f"  [{name}] {text}", flush=True)  # noqa: E731
 
@@ -504,21 +536,31 @@ def bench_workload(bench: Bench, name: str, work: Path, workbook: Path, stats: d
     if len(set(codes)) > 1:
         say("WARNING: the pipeline's code version changed between the runs (" + " → ".join(codes)
             + "); documents were rebuilt for that reason and the figures are not valid.")
+    foreign = watch.foreign()
+    if foreign[1] > 0.05:
+        say(f"WARNING: other processes used {foreign[0]:.0f} CPU-s ({foreign[1]:.0%} of the machine) meanwhile; "
+            "the figures are distorted.")
     return WorkloadResult(name, cold, nochange, floor_all, change, floor_affected, changed, stats,
-                          time.perf_counter() - started, len(set(codes)) > 1)
+                          time.perf_counter() - started, len(set(codes)) > 1, foreign)
 
 
-def estimate_seconds(prev: WorkloadResult, stats: dict | None) -> float | None:
+def estimate_seconds(prev: WorkloadResult, name: str, stats: dict | None) -> float | None:
     """Rough duration of the next workload, scaled from the previous one.
 
     Bundle building scales with the number of bundle members (a Ratsmappe per
     Kommune holds the annual report and the documents of its projects, so this
     grows like Kommunen × projects); everything else with the number of .docx.
     """
-    if not stats or not prev.stats or not prev.stats.get("docx") or not prev.stats.get("bundle_members"):
+    if stats and prev.stats and prev.stats.get("docx") and prev.stats.get("bundle_members"):
+        f_docx = stats["docx"] / prev.stats["docx"]
+        f_bundle = stats["bundle_members"] / prev.stats["bundle_members"]
+    elif WORKLOADS[prev.name][1] and WORKLOADS[name][1]:
+        # the pipeline's planning API was not usable: scale by the generator's sizes instead
+        (k0, p0, _), (k1, p1, _) = WORKLOADS[prev.name][1], WORKLOADS[name][1]
+        f_docx = p1 / p0
+        f_bundle = (k1 + 1) * p1 / ((k0 + 1) * p0)
+    else:
         return None
-    f_docx = stats["docx"] / prev.stats["docx"]
-    f_bundle = stats["bundle_members"] / prev.stats["bundle_members"]
     total = 0.0
     for m in (prev.cold, prev.nochange, prev.change):
         bundles = m.data["timed"].get("sign+bundles",
@@ -645,6 +687,9 @@ def verdicts(results: list[WorkloadResult]) -> list[tuple[bool, str]]:
     for r in results:
         if r.code_changed:
             out.append((False, f"{r.name}: INVALID – the pipeline's code version changed between the runs"))
+        if r.foreign_cpu[1] > 0.05:
+            out.append((False, f"{r.name}: DISTORTED – other processes used {r.foreign_cpu[1]:.0%} of the CPU "
+                               "while it ran; repeat on an otherwise idle machine"))
         ratio = r.cold.wall / r.floor_all.wall
         out.append((ratio <= TARGET_RATIO,
                     f"{r.name}: cold full run {_s(r.cold.wall)} / floor {_s(r.floor_all.wall)} = {ratio:.2f} × "
@@ -663,21 +708,28 @@ def verdicts(results: list[WorkloadResult]) -> list[tuple[bool, str]]:
         else:
             out.append((False, f"{r.name}: one-project change rebuilt no document – the change was not detected"))
     if len(results) >= 2:
-        ordered = sorted(results, key=lambda r: r.cold.n_docx)
-        per = [(r.name, r.cold.n_docx, r.cold.wall / r.cold.n_docx, r.cold.wall / r.cold.n_docs,
-                r.floor_all.wall / r.cold.n_docx) for r in ordered]
-        text = "; ".join(f"{name} {n} docx: {spd:.3f} s/docx, {spdoc:.3f} s/doc (floor {fpd:.3f} s/docx)"
-                         for name, n, spd, spdoc, fpd in per)
+        # documents = manifest entries incl. bundles; judged on the cold full run
+        ordered = sorted(results, key=lambda r: r.cold.n_docs)
+        per = []
+        for r in ordered:
+            members = (r.stats or {}).get("bundle_members")
+            finishing = r.cold.data["timed"].get("sign+bundles")
+            extra = (f", {members} docs in bundles, sign+bundles {finishing / members * 1000:.0f} ms per bundled doc"
+                     if members and finishing is not None else "")
+            per.append((r.cold.wall / r.cold.n_docs,
+                        f"{r.name} {r.cold.n_docs} docs ({r.cold.n_docx} docx): {r.cold.wall / r.cold.n_docs:.3f} s/doc, "
+                        f"{r.cold.wall / r.cold.n_docx:.3f} s/docx (floor {r.floor_all.wall / r.cold.n_docx:.3f} s/docx)"
+                        + extra))
         marg = []
         for a, b in zip(ordered, ordered[1:]):
-            dn = b.cold.n_docx - a.cold.n_docx
+            dn = b.cold.n_docs - a.cold.n_docs
             if dn > 0:
-                marg.append(f"{a.name}→{b.name} {(b.cold.wall - a.cold.wall) / dn:.3f} s/docx "
-                            f"(floor {(b.floor_all.wall - a.floor_all.wall) / dn:.3f})")
-        worst = max(p[2] for p in per[1:]) / per[0][2]
+                marg.append(f"{a.name}→{b.name} {(b.cold.wall - a.cold.wall) / dn:.3f} s/doc")
+        worst = max(p[0] for p in per[1:]) / per[0][0]
         out.append((worst <= LINEAR_TOLERANCE,
-                    f"linear growth (cold run): {text}; marginal cost {', '.join(marg) or '–'}; "
-                    f"largest/smallest s/docx {worst:.2f} (target ≤ {LINEAR_TOLERANCE})"))
+                    "linear growth (cold run, s/doc should stay roughly constant): " + "; ".join(p[1] for p in per)
+                    + f"; marginal {', '.join(marg) or '–'}; largest/smallest s/doc {worst:.2f} "
+                    f"(target ≤ {LINEAR_TOLERANCE})"))
     else:
         out.append((True, "linear growth: not judged (needs at least two sizes, see --sizes)"))
     return out
@@ -750,33 +802,44 @@ def main(argv: list[str] | None = None) -> int:
         print(f"LibreOffice warm-up (untimed): {warm_up(bench):.1f} s", flush=True)
         if profile_dir:
             profile_dir.mkdir()
-        for name in sizes:
-            work = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=base))
-            workbook = prepare_workbook(name, work / "in")
-            stats = workload_stats(bench, workbook, work)
-            if stats:
-                print(f"  [{name}] {stats['docx']} documents, {stats['bundle_members']} documents in bundles", flush=True)
-            estimate = estimate_seconds(results[-1], stats) if results else None
-            if estimate is not None:
-                elapsed = time.perf_counter() - started
-                print(f"  [{name}] estimated duration {_min(estimate)} (scaled from {results[-1].name})", flush=True)
-                if not explicit and elapsed + estimate > args.budget * 60:
-                    skipped.append(f"{name}: skipped – estimated {_min(estimate)}, after {_min(elapsed)} already spent "
-                                   f"this exceeds the budget of {args.budget:g} min; run it alone with "
-                                   f"`make bench ARGS='--sizes {name}'`")
-                    print(f"  [{name}] SKIPPED (budget {args.budget:g} min)", flush=True)
-                    shutil.rmtree(work, ignore_errors=True)
+        current, t_workload = "", time.perf_counter()
+        try:
+            for name in sizes:
+                current = name
+                t_workload = time.perf_counter()
+                work = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=base))
+                workbook = prepare_workbook(name, work / "in")
+                stats = workload_stats(bench, workbook, work)
+                if stats:
+                    print(f"  [{name}] {stats['docx']} documents, {stats['bundle_members']} documents in bundles",
+                          flush=True)
+                estimate = estimate_seconds(results[-1], name, stats) if results else None
+                if estimate is not None:
+                    elapsed = time.perf_counter() - started
+                    print(f"  [{name}] estimated duration {_min(estimate)} (scaled from {results[-1].name})", flush=True)
+                    if not explicit and elapsed + estimate > args.budget * 60:
+                        skipped.append(f"{name}: skipped – estimated {_min(estimate)}; after {_min(elapsed)} already "
+                                       f"spent this exceeds the budget of {args.budget:g} min. Run it alone with "
+                                       f"`make bench ARGS='--sizes {name}'`")
+                        print(f"  [{name}] SKIPPED (budget {args.budget:g} min)", flush=True)
+                        shutil.rmtree(work, ignore_errors=True)
+                        continue
+                try:
+                    result = bench_workload(bench, name, work, workbook, stats, profile_dir)
+                except BenchFailure as exc:
+                    print(f"  [{name}] FAILED – the pipeline did not complete, no figures for this workload:\n    {exc}")
+                    status = 1
                     continue
-            try:
-                result = bench_workload(bench, name, work, workbook, stats, profile_dir)
-            except BenchFailure as exc:
-                print(f"  [{name}] FAILED – the pipeline did not complete, no figures for this workload:\n    {exc}")
-                status = 1
-                continue
-            results.append(result)
-            print(f"  [{name}] done in {_min(result.seconds)}", flush=True)
-            if not args.keep:
-                shutil.rmtree(work, ignore_errors=True)
+                results.append(result)
+                print(f"  [{name}] done in {_min(result.seconds)}", flush=True)
+                if not args.keep:
+                    shutil.rmtree(work, ignore_errors=True)
+        except KeyboardInterrupt:
+            print(f"\nBenchmark interrupted during workload {current} "
+                  f"(after {_min(time.perf_counter() - t_workload)} on it); figures of the finished workloads follow.",
+                  flush=True)
+            skipped.append(f"{current}: interrupted after {_min(time.perf_counter() - t_workload)} – no figures")
+            status = 130
         print()
         if results:
             print_table(results)
@@ -788,9 +851,10 @@ def main(argv: list[str] | None = None) -> int:
             print("Targets:")
             for ok, text in verdicts(results):
                 print(f"  {OK if ok else MISS:<9} {text}")
-            for text in skipped:
-                print(f"  {'SKIPPED':<9} {text}")
             versions = sorted({m.data.get("code_version", "?") for r in results for m in (r.cold, r.nochange, r.change)})
+        for text in skipped:
+            print(f"  {'SKIPPED':<9} {text}")
+        if results:
             print(f"\ncode version(s) measured: {', '.join(versions)} (snapshot of {ROOT} taken at the start)")
         print(f"Benchmark total: {_min(time.perf_counter() - started)}" + (f"; files kept in {base}" if args.keep else ""))
     except KeyboardInterrupt:
