@@ -819,7 +819,30 @@ class _Structure:
 # bundle
 
 
+# Parsed member PDFs, per process: a document that is in many bundles (the annual
+# report is in every council bundle) is parsed once. Keyed by path, size and mtime.
+_READERS: dict[tuple[str, int, int], PdfReader] = {}
+_READER_CACHE_LIMIT = 64
+
+
 def _open(doc: BundleDocument) -> PdfReader:
+    path = Path(doc.pdf)
+    try:
+        st = path.stat()
+        cache_key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    except OSError:
+        cache_key = None
+    if cache_key in _READERS:
+        return _READERS[cache_key]
+    reader = _open_uncached(doc)
+    if cache_key is not None:
+        if len(_READERS) >= _READER_CACHE_LIMIT:
+            _READERS.pop(next(iter(_READERS)))
+        _READERS[cache_key] = reader
+    return reader
+
+
+def _open_uncached(doc: BundleDocument) -> PdfReader:
     path = Path(doc.pdf)
     where = Location(file=path)
     if not path.is_file():
@@ -893,7 +916,12 @@ def build_bundle(spec: BundleSpec, out: Path) -> BundleResult:
     if not spec.documents:
         raise BundleError(f"Die Mappe »{spec.title}« enthält keine Dokumente.")
     _register_fonts()
-    readers = [_open(doc) for doc in spec.documents]
+    readers: list[PdfReader] = []
+    for doc in spec.documents:
+        reader = _open(doc)
+        if any(r is reader for r in readers):  # the same file twice: each copy needs its own objects
+            reader = _open_uncached(doc)
+        readers.append(reader)
     sizes = [len(r.pages) for r in readers]
     moment = dt.datetime.now().astimezone().replace(microsecond=0)
     day = spec.date or moment.date()

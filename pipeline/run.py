@@ -297,6 +297,7 @@ def _build(options, data, warnings, jobs, store, staging, prev_by_path, cache, c
 
     if tasks:
         signing = _signing(config)
+        progress("PDF signieren und Mappen bilden", f"{len(todo)} Dokumente, {b_built} Mappen", 0, len(tasks))
         by_job = {j.pdf_rel: j for j in todo}
         for i, (rel, info) in enumerate(_run_tasks(tasks, signing, options.jobs)):
             progress("PDF signieren und Mappen bilden", rel, i, len(tasks))
