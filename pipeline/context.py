@@ -267,6 +267,13 @@ def genitiv(k: Kommune) -> str:
     return f"der {name}"
 
 
+def gremium_adresse(k: Kommune) -> str:
+    """Addressee line of a council: ``An die Stadtverordnetenversammlung\nder Stadt Raunheim``."""
+    gremium = clean(k.gremium)
+    artikel = "den" if gremium.endswith("tag") else "die"
+    return f"An {artikel} {gremium}\n{genitiv(k)}"
+
+
 def adressierung(k: Kommune) -> str:
     """How a Kommune's Dienststellenleitung is addressed and named as signer.
 

@@ -108,6 +108,7 @@ def _noop(step: str, item: str, done: int, total: int) -> None:
 def plan_documents(data: IKZData, templates: Path, code: str) -> list[DocJob]:
     """Every document the workbook calls for, with the key of its inputs."""
     from . import naming
+    from .context import monat_jahr
 
     tsha = {kind: sha256_file(templates / f"{kind}.docx") for kind in KIND_TITLES}
     settings = dataclasses.asdict(data.bericht)
@@ -118,16 +119,10 @@ def plan_documents(data: IKZData, templates: Path, code: str) -> list[DocJob]:
         for r in p.reports:
             jobs.append(_job(r.art.lower(), p, templates, tsha, code, data, settings))
     jobs.append(DocJob(
-        "jahresbericht", None, f"{data.bericht.nummer}. IKZ-Zwischenbericht (Stand {_monat(data.bericht.stand)})",
+        "jahresbericht", None, f"{data.bericht.nummer}. IKZ-Zwischenbericht (Stand {monat_jahr(data.bericht.stand)})",
         naming.annual_stem(data), templates / "jahresbericht.docx",
         key_of("jahresbericht", tsha["jahresbericht"], code, data.sha256)))
     return jobs
-
-
-def _monat(d: dt.date) -> str:
-    from .context import monat_jahr
-
-    return monat_jahr(d)
 
 
 def _job(kind, p: Project, templates, tsha, code, data, settings) -> DocJob:
@@ -400,7 +395,7 @@ def _signature_fields(participants: tuple[tuple[str, str], ...], pdf: Path):
 
 def _plan_bundles(data: IKZData, jobs: list[DocJob]):
     """(path, kind, kommune, spec factory, member jobs) for every bundle."""
-    from . import bundle, context
+    from . import bundle, context, naming
 
     annual = next(j for j in jobs if j.kind == "jahresbericht")
     b = data.bericht
@@ -411,7 +406,7 @@ def _plan_bundles(data: IKZData, jobs: list[DocJob]):
     for k in data.kommunen:
         mine = {p.id for p in data.projekte if any(x.kommune == k.key for x in p.participants)}
         members = [annual] + [j for j in jobs if j.project in mine]
-        addressee = context.gremium_adresse(k) if hasattr(context, "gremium_adresse") else f"An die {k.gremium}\n{k.name}"
+        addressee = context.gremium_adresse(k)
 
         def spec(docs, k=k, addressee=addressee):
             return bundle.BundleSpec(
@@ -422,7 +417,7 @@ def _plan_bundles(data: IKZData, jobs: list[DocJob]):
                              f"Enthalten: der IKZ-Zwischenbericht und {len(docs) - 1} Unterlagen der Projekte, an denen {k.key} beteiligt ist"),
                 documents=docs, author=author, subject=subject, keywords=("IKZ", "Kreis Groß-Gerau", k.key, str(jahr)),
                 date=b.stand)
-        out.append((f"mappen/mappe-{_slug(k.key)}.pdf", "ratsmappe", k.key, spec, members))
+        out.append((f"mappen/mappe-{naming.slug(k.key)}.pdf", "ratsmappe", k.key, spec, members))
 
     def full(docs):
         return bundle.BundleSpec(
@@ -434,12 +429,6 @@ def _plan_bundles(data: IKZData, jobs: list[DocJob]):
             date=b.stand)
     out.append(("mappen/gesamtmappe.pdf", "gesamtmappe", None, full, [annual] + [j for j in jobs if j is not annual]))
     return out
-
-
-def _slug(text: str) -> str:
-    from . import naming
-
-    return naming.slug(text)
 
 
 def _prune_cache(cache: Path, keep: set[str]) -> None:
