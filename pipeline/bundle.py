@@ -822,7 +822,7 @@ class _Structure:
 # Parsed member PDFs, per process: a document that is in many bundles (the annual
 # report is in every council bundle) is parsed once. Keyed by path, size and mtime.
 _READERS: dict[tuple[str, int, int], PdfReader] = {}
-_READER_CACHE_LIMIT = 64
+_READER_CACHE_LIMIT = 256
 
 
 def _open(doc: BundleDocument) -> PdfReader:
