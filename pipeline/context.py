@@ -267,6 +267,14 @@ def genitiv(k: Kommune) -> str:
     return f"der {name}"
 
 
+def mit_artikel(k: Kommune, fall: str = "nominativ") -> str:
+    """``die Stadt Raunheim``, ``der Kreis Groß-Gerau`` (nominativ) / ``den Kreis Groß-Gerau`` (akkusativ)."""
+    name = clean(k.name)
+    if name.split(" ", 1)[0].lower().endswith("kreis"):
+        return f"{'den' if fall == 'akkusativ' else 'der'} {name}"
+    return f"die {name}"
+
+
 def gremium_adresse(k: Kommune) -> str:
     """Addressee line of a council: ``An die Stadtverordnetenversammlung\nder Stadt Raunheim``."""
     gremium = clean(k.gremium)

@@ -410,11 +410,11 @@ def _plan_bundles(data: IKZData, jobs: list[DocJob]):
 
         def spec(docs, k=k, addressee=addressee):
             return bundle.BundleSpec(
-                title=f"IKZ-Unterlagen {jahr} für {k.name}", subtitle=f"{b.nummer}. IKZ-Zwischenbericht und Projektunterlagen",
+                title=f"IKZ-Unterlagen {jahr} für {context.mit_artikel(k, 'akkusativ')}", subtitle=f"{b.nummer}. IKZ-Zwischenbericht und Projektunterlagen",
                 addressee=addressee,
                 cover_lines=(f"Berichtszeitraum {context.datum(b.von)} – {context.datum(b.bis)}",
                              f"Stand: {context.monat_jahr(b.stand)}",
-                             f"Enthalten: der IKZ-Zwischenbericht und {len(docs) - 1} Unterlagen der Projekte, an denen {k.key} beteiligt ist"),
+                             f"Enthalten: der IKZ-Zwischenbericht und {len(docs) - 1} Unterlagen der Projekte, an denen {context.mit_artikel(k)} beteiligt ist"),
                 documents=docs, author=author, subject=subject, keywords=("IKZ", "Kreis Groß-Gerau", k.key, str(jahr)),
                 date=b.stand)
         out.append((f"mappen/mappe-{naming.slug(k.key)}.pdf", "ratsmappe", k.key, spec, members))
