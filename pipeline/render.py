@@ -272,6 +272,16 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
+def _finish_axes(fig, ax) -> bytes:
+    """The house style of value axes: no top/right frame, light vertical grid; return PNG bytes."""
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.grid(axis="x", color="#D9D9D9", linewidth=0.6)
+    ax.set_axisbelow(True)
+    fig.tight_layout()
+    return _png(fig)
+
+
 def draw_bar_chart(chart: BarChart) -> bytes:
     plt = _plt()
     n = len(chart.values)
@@ -288,12 +298,7 @@ def draw_bar_chart(chart: BarChart) -> bytes:
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     for y, v in zip(ys, chart.values):
         ax.text(v + 0.15, y, str(v), va="center", fontsize=8, color="#262626")
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.grid(axis="x", color="#D9D9D9", linewidth=0.6)
-    ax.set_axisbelow(True)
-    fig.tight_layout()
-    return _png(fig)
+    return _finish_axes(fig, ax)
 
 
 def draw_timeline(chart: Timeline) -> bytes:
@@ -327,12 +332,7 @@ def draw_timeline(chart: Timeline) -> bytes:
     ax.xaxis.set_major_formatter(FuncFormatter(
         lambda x, _: f"{_MONATE_KURZ[mdates.num2date(x).month - 1]} {mdates.num2date(x).year}"))
     ax.tick_params(axis="x", labelsize=7.5)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.grid(axis="x", color="#D9D9D9", linewidth=0.6)
-    ax.set_axisbelow(True)
-    fig.tight_layout()
-    return _png(fig)
+    return _finish_axes(fig, ax)
 
 
 def draw_process(chart: ProcessChart) -> bytes:
