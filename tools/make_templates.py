@@ -559,19 +559,25 @@ def _projektgruppe_tabelle(b: Builder) -> None:
     return t
 
 
+def _projekt_kopf(b: Builder, title: str, rows: list[list[str]]) -> None:
+    """Head of every project document: Dachzeile, title, project title, key facts table."""
+    _dachzeile(b)
+    b.p(title, style="Title")
+    b.p("{{ projekt.titel }}", style="Subtitle")
+    _eckdaten(b, [
+        ["Auftraggeber", "Dienststellenleitungen der beteiligten Kommunen"],
+        ["Beteiligte Kommunen", "{{ beteiligte.anzahl_text }}"],
+        ["Projektleitung", "{{ projektleitung_text }}"],
+    ] + rows)
+
+
 # ---------------------------------------------------------------------------
 # the four templates
 
 
 def build_projektauftrag() -> Builder:
     b = Builder("projektauftrag")
-    _dachzeile(b)
-    b.p("Projektauftrag", style="Title")
-    b.p("{{ projekt.titel }}", style="Subtitle")
-    _eckdaten(b, [
-        ["Auftraggeber", "Dienststellenleitungen der beteiligten Kommunen"],
-        ["Beteiligte Kommunen", "{{ beteiligte.anzahl_text }}"],
-        ["Projektleitung", "{{ projektleitung_text }}"],
+    _projekt_kopf(b, "Projektauftrag", [
         ["Zeitraum", "{{ projekt.zeitraum }}"],
         ["Stand der Angaben", "{{ dokument.stand }}"],
     ])
@@ -673,13 +679,7 @@ def _signatures(b: Builder) -> None:
 
 def build_zwischenbericht() -> Builder:
     b = Builder("zwischenbericht")
-    _dachzeile(b)
-    b.p("Zwischenbericht der Projektgruppe", style="Title")
-    b.p("{{ projekt.titel }}", style="Subtitle")
-    _eckdaten(b, [
-        ["Auftraggeber", "Dienststellenleitungen der beteiligten Kommunen"],
-        ["Beteiligte Kommunen", "{{ beteiligte.anzahl_text }}"],
-        ["Projektleitung", "{{ projektleitung_text }}"],
+    _projekt_kopf(b, "Zwischenbericht der Projektgruppe", [
         ["Datum des Berichts", "{{ dokument.stand }}"],
     ])
     b.p("Mit diesem Zwischenbericht (Arbeitsabschnitt II des standardisierten Projektablaufs) unterrichtet die "
@@ -722,13 +722,7 @@ def build_zwischenbericht() -> Builder:
 
 def build_schlussbericht() -> Builder:
     b = Builder("schlussbericht")
-    _dachzeile(b)
-    b.p("Schlussbericht der Projektgruppe", style="Title")
-    b.p("{{ projekt.titel }}", style="Subtitle")
-    _eckdaten(b, [
-        ["Auftraggeber", "Dienststellenleitungen der beteiligten Kommunen"],
-        ["Beteiligte Kommunen", "{{ beteiligte.anzahl_text }}"],
-        ["Projektleitung", "{{ projektleitung_text }}"],
+    _projekt_kopf(b, "Schlussbericht der Projektgruppe", [
         ["Datum des Berichts", "{{ dokument.stand }}"],
     ])
     b.p("Mit diesem Schlussbericht (Arbeitsabschnitt III des standardisierten Projektablaufs) legt die "
