@@ -1121,32 +1121,20 @@ def _ctx_projektauftrag(data: IKZData, p: Project) -> dict:
     return ctx
 
 
-def _ctx_zwischenbericht(data: IKZData, p: Project) -> dict:
+def _ctx_projektbericht(data: IKZData, p: Project, art: str) -> dict:
+    """Context of a Zwischenbericht or Schlussbericht of the Projektgruppe."""
     ctx = _projekt_common(data, p)
-    r = p.report("Zwischenbericht")
+    r = p.report(art)
     t = _title(p)
-    ctx["dokument"] = _dokument(data, "Zwischenbericht der Projektgruppe", f"Zwischenbericht der Projektgruppe „{t}“",
-                                t, f"Zwischenbericht – {_short(p)}", _berichtsdatum(r))
+    ctx["dokument"] = _dokument(data, f"{art} der Projektgruppe", f"{art} der Projektgruppe „{t}“",
+                                t, f"{art} – {_short(p)}", _berichtsdatum(r))
     ctx["projektbericht"] = {
         "datum": datum(r.datum) if r else "",
         "votum": clean(r.votum) if r else "",
-        "fazit": _fazit(r.votum if r else None, "zwischenbericht"),
+        "fazit": _fazit(r.votum if r else None, art.lower()),
     }
-    return ctx
-
-
-def _ctx_schlussbericht(data: IKZData, p: Project) -> dict:
-    ctx = _projekt_common(data, p)
-    r = p.report("Schlussbericht")
-    t = _title(p)
-    ctx["dokument"] = _dokument(data, "Schlussbericht der Projektgruppe", f"Schlussbericht der Projektgruppe „{t}“",
-                                t, f"Schlussbericht – {_short(p)}", _berichtsdatum(r))
-    ctx["projektbericht"] = {
-        "datum": datum(r.datum) if r else "",
-        "votum": clean(r.votum) if r else "",
-        "fazit": _fazit(r.votum if r else None, "schlussbericht"),
-    }
-    ctx["foerdermittel"] = [_foerder_ctx(f) for f in data.foerdermittel if f.projekt == p.id]
+    if art == "Schlussbericht":
+        ctx["foerdermittel"] = [_foerder_ctx(f) for f in data.foerdermittel if f.projekt == p.id]
     return ctx
 
 
@@ -1283,11 +1271,9 @@ def build_context(data: IKZData, kind: str, project: Project | None = None) -> d
         raise ValueError(f"unknown document kind {kind!r}")
     if project is None:
         raise ValueError(f"{kind} needs a project")
-    return {
-        "projektauftrag": _ctx_projektauftrag,
-        "zwischenbericht": _ctx_zwischenbericht,
-        "schlussbericht": _ctx_schlussbericht,
-    }[kind](data, project)
+    if kind == "projektauftrag":
+        return _ctx_projektauftrag(data, project)
+    return _ctx_projektbericht(data, project, "Zwischenbericht" if kind == "zwischenbericht" else "Schlussbericht")
 
 
 def documents_for(data: IKZData) -> list[tuple[str, Project | None]]:

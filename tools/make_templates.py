@@ -431,6 +431,13 @@ class Builder:
         """A rich text from the workbook: ``{{p var }}``."""
         return self.p(f"{{{{p {var} }}}}")
 
+    def section(self, level: int, heading: str, var: str):
+        """An optional section: heading and rich text, left out when the text is empty."""
+        self.tag(f"{{%p if {var} %}}")
+        self.h(level, heading)
+        self.text(var)
+        self.tag("{%p endif %}")
+
     def h(self, level: int, text: str):
         return self.p(text, style=f"Heading{level}")
 
@@ -559,6 +566,16 @@ def _projektgruppe_tabelle(b: Builder) -> None:
     return t
 
 
+def _projektgruppe_abschnitt(b: Builder) -> None:
+    """Closing section of the Projektgruppe's reports: who takes part, who sends whom."""
+    b.h(1, "Projektgruppe")
+    b.p("Am Projekt beteiligen sich {{ beteiligte.anzahl_text }}: {{ beteiligte.namen }}.")
+    _projektgruppe_tabelle(b)
+    b.tag("{%p if projektleitung %}")
+    b.p("Für die Projektgruppe: {{ projektleitung_text }} (Projektleitung)")
+    b.tag("{%p endif %}")
+
+
 def _projekt_kopf(b: Builder, title: str, rows: list[list[str]]) -> None:
     """Head of every project document: Dachzeile, title, project title, key facts table."""
     _dachzeile(b)
@@ -585,27 +602,15 @@ def build_projektauftrag() -> Builder:
     b.p("Das Projekt setzt die Ergebnisse des IKZ-Projekts „{{ projekt.uebergeordnet }}“ um.")
     b.tag("{%p endif %}")
 
-    b.tag("{%p if projekt.ausgangslage %}")
-    b.h(1, "Ausgangslage")
-    b.text("projekt.ausgangslage")
-    b.tag("{%p endif %}")
+    b.section(1, "Ausgangslage", "projekt.ausgangslage")
 
     b.tag("{%p if projekt.ziele %}")
     b.h(1, "Ziele des Projekts")
-    b.tag("{%p if projekt.strategisches_ziel %}")
-    b.h(2, "Strategisches Ziel")
-    b.text("projekt.strategisches_ziel")
-    b.tag("{%p endif %}")
-    b.tag("{%p if projekt.operatives_ziel %}")
-    b.h(2, "Operatives Ziel")
-    b.text("projekt.operatives_ziel")
-    b.tag("{%p endif %}")
+    b.section(2, "Strategisches Ziel", "projekt.strategisches_ziel")
+    b.section(2, "Operatives Ziel", "projekt.operatives_ziel")
     b.tag("{%p endif %}")
 
-    b.tag("{%p if projekt.projektgegenstand %}")
-    b.h(1, "Projektgegenstand")
-    b.text("projekt.projektgegenstand")
-    b.tag("{%p endif %}")
+    b.section(1, "Projektgegenstand", "projekt.projektgegenstand")
 
     b.h(1, "Arbeitsabschnitte und Zeitplan")
     b.p("Das Projekt wird nach dem standardisierten Ablauf der kreisweiten IKZ-Prüfprojekte in folgenden "
@@ -685,38 +690,18 @@ def build_zwischenbericht() -> Builder:
     b.p("Mit diesem Zwischenbericht (Arbeitsabschnitt II des standardisierten Projektablaufs) unterrichtet die "
         "Projektgruppe die Auftraggeber über die Ergebnisse der Ist-Analyse, der Prüfung der Vorteilhaftigkeit "
         "einer interkommunalen Zusammenarbeit und ihr Fazit.")
-    b.tag("{%p if projekt.ausgangslage %}")
-    b.h(1, "Ausgangslage")
-    b.text("projekt.ausgangslage")
-    b.tag("{%p endif %}")
-    b.tag("{%p if projekt.ist_analyse %}")
-    b.h(1, "Ist-Analyse")
-    b.text("projekt.ist_analyse")
-    b.tag("{%p endif %}")
-    b.tag("{%p if projekt.vorteile %}")
-    b.h(1, "Vorteilhaftigkeit einer interkommunalen Zusammenarbeit")
-    b.text("projekt.vorteile")
-    b.tag("{%p endif %}")
+    b.section(1, "Ausgangslage", "projekt.ausgangslage")
+    b.section(1, "Ist-Analyse", "projekt.ist_analyse")
+    b.section(1, "Vorteilhaftigkeit einer interkommunalen Zusammenarbeit", "projekt.vorteile")
     b.tag("{%p if projektbericht.fazit or projekt.begruendung %}")
     b.h(1, "Fazit")
     b.tag("{%p if projektbericht.fazit %}")
     b.p("{{ projektbericht.fazit }}", style="IKZFazit")
     b.tag("{%p endif %}")
-    b.tag("{%p if projekt.begruendung %}")
-    b.h(2, "Begründung")
-    b.text("projekt.begruendung")
+    b.section(2, "Begründung", "projekt.begruendung")
     b.tag("{%p endif %}")
-    b.tag("{%p endif %}")
-    b.tag("{%p if projekt.beschlussvorschlag %}")
-    b.h(1, "Beschlussvorschlag")
-    b.text("projekt.beschlussvorschlag")
-    b.tag("{%p endif %}")
-    b.h(1, "Projektgruppe")
-    b.p("Am Projekt beteiligen sich {{ beteiligte.anzahl_text }}: {{ beteiligte.namen }}.")
-    _projektgruppe_tabelle(b)
-    b.tag("{%p if projektleitung %}")
-    b.p("Für die Projektgruppe: {{ projektleitung_text }} (Projektleitung)")
-    b.tag("{%p endif %}")
+    b.section(1, "Beschlussvorschlag", "projekt.beschlussvorschlag")
+    _projektgruppe_abschnitt(b)
     return b
 
 
@@ -727,30 +712,21 @@ def build_schlussbericht() -> Builder:
     ])
     b.p("Mit diesem Schlussbericht (Arbeitsabschnitt III des standardisierten Projektablaufs) legt die "
         "Projektgruppe den Auftraggebern die Ergebnisse des Projekts und ihre Empfehlung vor.")
-    b.tag("{%p if projekt.ausgangslage %}")
-    b.h(1, "Ausgangslage")
-    b.text("projekt.ausgangslage")
-    b.tag("{%p endif %}")
+    b.section(1, "Ausgangslage", "projekt.ausgangslage")
     b.tag("{%p if projekt.sachstand or projekt.ist_analyse or projekt.vorteile %}")
     b.h(1, "Projektverlauf")
     b.text("projekt.sachstand")
     b.text("projekt.ist_analyse")
     b.text("projekt.vorteile")
     b.tag("{%p endif %}")
-    b.tag("{%p if projekt.soll_konzeption %}")
-    b.h(1, "Soll-Konzeption")
-    b.text("projekt.soll_konzeption")
-    b.tag("{%p endif %}")
+    b.section(1, "Soll-Konzeption", "projekt.soll_konzeption")
     b.tag("{%p if foerdermittel %}")
     b.h(1, "Fördermittel")
     b.tag("{%p for f in foerdermittel %}")
     b.text("f.text")
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
-    b.tag("{%p if projekt.ergebnis %}")
-    b.h(1, "Ergebnis")
-    b.text("projekt.ergebnis")
-    b.tag("{%p endif %}")
+    b.section(1, "Ergebnis", "projekt.ergebnis")
     b.tag("{%p if projektbericht.fazit or projekt.folgeprojekte %}")
     b.h(1, "Empfehlung")
     b.tag("{%p if projektbericht.fazit %}")
@@ -763,20 +739,9 @@ def build_schlussbericht() -> Builder:
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
     b.tag("{%p endif %}")
-    b.tag("{%p if projekt.beschlussvorschlag %}")
-    b.h(1, "Beschlussvorschlag")
-    b.text("projekt.beschlussvorschlag")
-    b.tag("{%p endif %}")
-    b.tag("{%p if projekt.ausblick %}")
-    b.h(1, "Ausblick")
-    b.text("projekt.ausblick")
-    b.tag("{%p endif %}")
-    b.h(1, "Projektgruppe")
-    b.p("Am Projekt beteiligen sich {{ beteiligte.anzahl_text }}: {{ beteiligte.namen }}.")
-    _projektgruppe_tabelle(b)
-    b.tag("{%p if projektleitung %}")
-    b.p("Für die Projektgruppe: {{ projektleitung_text }} (Projektleitung)")
-    b.tag("{%p endif %}")
+    b.section(1, "Beschlussvorschlag", "projekt.beschlussvorschlag")
+    b.section(1, "Ausblick", "projekt.ausblick")
+    _projektgruppe_abschnitt(b)
     return b
 
 
@@ -971,15 +936,9 @@ def build_jahresbericht() -> Builder:
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
 
-    b.tag("{%p if texte.weitere_aktivitaeten %}")
-    b.h(2, "Weitere IKZ-fördernde Aktivitäten")
-    b.text("texte.weitere_aktivitaeten")
-    b.tag("{%p endif %}")
+    b.section(2, "Weitere IKZ-fördernde Aktivitäten", "texte.weitere_aktivitaeten")
 
-    b.tag("{%p if texte.ausblick %}")
-    b.h(2, "Ausblick")
-    b.text("texte.ausblick")
-    b.tag("{%p endif %}")
+    b.section(2, "Ausblick", "texte.ausblick")
     b.tag("{%p endif %}")
 
     b.p("")
