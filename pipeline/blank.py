@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from pathlib import Path
 from typing import Mapping, Sequence
 
 from . import markup, schema
+from .fsutil import write_atomic
 
 _HEADER_FILL = "1F4E79"
 _TABLE_ROWS = 200  # rows prepared with drop-downs and formats in a blank workbook
@@ -156,16 +156,9 @@ def build_workbook(rows: Mapping[str, Sequence[Mapping[str, object]]] | None = N
 
 def save_atomic(wb, path: Path) -> None:
     """Save a workbook without ever leaving a half-written file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buf = io.BytesIO()
+    wb.save(buf)
+    write_atomic(Path(path), buf.getvalue())
 
 
 def write_workbook(path: Path, rows: Mapping[str, Sequence[Mapping[str, object]]] | None = None) -> Path:

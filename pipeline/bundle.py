@@ -44,6 +44,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from .german import datum_lang
 from . import __version__
 from .convert import read_pdfa_id
 from .errors import BundleError, Location
@@ -54,7 +55,6 @@ __all__ = [
     "BundleResult",
     "BundleSpec",
     "build_bundle",
-    "german_date",
 ]
 
 PRODUCER = f"IKZ-Dokumentenpipeline {__version__} (pypdf, ReportLab)"
@@ -78,10 +78,6 @@ _FONT_CANDIDATES = (
 _FONT = "IkzSans"
 _FONT_BOLD = "IkzSans-Bold"
 
-_MONTHS = (
-    "Januar", "Februar", "März", "April", "Mai", "Juni",
-    "Juli", "August", "September", "Oktober", "November", "Dezember",
-)
 
 # layout (points); A4 portrait for cover and index
 _PAGE_W, _PAGE_H = A4
@@ -142,9 +138,6 @@ class BundleResult:
     tagged: bool = False
 
 
-def german_date(day: dt.date) -> str:
-    """25. November 2026"""
-    return f"{day.day}. {_MONTHS[day.month - 1]} {day.year}"
 
 
 # ---------------------------------------------------------------------------
@@ -303,7 +296,7 @@ def _draw_cover(front: _Front, spec: BundleSpec, total_pages: int, day: dt.date)
         y -= 14
     front.end()
     front.begin("P", "cover")
-    front.text(_RIGHT, _TOP - 4, german_date(day), _FONT, 10, _DARK, align="right")
+    front.text(_RIGHT, _TOP - 4, datum_lang(day), _FONT, 10, _DARK, align="right")
     front.end()
     front.rule(min(y, _TOP - 14) - 2, _RULE, 0.75)
 

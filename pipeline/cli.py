@@ -183,7 +183,12 @@ def _run_options(args):
                    wait=args.wait)
 
 
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
 def cmd_report(args) -> Exit:
+    from .kinds import BUNDLE_KINDS, DOCUMENT_KINDS
     from .run import run
 
     display = _ProgressDisplay()
@@ -197,11 +202,10 @@ def cmd_report(args) -> Exit:
         kinds[e.kind] = kinds.get(e.kind, 0) + 1
     secs = f"{result.seconds:.1f}".replace(".", ",")
     print(f"Fertig in {secs} s. Ausgaben: {result.folder}/")
-    print(f"  Dokumente: {result.built} neu erzeugt, {result.reused} unverändert übernommen "
-          f"({kinds.get('projektauftrag', 0)} Projektaufträge, {kinds.get('zwischenbericht', 0)} Zwischenberichte, "
-          f"{kinds.get('schlussbericht', 0)} Schlussberichte, {kinds.get('jahresbericht', 0)} Jahresbericht) – Word und PDF/A")
-    print(f"  Mappen: {result.bundles_built} neu erzeugt, {result.bundles_reused} unverändert "
-          f"({kinds.get('ratsmappe', 0)} Mappen für die Gremien, {kinds.get('gesamtmappe', 0)} Gesamtmappe), alle signiert")
+    docs = ", ".join(_count(kinds.get(k.name, 0), k.label, k.plural) for k in DOCUMENT_KINDS)
+    mappen = ", ".join(_count(kinds.get(k.name, 0), k.label, k.plural) for k in BUNDLE_KINDS)
+    print(f"  Dokumente: {result.built} neu erzeugt, {result.reused} unverändert übernommen ({docs}) – Word und PDF/A")
+    print(f"  Mappen: {result.bundles_built} neu erzeugt, {result.bundles_reused} unverändert ({mappen}), alle signiert")
     print(f"  Übersicht aller Dateien: {result.folder}/manifest.json")
     if result.warnings:
         print(f"  {len(result.warnings)} Warnungen zur Arbeitsmappe (»make check« zeigt sie).")

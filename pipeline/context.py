@@ -24,11 +24,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import schema
+from .german import buchstaben, datum, datum_lang, identifier, monat_jahr  # noqa: F401 (re-exported)
 from .markup import Block, RichText, Run
 from .model import Funding, IKZData, Kommune, Participation, Project
 
 __all__ = [
-    "KINDS",
     "BarChart",
     "ParticipationTable",
     "ProcessChart",
@@ -43,10 +43,8 @@ __all__ = [
     "aufzaehlung",
     "betrag",
     "beteiligte_text",
-    "build_context",
     "datum",
     "datum_lang",
-    "documents_for",
     "genitiv",
     "mit_kreis",
     "monat_jahr",
@@ -55,12 +53,6 @@ __all__ = [
     "zahlwort",
 ]
 
-KINDS = ("projektauftrag", "zwischenbericht", "schlussbericht", "jahresbericht")
-
-MONATE = (
-    "Januar", "Februar", "März", "April", "Mai", "Juni",
-    "Juli", "August", "September", "Oktober", "November", "Dezember",
-)
 _ZAHLWORTE = (
     "null", "eins", "zwei", "drei", "vier", "fünf", "sechs",
     "sieben", "acht", "neun", "zehn", "elf", "zwölf",
@@ -138,28 +130,6 @@ def plain_rich(text: str) -> RichText:
 
 # ---------------------------------------------------------------------------
 # German formatting
-
-
-def datum(d: dt.date | None) -> str:
-    """``31.10.2025``; day and month without leading zero, as in the reports
-    (``1.11.2024``); "" for None."""
-    if d is None:
-        return ""
-    return f"{d.day}.{d.month}.{d.year}"
-
-
-def monat_jahr(d: dt.date | None) -> str:
-    """``Oktober 2025``."""
-    if d is None:
-        return ""
-    return f"{MONATE[d.month - 1]} {d.year}"
-
-
-def datum_lang(d: dt.date | None) -> str:
-    """``31. Oktober 2025``."""
-    if d is None:
-        return ""
-    return f"{d.day}. {MONATE[d.month - 1]} {d.year}"
 
 
 def betrag(value: float | int | None) -> str:
@@ -430,14 +400,6 @@ class ProcessChart:
 
 # ---------------------------------------------------------------------------
 # helpers on the model
-
-
-def _text_key(name: str) -> str:
-    """Context key of a text type: ``Ist-Analyse`` → ``ist_analyse``,
-    ``Begründung`` → ``begruendung``, ``Örtliche Initiativen`` →
-    ``oertliche_initiativen``."""
-    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
-    return re.sub(r"[^a-z0-9]+", "_", name.translate(table).lower()).strip("_")
 
 
 def _title(p: Project) -> str:
@@ -768,7 +730,7 @@ def _bericht(data: IKZData) -> dict:
         "nummer": b.nummer,
         "titel": (
             f"{b.nummer}. Zwischenbericht zum Sachstand des kreisweiten Prozesses der interkommunalen "
-            f"Zusammenarbeit im {_kreis_name(data)}"
+            f"Zusammenarbeit im {kreis_name(data)}"
         ),
         "kurztitel": f"{b.nummer}. IKZ-Zwischenbericht {b.jahr}",
         "jahr": str(b.jahr),
@@ -806,7 +768,8 @@ def _kontakt(data: IKZData) -> dict:
     }
 
 
-def _kreis_name(data: IKZData) -> str:
+def kreis_name(data: IKZData) -> str:
+    """The Kreis's name from the workbook (the Kommune of Art »Kreis«)."""
     k = _kreis(data)
     return clean(k.name) if k else "Kreis"
 
@@ -959,7 +922,7 @@ def _projekt_ctx(data: IKZData, p: Project) -> dict:
         "folgeprojekte": [_folgeprojekt(data, c) for c in data.children(p.id)],
     }
     for art in schema.PROJEKT_TEXTARTEN:
-        ctx[_text_key(art)] = clean_rich(p.text(art))
+        ctx[identifier(art)] = clean_rich(p.text(art))
     ctx["ziele"] = bool(ctx["strategisches_ziel"] or ctx["operatives_ziel"])
     return ctx
 
@@ -1062,7 +1025,7 @@ def _dokument(data: IKZData, art: str, titel: str, untertitel: str, kopfzeile: s
         "kopfzeile": kopfzeile,
         "stand": stand,
         "autor": clean(data.bericht.herausgeber),
-        "betreff": f"Interkommunale Zusammenarbeit (IKZ) im {_kreis_name(data)}",
+        "betreff": f"Interkommunale Zusammenarbeit (IKZ) im {kreis_name(data)}",
         "herausgeber": clean(data.bericht.herausgeber),
     }
 
@@ -1108,7 +1071,8 @@ def _projekt_common(data: IKZData, p: Project) -> dict:
 # the four kinds
 
 
-def _ctx_projektauftrag(data: IKZData, p: Project) -> dict:
+def projektauftrag_context(data: IKZData, p: Project) -> dict:
+    """Context of the Projektauftrag of `p`."""
     ctx = _projekt_common(data, p)
     t = _title(p)
     stand = datum(data.bericht.stand)
@@ -1121,7 +1085,7 @@ def _ctx_projektauftrag(data: IKZData, p: Project) -> dict:
     return ctx
 
 
-def _ctx_projektbericht(data: IKZData, p: Project, art: str) -> dict:
+def projektbericht_context(data: IKZData, p: Project, art: str) -> dict:
     """Context of a Zwischenbericht or Schlussbericht of the Projektgruppe."""
     ctx = _projekt_common(data, p)
     r = p.report(art)
@@ -1165,10 +1129,11 @@ def _split_ablauf(rt: RichText) -> tuple[RichText, RichText, bool]:
     return rt, RichText(()), False
 
 
-def _ctx_jahresbericht(data: IKZData) -> dict:
+def jahresbericht_context(data: IKZData) -> dict:
+    """Context of the annual IKZ-Zwischenbericht."""
     b = _bericht(data)
     table = participation_table(data)
-    texte = {_text_key(k): clean_rich(data.text(k)) for k in schema.BERICHT_ABSCHNITTE}
+    texte = {identifier(k): clean_rich(data.text(k)) for k in schema.BERICHT_ABSCHNITTE}
     vor, nach, mit_ueberleitung = _split_ablauf(texte["projektablauf"])
 
     projekte = []
@@ -1176,13 +1141,13 @@ def _ctx_jahresbericht(data: IKZData) -> dict:
         pc = _projekt_ctx(data, p)
         folge = [_folgeprojekt(data, c) for c in kids]
         folge = [f for f in folge if f["sachstand"] or f["ausgangslage"] or f["ausblick"]]
-        has_text = any(pc[_text_key(a)] for a in _JAHRESBERICHT_TEXTE) or pc["ziele"] or folge
+        has_text = any(pc[identifier(a)] for a in _JAHRESBERICHT_TEXTE) or pc["ziele"] or folge
         if not has_text:
             continue
         pc["folgeprojekte_text"] = folge
         projekte.append(pc)
     for i, pc in enumerate(projekte):
-        pc["buchstabe"] = _buchstabe(i)
+        pc["buchstabe"] = f"{buchstaben(i + 1)})"
 
     fortbildungen = [{
         "thema": clean(t.thema),
@@ -1248,63 +1213,3 @@ def _ctx_jahresbericht(data: IKZData) -> dict:
         or texte["weitere_aktivitaeten"] or texte["ausblick"]
     )
     return ctx
-
-
-def _buchstabe(i: int) -> str:
-    letters = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        letters = chr(ord("a") + r) + letters
-    return f"{letters})"
-
-
-def build_context(data: IKZData, kind: str, project: Project | None = None) -> dict:
-    """The context of one document.
-
-    kind: "projektauftrag", "zwischenbericht", "schlussbericht" (all need a
-    project) or "jahresbericht" (project is ignored).
-    """
-    if kind == "jahresbericht":
-        return _ctx_jahresbericht(data)
-    if kind not in KINDS:
-        raise ValueError(f"unknown document kind {kind!r}")
-    if project is None:
-        raise ValueError(f"{kind} needs a project")
-    if kind == "projektauftrag":
-        return _ctx_projektauftrag(data, project)
-    return _ctx_projektbericht(data, project, "Zwischenbericht" if kind == "zwischenbericht" else "Schlussbericht")
-
-
-def documents_for(data: IKZData) -> list[tuple[str, Project | None]]:
-    """Which documents a workbook produces: (kind, project) in a stable order.
-
-    A Projektauftrag for every project with participation rows, a
-    Zwischen- or Schlussbericht for every such report row, one annual report.
-    """
-    docs: list[tuple[str, Project | None]] = []
-    for p in data.projekte:
-        if p.participations:
-            docs.append(("projektauftrag", p))
-    for art, kind in (("Zwischenbericht", "zwischenbericht"), ("Schlussbericht", "schlussbericht")):
-        for p in data.projekte:
-            if p.report(art) is not None:
-                docs.append((kind, p))
-    docs.append(("jahresbericht", None))
-    return docs
-
-
-def sample_project(data: IKZData, kind: str) -> Project | None:
-    """A project suited to check the template of `kind` (for ``check``)."""
-    if kind == "jahresbericht":
-        return None
-    art = {"zwischenbericht": "Zwischenbericht", "schlussbericht": "Schlussbericht"}.get(kind)
-    for p in data.projekte:
-        if art is None and p.participants:
-            return p
-        if art is not None and p.report(art) is not None:
-            return p
-    for p in data.projekte:
-        if p.participants:
-            return p
-    return data.projekte[0] if data.projekte else None

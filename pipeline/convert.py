@@ -51,6 +51,7 @@ from defusedxml.ElementTree import fromstring as parse_xml_safely
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from .digest import sha256_bytes
 from .errors import ConversionError
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "PDF_EXPORT_OPTIONS",
     "PdfFacts",
     "convert_all",
+    "converter_identity",
     "docx_enable_update_fields",
     "pdf_info",
     "read_pdfa_id",
@@ -433,6 +435,38 @@ def _soffice() -> str:
         "LibreOffice ist nicht installiert (Programm »soffice« nicht gefunden). "
         f"Bitte installieren: {APT_HINT}"
     )
+
+
+def converter_identity() -> str:
+    """What the conversion's result depends on besides the .docx: the LibreOffice
+    build and the fonts it can use. Part of every PDF's build key, so that an
+    upgrade of LibreOffice or an added or removed font converts anew.
+
+    Cheap (a few milliseconds): LibreOffice's version file and the size and
+    time of its main library, and fontconfig's list of font files and styles.
+    """
+    parts: list[str] = []
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        parts.append("kein LibreOffice")
+    else:
+        program = Path(found).resolve().parent
+        for name in ("versionrc", "libmergedlo.so", "soffice.bin"):
+            path = program / name
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+            if name == "versionrc":
+                parts.append(path.read_text(encoding="utf-8", errors="replace"))
+    try:
+        fonts = subprocess.run(["fc-list", "--format", "%{file}|%{family}|%{style}\\n"], capture_output=True,
+                               text=True, timeout=30, check=False).stdout
+        parts.append("\n".join(sorted(fonts.splitlines())))
+    except (OSError, subprocess.SubprocessError):
+        parts.append("keine Schriftenliste")
+    return sha256_bytes("\n".join(parts).encode("utf-8"))
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

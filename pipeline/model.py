@@ -217,8 +217,6 @@ class IKZData:
     initiativen: tuple[Initiative, ...] = ()
     presse: tuple[PressItem, ...] = ()
     texte: Mapping[str, RichText] = field(default_factory=lambda: MappingProxyType({}))
-    # Per project id: SHA-256 of the workbook rows that feed that project's documents.
-    row_digests: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def kommune(self, key: str) -> Kommune:
         for k in self.kommunen:

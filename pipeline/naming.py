@@ -10,42 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable
 
-_TRANSLIT = {
-    "ä": "ae",
-    "ö": "oe",
-    "ü": "ue",
-    "Ä": "Ae",
-    "Ö": "Oe",
-    "Ü": "Ue",
-    "ß": "ss",
-    "ẞ": "SS",
-    "æ": "ae",
-    "Æ": "Ae",
-    "ø": "o",
-    "Ø": "O",
-    "œ": "oe",
-    "Œ": "Oe",
-    "ł": "l",
-    "Ł": "L",
-    "đ": "d",
-    "Đ": "D",
-    "þ": "th",
-    "Þ": "Th",
-}
+from .german import ascii_fold
+
 _NOT_ALLOWED = re.compile(r"[^A-Za-z0-9]+")
 MAX_SLUG = 60
-
-# File name parts of the document kinds (directory and prefix).
-KIND_PREFIX = {
-    "projektauftrag": "projektauftrag",
-    "zwischenbericht": "zwischenbericht",
-    "schlussbericht": "schlussbericht",
-    "jahresbericht": "ikz-zwischenbericht",
-}
-
 
 def slug(text: str, *, fallback: str = "dokument") -> str:
     """ASCII slug of `text`: umlauts transliterated (ä → ae), everything else
@@ -54,31 +24,11 @@ def slug(text: str, *, fallback: str = "dokument") -> str:
     >>> slug("Lärm/Öl & Gas")
     'Laerm-Oel-Gas'
     """
-    text = _transliterate(str(text))
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.encode("ascii", "ignore").decode("ascii")
+    text = ascii_fold(str(text))
     text = _NOT_ALLOWED.sub("-", text).strip("-")
     if len(text) > MAX_SLUG:
         text = text[:MAX_SLUG].rstrip("-")
     return text or fallback
-
-
-def _transliterate(text: str) -> str:
-    """ä → ae, Ä → Ae, but Ä → AE inside an all-caps word (ÄRGER → AERGER)."""
-    out = []
-    for i, ch in enumerate(text):
-        rep = _TRANSLIT.get(ch)
-        if rep is None:
-            out.append(ch)
-            continue
-        if ch.isupper() and len(rep) > 1:
-            nxt = text[i + 1] if i + 1 < len(text) else ""
-            prev = text[i - 1] if i else ""
-            if nxt.isupper() or (not nxt.isalpha() and prev.isupper()):
-                rep = rep.upper()
-        out.append(rep)
-    return "".join(out)
 
 
 def _short_hash(text: str) -> str:
@@ -116,38 +66,3 @@ def unique_slugs(ids: Iterable[str]) -> dict[str, str]:
             s = f"{s}-{_short_hash(i)}"
         result[i] = s
     return result
-
-
-def document_stem(kind: str, project_id: str | None = None, ids: Iterable[str] | None = None,
-                  year: int | None = None) -> str:
-    """File name without extension: ``projektauftrag-FEUERWEHR``,
-    ``ikz-zwischenbericht-2025``. Pass all project IDs as `ids` to also
-    separate IDs that differ only in case."""
-    prefix = KIND_PREFIX[kind]
-    if project_id is not None:
-        part = unique_slugs(ids)[project_id] if ids is not None else stem_slug(project_id)
-        return f"{prefix}-{part}"
-    if year is not None:
-        return f"{prefix}-{year}"
-    return prefix
-
-
-def annual_stem(data) -> str:
-    """File name (without extension) of the annual report of `data` (IKZData)."""
-    return document_stem("jahresbericht", year=data.bericht.jahr)
-
-
-def document_filename(kind: str, project_slug: str | None = None, year: int | None = None) -> str:
-    """File name (without directory) of one generated document.
-
-    >>> document_filename("projektauftrag", "FEUERWEHR")
-    'projektauftrag-FEUERWEHR.docx'
-    >>> document_filename("jahresbericht", year=2025)
-    'ikz-zwischenbericht-2025.docx'
-    """
-    prefix = KIND_PREFIX[kind]
-    if project_slug is not None:
-        return f"{prefix}-{project_slug}.docx"
-    if year is not None:
-        return f"{prefix}-{year}.docx"
-    return f"{prefix}.docx"

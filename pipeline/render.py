@@ -48,9 +48,11 @@ from jinja2.exceptions import TemplateAssertionError, TemplateSyntaxError, Undef
 from . import context as ctxmod
 from .context import BarChart, ParticipationTable, ProcessChart, Timeline
 from .errors import TemplateError
+from .fsutil import write_atomic
+from .kinds import DOCUMENT_KINDS, DocumentKind, DocumentRef, document_kind, documents_for
+from .german import MONATE_KURZ, buchstaben
 from .markup import RichText
 from .model import IKZData
-from .naming import document_stem
 
 __all__ = [
     "RenderedDocument",
@@ -60,21 +62,13 @@ __all__ = [
     "render_all",
     "render_all_atomic",
     "render_bytes",
-    "render_document",
+    "render_context",
+    "document_bytes",
     "require_templates",
-    "template_path",
 ]
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = nsdecls("w")
-
-KIND_TITLES = {
-    "projektauftrag": "Projektauftrag",
-    "zwischenbericht": "Zwischenbericht der Projektgruppe",
-    "schlussbericht": "Schlussbericht der Projektgruppe",
-    "jahresbericht": "IKZ-Zwischenbericht (Jahresbericht)",
-}
-
 
 @dataclass(frozen=True)
 class RenderedDocument:
@@ -89,10 +83,6 @@ class RenderedDocument:
     def project(self) -> str | None:
         """Alias of `projekt` (the project ID)."""
         return self.projekt
-
-
-def template_path(templates_dir: Path, kind: str) -> Path:
-    return Path(templates_dir) / f"{kind}.docx"
 
 
 # ---------------------------------------------------------------------------
@@ -239,7 +229,6 @@ class Picture:
 
 _CHART_COLOR = "#1F3A5F"
 _CHART_LIGHT = "#7FA0C4"
-_MONATE_KURZ = ("Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez.")
 
 
 def _plt():
@@ -330,7 +319,7 @@ def draw_timeline(chart: Timeline) -> bytes:
     ax.xaxis_date()
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
     ax.xaxis.set_major_formatter(FuncFormatter(
-        lambda x, _: f"{_MONATE_KURZ[mdates.num2date(x).month - 1]} {mdates.num2date(x).year}"))
+        lambda x, _: f"{MONATE_KURZ[mdates.num2date(x).month - 1]} {mdates.num2date(x).year}"))
     ax.tick_params(axis="x", labelsize=7.5)
     return _finish_axes(fig, ax)
 
@@ -862,14 +851,6 @@ def _numbered_levels(doc) -> set[int]:
     return levels
 
 
-def _letters(n: int) -> str:
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(ord("a") + r) + s
-    return s
-
-
 def fill_toc(doc) -> int:
     """Fill the cached result of the TOC field with the real headings (with
     bookmarks, hyperlinks and PAGEREF fields for the page numbers). Returns
@@ -922,7 +903,7 @@ def fill_toc(doc) -> int:
             counters[i] = 0
         if level in numbered:
             number = {1: f"{counters[0]}.", 2: f"{counters[0]}.{counters[1]}",
-                      3: f"{_letters(counters[2])})"}[level]
+                      3: f"{buchstaben(counters[2])})"}[level]
         else:
             number = ""
         name = f"_Toc{next_id:09d}"
@@ -1046,21 +1027,6 @@ def render_bytes(template: Path, context: Mapping, *, doc_title: str, doc_subjec
     return buf.getvalue()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~render-", suffix=".docx", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def render(template: Path, context: Mapping, out: Path, *, doc_title: str, doc_subject: str,
            doc_author: str) -> Path:
     """Render one document and write it to `out` (atomically). The template
@@ -1069,16 +1035,8 @@ def render(template: Path, context: Mapping, out: Path, *, doc_title: str, doc_s
     data = render_bytes(template, context, doc_title=doc_title, doc_subject=doc_subject, doc_author=doc_author,
                         keywords=f"IKZ; {context.get('dokument', {}).get('art', '')}".strip("; "))
     out = Path(out)
-    _write_atomic(out, data)
+    write_atomic(out, data)
     return out
-
-
-def output_path(out_dir: Path, kind: str, project_id: str | None, year: int,
-                ids: list[str] | None = None) -> Path:
-    """out_dir/<kind>/<file>: projektauftrag/projektauftrag-FEUERWEHR.docx,
-    jahresbericht/ikz-zwischenbericht-2025.docx."""
-    stem = document_stem(kind, project_id, ids) if project_id is not None else document_stem(kind, year=year)
-    return Path(out_dir) / kind / f"{stem}.docx"
 
 
 def _doc_properties(ctx: Mapping) -> tuple[str, str, str]:
@@ -1086,41 +1044,38 @@ def _doc_properties(ctx: Mapping) -> tuple[str, str, str]:
     return d.get("titel", ""), d.get("betreff", ""), d.get("autor", "")
 
 
-def document_bytes(data: IKZData, kind: str, project, template: Path) -> bytes:
+def render_context(template: Path, context: Mapping, kind: DocumentKind) -> bytes:
+    """One document of `kind` as .docx bytes, from a context built by the kind's builder."""
+    title, subject, author = _doc_properties(context)
+    return render_bytes(template, context, doc_title=title, doc_subject=subject, doc_author=author,
+                        keywords=f"IKZ; {kind.title}")
+
+
+def document_bytes(data: IKZData, ref: DocumentRef, templates_dir: Path) -> bytes:
     """One document of the workbook as .docx bytes (context, checks, render)."""
-    ctx = ctxmod.build_context(data, kind, project)
-    title, subject, author = _doc_properties(ctx)
-    return render_bytes(template, ctx, doc_title=title, doc_subject=subject, doc_author=author,
-                        keywords=f"IKZ; {KIND_TITLES[kind]}")
-
-
-def render_document(data: IKZData, kind: str, project, template: Path, out: Path) -> Path:
-    """Render one document of the workbook (kind, project) with `template`
-    into `out` (written atomically; nothing is written on an error)."""
-    blob = document_bytes(data, kind, project, Path(template))
-    out = Path(out)
-    _write_atomic(out, blob)
-    return out
+    kind = document_kind(ref.kind)
+    project = data.projekt(ref.project) if ref.project else None
+    return render_context(Path(templates_dir) / kind.template, kind.build(data, project), kind)
 
 
 def _render_in_memory(data: IKZData, templates_dir: Path, out_dir: Path) -> list[tuple[RenderedDocument, bytes]]:
     templates_dir = Path(templates_dir)
-    docs = ctxmod.documents_for(data)
-    ids = [p.id for p in data.projekte]
-    for kind in {k for k, _ in docs}:
-        path = template_path(templates_dir, kind)
+    refs = documents_for(data)
+    for name in dict.fromkeys(ref.kind for ref in refs):
+        path = templates_dir / document_kind(name).template
         if not path.is_file():
             raise TemplateError(f"Die Vorlage »{path.name}« fehlt (erwartet: {path}).")
     rendered: list[tuple[RenderedDocument, bytes]] = []
-    for kind, project in docs:
-        blob = document_bytes(data, kind, project, template_path(templates_dir, kind))
-        path = output_path(out_dir, kind, project.id if project else None, data.bericht.jahr, ids)
-        rendered.append((RenderedDocument(kind, project.id if project else None, path), blob))
+    for ref in refs:
+        kind = document_kind(ref.kind)
+        stem = kind.stem(data, data.projekt(ref.project) if ref.project else None)
+        path = Path(out_dir) / kind.name / f"{stem}.docx"
+        rendered.append((RenderedDocument(ref.kind, ref.project, path), document_bytes(data, ref, templates_dir)))
     return rendered
 
 
 def render_all(data: IKZData, templates_dir: Path, out_dir: Path) -> list[RenderedDocument]:
-    """Render every document of the workbook into `out_dir`.
+    """Render every document of the workbook into `out_dir`/<kind>/<file>.docx.
 
     All documents are rendered in memory first; only when every one
     succeeded are the files written. A TemplateError (missing template,
@@ -1128,7 +1083,7 @@ def render_all(data: IKZData, templates_dir: Path, out_dir: Path) -> list[Render
     """
     rendered = _render_in_memory(data, templates_dir, out_dir)
     for doc, blob in rendered:
-        _write_atomic(doc.path, blob)
+        write_atomic(doc.path, blob)
     return [doc for doc, _ in rendered]
 
 
@@ -1143,7 +1098,7 @@ def render_all_atomic(data: IKZData, templates_dir: Path, out_dir: Path) -> list
     try:
         rendered = _render_in_memory(data, templates_dir, staging)
         for doc, blob in rendered:
-            _write_atomic(doc.path, blob)
+            write_atomic(doc.path, blob)
         old = None
         if out_dir.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.alt-", dir=out_dir.parent))
@@ -1196,14 +1151,13 @@ def check_template(path: Path, sample_context: Mapping) -> list[str]:
 def check_templates(data: IKZData, templates_dir: Path) -> list[str]:
     """Check all four templates against contexts built from `data`."""
     problems: list[str] = []
-    for kind in ctxmod.KINDS:
-        path = template_path(templates_dir, kind)
+    for kind in DOCUMENT_KINDS:
+        path = Path(templates_dir) / kind.template
         if not path.is_file():
             problems.append(f"Die Vorlage »{path.name}« fehlt (erwartet: {path}).")
             continue
-        project = ctxmod.sample_project(data, kind)
-        if kind != "jahresbericht" and project is None:
+        project = kind.sample_project(data)
+        if kind.name != "jahresbericht" and project is None:
             continue
-        ctx = ctxmod.build_context(data, kind, project)
-        problems.extend(check_template(path, ctx))
+        problems.extend(check_template(path, kind.build(data, project)))
     return problems

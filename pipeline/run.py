@@ -15,38 +15,29 @@ import hashlib
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from . import __version__
+from .cache import DEFAULT_LIMIT, BuildCache
+from .digest import sha256_file
 from .errors import Problem
-from .model import IKZData, Project
-from .store import Manifest, ManifestEntry, OutputStore, check_free_space, key_of, sha256_file
+from .kinds import document_kind
+from .plan import BundlePlan, DocumentPlan, Plan, SigningSettings, make_plan
+from .store import Manifest, ManifestEntry, OutputStore, check_free_space
 
 Progress = Callable[[str, str, int, int], None]
 """progress(step, item, done, total): called by the run; the CLI draws it."""
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-KIND_LABELS = {
-    "projektauftrag": "Projektauftrag",
-    "zwischenbericht": "Zwischenbericht",
-    "schlussbericht": "Schlussbericht",
-    "jahresbericht": "Jahresbericht",
-}
-KIND_TITLES = {
-    "projektauftrag": "Projektauftrag",
-    "zwischenbericht": "Zwischenbericht der Projektgruppe",
-    "schlussbericht": "Schlussbericht der Projektgruppe",
-    "jahresbericht": "IKZ-Zwischenbericht",
-}
 
 
 def code_version() -> str:
     """Digest of the package's own source: a code change invalidates all outputs."""
     h = hashlib.sha256(__version__.encode())
-    for path in sorted(PACKAGE_DIR.glob("*.py")):
-        h.update(path.name.encode())
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        h.update(str(path.relative_to(PACKAGE_DIR)).encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
@@ -64,26 +55,7 @@ class Options:
     signing: object | None = None  # sign.SigningConfig; None → demonstration certificate
     timeout: float = 600.0
     wait: float = 0.0  # seconds to wait for another run's lock
-
-
-@dataclass(frozen=True)
-class DocJob:
-    """One document of the run: what it is, from which template, under which key."""
-
-    kind: str
-    project: str | None
-    title: str
-    stem: str
-    template: Path
-    key: str
-
-    @property
-    def docx_rel(self) -> str:
-        return f"word/{self.stem}.docx"
-
-    @property
-    def pdf_rel(self) -> str:
-        return f"pdf/{self.stem}.pdf"
+    cache_limit: int = DEFAULT_LIMIT  # bytes kept in the shared cache of intermediates
 
 
 @dataclass(frozen=True)
@@ -105,35 +77,9 @@ def _noop(step: str, item: str, done: int, total: int) -> None:
     pass
 
 
-def plan_documents(data: IKZData, templates: Path, code: str) -> list[DocJob]:
-    """Every document the workbook calls for, with the key of its inputs."""
-    from . import naming
-    from .context import monat_jahr
-
-    tsha = {kind: sha256_file(templates / f"{kind}.docx") for kind in KIND_TITLES}
-    settings = dataclasses.asdict(data.bericht)
-    jobs: list[DocJob] = []
-    for p in data.projekte:
-        if p.participations:
-            jobs.append(_job("projektauftrag", p, templates, tsha, code, data, settings))
-        for r in p.reports:
-            jobs.append(_job(r.art.lower(), p, templates, tsha, code, data, settings))
-    jobs.append(DocJob(
-        "jahresbericht", None, f"{data.bericht.nummer}. IKZ-Zwischenbericht (Stand {monat_jahr(data.bericht.stand)})",
-        naming.annual_stem(data), templates / "jahresbericht.docx",
-        key_of("jahresbericht", tsha["jahresbericht"], code, data.sha256)))
-    return jobs
-
-
-def _job(kind, p: Project, templates, tsha, code, data, settings) -> DocJob:
-    from . import naming
-
-    return DocJob(kind, p.id, f"{KIND_TITLES[kind]}: {p.titel}", naming.document_stem(kind, p.id),
-                  templates / f"{kind}.docx", key_of(kind, tsha[kind], code, data.row_digests[p.id], settings))
-
-
 def run(options: Options, progress: Progress | None = None) -> RunResult:
     """Validate, render, convert, bundle and sign; replace the outputs atomically."""
+    from .convert import converter_identity
     from .validate import load
 
     progress = progress or _noop
@@ -144,26 +90,30 @@ def run(options: Options, progress: Progress | None = None) -> RunResult:
     config = options.signing if options.signing is not None else _demo_config(Path(options.state))
     # The certificate's identity is part of every signed output's key; reading the
     # file is enough (pyHanko is only loaded when something has to be signed).
-    cert_id = hashlib.sha256(Path(config.pkcs12).read_bytes()).hexdigest()[:16] if Path(config.pkcs12).is_file() else "-"
-
+    settings = SigningSettings(
+        certificate_sha256=sha256_file(config.pkcs12) if Path(config.pkcs12).is_file() else "-",
+        timestamp_url=getattr(config, "timestamp_url", None),
+        location=data.bericht.dienststelle or data.bericht.herausgeber, contact=data.bericht.email,
+        demo=bool(config.demo))
     code = code_version()
-    jobs = plan_documents(data, Path(options.templates), code)
+    plan = make_plan(data, Path(options.templates), code, converter_identity(), settings)
     store = OutputStore(Path(options.outputs), Path(options.workbook).stem)
-    cache = Path(options.state) / "cache"
+    cache = BuildCache(Path(options.state) / "cache", options.cache_limit)
     with store.locked(wait=options.wait):
         check_free_space(Path(options.outputs), 200 * 1024 * 1024)
         previous = None if options.force else store.previous_manifest()
         prev_by_path = {e.path: e for e in previous.entries} if previous else {}
         staging = store.begin()
         try:
-            result = _build(options, data, warnings, jobs, store, staging, prev_by_path, cache, config, cert_id, code,
-                            progress)
+            result = _build(options, data, warnings, plan, store, staging, prev_by_path, cache, config, settings,
+                            code, progress)
             progress("Ausgaben übernehmen", str(store.final), 0, 1)
             store.commit()
         except BaseException:
             store.abort()
             raise
-    _prune_cache(cache, {j.key for j in jobs})
+        finally:
+            cache.finish()
     return dataclasses.replace(result, folder=store.final, seconds=time.monotonic() - started)
 
 
@@ -200,174 +150,226 @@ def _signing(config):
     return real
 
 
-def _build(options, data, warnings, jobs, store, staging, prev_by_path, cache, config, cert_id, code, progress) -> RunResult:
-
+def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, cache: BuildCache, config,
+           settings: SigningSettings, code, progress) -> RunResult:
     entries: dict[str, ManifestEntry] = {}
-    signed_key = {j.key: key_of(j.key, cert_id) for j in jobs}
+    force = options.force
 
-    # 1. Reuse what is unchanged; everything else is rebuilt.
-    todo: list[DocJob] = []
-    for job in jobs:
-        prev = prev_by_path.get(job.pdf_rel)
-        if (prev is not None and prev.key == signed_key[job.key] and (cache / f"{job.key}.pdf").is_file()
-                and store.reuse(job.pdf_rel, prev.sha256) and store.reuse(job.docx_rel, prev.docx_sha256)):
-            entries[job.pdf_rel] = dataclasses.replace(prev, reused=True)
+    # 1. Reuse what is unchanged (same key, file as recorded, its unsigned PDF at hand for
+    #    the bundles); everything else is rebuilt.
+    todo: list[DocumentPlan] = []
+    for doc in plan.documents:
+        prev = prev_by_path.get(doc.pdf_rel)
+        if (prev is not None and prev.key == doc.signed_key and cache.get(doc.pdf_key, ".pdf") is not None
+                and store.reuse(doc.pdf_rel, prev.sha256) and store.reuse(doc.docx_rel, prev.docx_sha256)):
+            entries[doc.pdf_rel] = dataclasses.replace(prev, reused=True)
         else:
-            todo.append(job)
+            todo.append(doc)
 
-    # 2. Render the documents that changed (into the cache, keyed by their inputs).
-    cache.mkdir(parents=True, exist_ok=True)
+    # 2. Render the documents that changed, from the contexts their keys were made from.
+    #    --force renders and converts everything again, ignoring the cache.
     if todo:
         from . import render
 
         progress("Vorlagen prüfen", str(options.templates), 0, 1)
         render.require_templates(data, Path(options.templates))
-    signing = None
-    to_convert: list[DocJob] = []
-    for i, job in enumerate(todo):
-        docx = cache / f"{job.key}.docx"
-        if not docx.is_file():
-            progress("Word-Dokumente erzeugen", job.stem, i, len(todo))
-            project = data.projekt(job.project) if job.project else None
-            tmp = cache / f".tmp-{job.key}.docx"
-            render.render_document(data, job.kind, project, job.template, tmp)
-            os.replace(tmp, docx)
-        if not (cache / f"{job.key}.pdf").is_file():
-            to_convert.append(job)
+    to_convert: list[DocumentPlan] = []
+    for i, doc in enumerate(todo):
+        if force or cache.get(doc.docx_key, ".docx") is None:
+            progress("Word-Dokumente erzeugen", doc.stem, i, len(todo))
+            blob = render.render_context(doc.template, plan.contexts[doc.docx_key], document_kind(doc.ref.kind))
+            tmp = cache.scratch(f"{doc.docx_key}.docx")
+            tmp.write_bytes(blob)
+            cache.put(doc.docx_key, ".docx", tmp)
+        if (force or cache.get(doc.pdf_key, ".pdf") is None) and doc not in to_convert:
+            to_convert.append(doc)
 
     # 3. Convert in as few LibreOffice starts as possible, in parallel batches.
     if to_convert:
         from . import convert
 
         progress("PDF erzeugen (LibreOffice)", f"{len(to_convert)} Dokumente", 0, len(to_convert))
-        conv_dir = cache / ".convert"
+        conv_dir = cache.scratch("convert")
         shutil.rmtree(conv_dir, ignore_errors=True)
         inputs = conv_dir / "in"
         inputs.mkdir(parents=True)
-        links = {}
-        for job in to_convert:
-            link = inputs / f"{job.stem}.docx"
-            shutil.copyfile(cache / f"{job.key}.docx", link)
-            links[link] = job
-        pdfs = convert.convert_all(list(links), conv_dir / "out", jobs=options.jobs, timeout=options.timeout)
-        for link, pdf in pdfs.items():
-            os.replace(pdf, cache / f"{links[link].key}.pdf")
-        shutil.rmtree(conv_dir, ignore_errors=True)
+        links: dict[Path, DocumentPlan] = {}
+        for doc in to_convert:
+            link = inputs / f"{doc.stem}.docx"
+            shutil.copyfile(cache.path(doc.docx_key, ".docx"), link)
+            links[link] = doc
+        try:
+            pdfs = convert.convert_all(list(links), conv_dir / "out", jobs=options.jobs, timeout=options.timeout)
+            for link, pdf in pdfs.items():
+                cache.put(links[link].pdf_key, ".pdf", pdf)
+        finally:
+            shutil.rmtree(conv_dir, ignore_errors=True)
 
     # 4. Signature fields (Projektauftrag) and the office's signature on each standalone PDF,
     # 5. bundles: one per Kreiskommune and one complete bundle, then signed.
     # Both are CPU-bound pure Python (pypdf, pyHanko): spread over `jobs` processes.
-    where = data.bericht.dienststelle or data.bericht.herausgeber
-    tasks: list[tuple] = []
-    for job in todo:
-        participants = ()
-        if job.kind == "projektauftrag":
-            participants = tuple((k.key, k.name) for k in
-                                 (data.kommune(p.kommune) for p in data.projekt(job.project).participants))
-        tasks.append(("doc", job.pdf_rel, dict(
-            cache_docx=cache / f"{job.key}.docx", cache_pdf=cache / f"{job.key}.pdf", out_docx=staging / job.docx_rel,
-            out_pdf=staging / job.pdf_rel, participants=participants,
-            reason=f"{job.title} – erstellt von der IKZ-Geschäftsstelle", location=where, contact=data.bericht.email)))
+    tasks: list[FinishDocument | BuildBundle] = [
+        FinishDocument(rel=doc.pdf_rel, cache_docx=cache.path(doc.docx_key, ".docx"),
+                       cache_pdf=cache.path(doc.pdf_key, ".pdf"), out_docx=staging / doc.docx_rel,
+                       out_pdf=staging / doc.pdf_rel, signers=doc.signers, reason=doc.reason,
+                       location=settings.location, contact=settings.contact)
+        for doc in todo]
     built = len(todo)
-    reused = len(jobs) - built
-    bundles = _plan_bundles(data, jobs)
+    reused = len(plan.documents) - built
     b_built = b_reused = 0
-    bundle_meta: dict[str, tuple] = {}
-    for rel, kind, kommune, spec_fn, members in bundles:
-        bkey = key_of(kind, kommune, [signed_key[m.key] for m in members], code, cert_id,
-                      dataclasses.asdict(data.bericht), [dataclasses.asdict(k) for k in data.kommunen])
-        prev = prev_by_path.get(rel)
-        if prev is not None and prev.key == bkey and store.reuse(rel, prev.sha256):
-            entries[rel] = dataclasses.replace(prev, reused=True)
+    bundles_todo: dict[str, BundlePlan] = {}
+    for bp in plan.bundles:
+        prev = prev_by_path.get(bp.path)
+        if prev is not None and prev.key == bp.key and store.reuse(bp.path, prev.sha256):
+            entries[bp.path] = dataclasses.replace(prev, reused=True)
             b_reused += 1
             continue
         from . import bundle
 
-        spec = spec_fn(tuple(bundle.BundleDocument(m.title, cache / f"{m.key}.pdf", KIND_LABELS[m.kind]) for m in members))
-        bundle_meta[rel] = (kind, kommune, bkey, spec.title, tuple(m.pdf_rel for m in members))
-        tasks.append(("bundle", rel, dict(spec=spec, out=staging / rel,
-                                          reason=f"{spec.title} – zusammengestellt von der IKZ-Geschäftsstelle",
-                                          location=where, contact=data.bericht.email)))
+        spec = bundle.BundleSpec(**dict(bp.cover), documents=tuple(
+            bundle.BundleDocument(m.title, cache.path(m.pdf_key, ".pdf"), m.label) for m in bp.members))
+        bundles_todo[bp.path] = bp
+        tasks.append(BuildBundle(rel=bp.path, spec=spec, out=staging / bp.path, reason=bp.reason,
+                                 location=settings.location, contact=settings.contact))
         b_built += 1
 
     if tasks:
         signing = _signing(config)
         progress("PDF signieren und Mappen bilden", f"{len(todo)} Dokumente, {b_built} Mappen", 0, len(tasks))
-        by_job = {j.pdf_rel: j for j in todo}
-        for i, (rel, info) in enumerate(_run_tasks(tasks, signing, options.jobs)):
-            progress("PDF signieren und Mappen bilden", rel, i, len(tasks))
-            if rel in by_job:
-                job = by_job[rel]
-                entries[rel] = ManifestEntry(
-                    kind=job.kind, title=job.title, path=rel, sha256=info["sha256"], key=signed_key[job.key],
-                    project=job.project, docx=job.docx_rel, docx_sha256=info["docx_sha256"], pages=info["pages"],
-                    signature=_sig_label(config), signature_fields=info["fields"],
-                    template=f"templates/{job.template.name}", template_sha256=sha256_file(job.template))
+        by_rel = {d.pdf_rel: d for d in todo}
+        for i, res in enumerate(_run_tasks(tasks, signing, options.jobs)):
+            progress("PDF signieren und Mappen bilden", res.rel, i, len(tasks))
+            if res.rel in by_rel:
+                doc = by_rel[res.rel]
+                entries[res.rel] = ManifestEntry(
+                    kind=doc.ref.kind, title=doc.title, path=res.rel, sha256=res.sha256, key=doc.signed_key,
+                    project=doc.ref.project, docx=doc.docx_rel, docx_sha256=res.docx_sha256, pages=res.pages,
+                    signature=_sig_label(config), signature_fields=res.fields,
+                    template=f"templates/{doc.template.name}", template_sha256=sha256_file(doc.template))
             else:
-                kind, kommune, bkey, title, members = bundle_meta[rel]
-                entries[rel] = ManifestEntry(kind=kind, title=title, path=rel, sha256=info["sha256"], key=bkey,
-                                             kommune=kommune, pages=info["pages"], signature=_sig_label(config),
-                                             documents=members)
+                bp = bundles_todo[res.rel]
+                entries[res.rel] = ManifestEntry(kind=bp.kind, title=bp.title, path=res.rel, sha256=res.sha256,
+                                                 key=bp.key, kommune=bp.kommune, pages=res.pages,
+                                                 signature=_sig_label(config),
+                                                 documents=tuple(m.pdf_rel for m in bp.members))
 
     manifest = Manifest(
-        workbook=str(options.workbook), workbook_sha256=data.sha256, created=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        workbook=str(options.workbook), workbook_sha256=data.sha256,
+        created=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         code_version=code, certificate=str(config.pkcs12), demo_certificate=bool(config.demo),
-        entries=tuple(entries[k] for k in [j.pdf_rel for j in jobs] + [b[0] for b in bundles]),
+        entries=tuple(entries[k] for k in [d.pdf_rel for d in plan.documents] + [b.path for b in plan.bundles]),
         warnings=tuple(str(w) for w in warnings))
     (staging / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
     return RunResult(staging, manifest, built, reused, b_built, b_reused, tuple(warnings), bool(config.demo), 0.0)
 
 
-def _run_tasks(tasks: list[tuple], signing, jobs: int):
-    """Run finishing tasks, in worker processes when more than one job is allowed; yield (rel, info)."""
+@dataclass(frozen=True)
+class FinishDocument:
+    """Worker task: deliver one document (.docx copied, PDF with signature fields, signed)."""
+
+    rel: str
+    """Path of the signed PDF in the run folder."""
+    cache_docx: Path
+    """The rendered .docx in the cache."""
+    cache_pdf: Path
+    """The unsigned PDF in the cache."""
+    out_docx: Path
+    """Where the .docx goes (staging)."""
+    out_pdf: Path
+    """Where the signed PDF goes (staging)."""
+    signers: tuple[tuple[str, str], ...]
+    """(Kommune, name of its Dienststellenleitung) for each empty signature field."""
+    reason: str
+    """Reason of the office's signature."""
+    location: str
+    """Location of the office's signature."""
+    contact: str | None
+    """Contact of the office's signature."""
+
+
+@dataclass(frozen=True)
+class BuildBundle:
+    """Worker task: build one bundle and sign it."""
+
+    rel: str
+    """Path of the bundle in the run folder."""
+    spec: object
+    """bundle.BundleSpec: cover, index and documents."""
+    out: Path
+    """Where the signed bundle goes (staging)."""
+    reason: str
+    """Reason of the office's signature."""
+    location: str
+    """Location of the office's signature."""
+    contact: str | None
+    """Contact of the office's signature."""
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """What a worker reports back for the manifest."""
+
+    rel: str
+    """The task's path in the run folder."""
+    sha256: str
+    """Digest of the signed file."""
+    pages: int
+    """Number of pages."""
+    docx_sha256: str | None = None
+    """Digest of the delivered .docx (documents only)."""
+    fields: tuple[str, ...] = ()
+    """Labels of the empty signature fields (Projektauftrag only)."""
+
+
+def _run_tasks(tasks: list[FinishDocument | BuildBundle], signing, jobs: int):
+    """Run finishing tasks, in worker processes when more than one job is allowed; yield TaskResults."""
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
-            yield task[1], _finish(task, signing)
+            yield _finish(task, signing)
         return
     import concurrent.futures as cf
     import multiprocessing
 
     # Largest first (the complete bundle) so the workers finish together.
-    order = sorted(tasks, key=lambda t: -len(t[2]["spec"].documents) if t[0] == "bundle" else 0)
+    order = sorted(tasks, key=lambda t: -len(t.spec.documents) if isinstance(t, BuildBundle) else 0)
     ctx = multiprocessing.get_context("fork")
     with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        futures = {pool.submit(_finish, task, signing): task[1] for task in order}
+        futures = [pool.submit(_finish, task, signing) for task in order]
         try:
             for future in cf.as_completed(futures):
-                yield futures[future], future.result()
+                yield future.result()
         except BaseException:
             for f in futures:
                 f.cancel()
             raise
 
 
-def _finish(task: tuple, signing) -> dict:
-    """Worker: finish one standalone document or build one bundle; sign it. Returns facts for the manifest."""
+def _finish(task: FinishDocument | BuildBundle, signing) -> TaskResult:
+    """Worker: finish one standalone document or build one bundle; sign it."""
     from . import sign
 
-    kind, rel, a = task
-    if kind == "doc":
+    if isinstance(task, FinishDocument):
         from .convert import pdf_info
 
-        a["out_docx"].parent.mkdir(parents=True, exist_ok=True)
-        a["out_pdf"].parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(a["cache_docx"], a["out_docx"])
-        source = a["cache_pdf"]
+        task.out_docx.parent.mkdir(parents=True, exist_ok=True)
+        task.out_pdf.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(task.cache_docx, task.out_docx)
+        source = task.cache_pdf
         fields: tuple[str, ...] = ()
-        if a["participants"]:
-            specs = _signature_fields(a["participants"], source)
-            sign.add_signature_fields(source, a["out_pdf"], specs)
+        if task.signers:
+            specs = _signature_fields(task.signers, source)
+            sign.add_signature_fields(source, task.out_pdf, specs)
             fields = tuple(sp.label for sp in specs)
-            source = a["out_pdf"]
-        sign.sign_pdf(source, a["out_pdf"], signing, reason=a["reason"], location=a["location"], contact=a["contact"])
-        return dict(sha256=sha256_file(a["out_pdf"]), docx_sha256=sha256_file(a["out_docx"]),
-                    pages=pdf_info(a["cache_pdf"]).pages, fields=fields)
+            source = task.out_pdf
+        sign.sign_pdf(source, task.out_pdf, signing, reason=task.reason, location=task.location, contact=task.contact)
+        return TaskResult(task.rel, sha256_file(task.out_pdf), pdf_info(task.cache_pdf).pages,
+                          docx_sha256=sha256_file(task.out_docx), fields=fields)
     from . import bundle
 
-    a["out"].parent.mkdir(parents=True, exist_ok=True)
-    res = bundle.build_bundle(a["spec"], a["out"])
-    sign.sign_pdf(a["out"], a["out"], signing, reason=a["reason"], location=a["location"], contact=a["contact"])
-    return dict(sha256=sha256_file(a["out"]), pages=res.pages)
+    task.out.parent.mkdir(parents=True, exist_ok=True)
+    res = bundle.build_bundle(task.spec, task.out)
+    sign.sign_pdf(task.out, task.out, signing, reason=task.reason, location=task.location, contact=task.contact)
+    return TaskResult(task.rel, sha256_file(task.out), res.pages)
 
 
 def _sig_label(config) -> str:
@@ -391,50 +393,3 @@ def _signature_fields(participants: tuple[tuple[str, str], ...], pdf: Path):
         taken.append(name)
         specs.append(sign.FieldSpec(name, page, sign.box_above(box, width=200), needle))
     return specs
-
-
-def _plan_bundles(data: IKZData, jobs: list[DocJob]):
-    """(path, kind, kommune, spec factory, member jobs) for every bundle."""
-    from . import bundle, context, naming
-
-    annual = next(j for j in jobs if j.kind == "jahresbericht")
-    b = data.bericht
-    jahr = b.jahr
-    author = b.herausgeber
-    subject = f"{b.nummer}. Zwischenbericht zum IKZ-Prozess, Berichtszeitraum {context.datum(b.von)} – {context.datum(b.bis)}"
-    out = []
-    for k in data.kommunen:
-        mine = {p.id for p in data.projekte if any(x.kommune == k.key for x in p.participants)}
-        members = [annual] + [j for j in jobs if j.project in mine]
-        addressee = context.gremium_adresse(k)
-
-        def spec(docs, k=k, addressee=addressee):
-            return bundle.BundleSpec(
-                title=f"IKZ-Unterlagen {jahr} für {context.mit_artikel(k, 'akkusativ')}", subtitle=f"{b.nummer}. IKZ-Zwischenbericht und Projektunterlagen",
-                addressee=addressee,
-                cover_lines=(f"Berichtszeitraum {context.datum(b.von)} – {context.datum(b.bis)}",
-                             f"Stand: {context.monat_jahr(b.stand)}",
-                             f"Enthalten: der IKZ-Zwischenbericht und {len(docs) - 1} Unterlagen der Projekte, an denen {context.mit_artikel(k)} beteiligt ist"),
-                documents=docs, author=author, subject=subject, keywords=("IKZ", "Kreis Groß-Gerau", k.key, str(jahr)),
-                date=b.stand)
-        out.append((f"mappen/mappe-{naming.slug(k.key)}.pdf", "ratsmappe", k.key, spec, members))
-
-    def full(docs):
-        return bundle.BundleSpec(
-            title=f"IKZ-Gesamtmappe {jahr}", subtitle=f"{b.nummer}. IKZ-Zwischenbericht und alle Projektunterlagen",
-            addressee="An die IKZ-Lenkungsgruppe\nund das Archiv",
-            cover_lines=(f"Berichtszeitraum {context.datum(b.von)} – {context.datum(b.bis)}", f"Stand: {context.monat_jahr(b.stand)}",
-                         f"Enthalten: {len(docs)} Dokumente"),
-            documents=docs, author=author, subject=subject, keywords=("IKZ", "Kreis Groß-Gerau", "Gesamtmappe", str(jahr)),
-            date=b.stand)
-    out.append(("mappen/gesamtmappe.pdf", "gesamtmappe", None, full, [annual] + [j for j in jobs if j is not annual]))
-    return out
-
-
-def _prune_cache(cache: Path, keep: set[str]) -> None:
-    """Drop cached intermediates no current document needs."""
-    if not cache.is_dir():
-        return
-    for path in cache.iterdir():
-        if path.is_file() and path.name.split(".")[0] not in keep:
-            path.unlink(missing_ok=True)

@@ -19,13 +19,11 @@ import os
 import re
 import secrets
 import subprocess
-import tempfile
 import tomllib
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from asn1crypto import pem as asn1_pem
 from asn1crypto import pkcs12 as asn1_pkcs12
@@ -52,6 +50,8 @@ from pyhanko.sign.fields import (
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from .errors import Location, OutputError, SigningError
+from .fsutil import write_atomic
+from .german import BERLIN, ascii_fold, datum, datum_zeit
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,6 @@ FONT_CANDIDATES = (
     Path("/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf"),
 )
 
-_BERLIN = ZoneInfo("Europe/Berlin")
 _FIELD_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,120}$")
 _TIMESTAMP_TIMEOUT_S = 30
 
@@ -459,7 +458,7 @@ def _looks_like_pkcs12(data: bytes) -> bool:
 def _check_certificate_usable(cert: x509.Certificate, name: str, where: Location, *, demo: bool) -> None:
     now = _now()
     start, end = cert.not_valid_before_utc, cert.not_valid_after_utc
-    period = f"gültig vom {_de_date(start)} bis {_de_date(end)}"
+    period = f"gültig vom {datum(start.astimezone(BERLIN))} bis {datum(end.astimezone(BERLIN))}"
     if now < start:
         raise SigningError(
             f"Das Zertifikat in »{name}« ist noch nicht gültig ({period}). "
@@ -532,14 +531,6 @@ class FieldSpec:
     label: str
 
 
-_TRANSLITERATION = str.maketrans(
-    {
-        "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS",
-        # letters that Unicode decomposition does not reduce to ASCII
-        "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Æ": "Ae", "æ": "ae", "Œ": "Oe", "œ": "oe",
-        "Đ": "D", "đ": "d", "Þ": "Th", "þ": "th",
-    }
-)
 
 
 def field_name_for(label: str, taken: Collection[str] = (), prefix: str = FIELD_PREFIX) -> str:
@@ -549,8 +540,7 @@ def field_name_for(label: str, taken: Collection[str] = (), prefix: str = FIELD_
     letters, digits, "_" and "-" are kept (a dot would make a hierarchical
     field name). When the name is in `taken`, "_2", "_3", … is appended.
     """
-    text = label.translate(_TRANSLITERATION)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = ascii_fold(label)
     text = re.sub(r"[^A-Za-z0-9-]+", "_", text).strip("_-")
     base = (prefix + text)[:100] if text else prefix.rstrip("_-") or "Unterschrift"
     base = base.rstrip("_-") or "Unterschrift"
@@ -817,7 +807,7 @@ def sign_pdf(
         from pyhanko.sign.timestamps import HTTPTimeStamper
 
         timestamper = HTTPTimeStamper(config.timestamp_url, timeout=_TIMESTAMP_TIMEOUT_S)
-    when = dt.datetime.now(_BERLIN)
+    when = dt.datetime.now(BERLIN)
     text_params = {"zeit": when.strftime("%d.%m.%Y %H:%M Uhr")}
     out = io.BytesIO()
     pdf_signer = signers.PdfSigner(
@@ -1150,7 +1140,7 @@ def _timestamp_status(name: str, label: str, tsa_cn: str, embedded, context) -> 
     if not intact:
         text = "UNGÜLTIG: Der Dokumentzeitstempel ist beschädigt oder das Dokument wurde danach verändert."
     elif trusted:
-        text = f"Gültiger Dokumentzeitstempel von {tsa_cn} am {_de_datetime(when)}."
+        text = f"Gültiger Dokumentzeitstempel von {tsa_cn} am {datum_zeit(when)}."
     else:
         text = f"Dokumentzeitstempel von {tsa_cn} unversehrt, aber nicht vertrauenswürdig; {_trust_problem(status)}."
     return FieldStatus(
@@ -1167,7 +1157,7 @@ def _field_status(name: str, label: str, signer_cn: str, status) -> FieldStatus:
     coverage_ok = _coverage_ok(status)
     intact = crypto_ok and coverage_ok
     trusted = intact and bool(status.trusted)
-    at = f" am {_de_datetime(when)}" if when else ""
+    at = f" am {datum_zeit(when)}" if when else ""
     if not status.intact:
         text = f"UNGÜLTIG: Das Dokument wurde nach der Unterschrift von {signer_cn} verändert."
     elif not status.valid:
@@ -1235,16 +1225,6 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def _de_date(value: dt.datetime) -> str:
-    return value.astimezone(_BERLIN).strftime("%d.%m.%Y")
-
-
-def _de_datetime(value: dt.datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(_BERLIN).strftime("%d.%m.%Y %H:%M Uhr")
-
-
 def _read_pdf(path: Path) -> bytes:
     where = Location(file=path)
     try:
@@ -1275,32 +1255,12 @@ def _incremental_writer(data: bytes, path: Path) -> IncrementalPdfFileWriter:
 
 
 def _write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Write `data` to a temp file beside `path`, fsync, then rename over it."""
-    path = Path(path)
-    if mode is None:
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = 0o644
-    tmp_name = None
+    """`fsutil.write_atomic`, with a German message when the disk refuses."""
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-        tmp_name = None
+        write_atomic(path, data, mode)
     except OSError as exc:
         raise OutputError(
-            f"»{path.name}« kann nicht geschrieben werden ({exc.strerror or exc}). "
+            f"»{Path(path).name}« kann nicht geschrieben werden ({exc.strerror or exc}). "
             "Ist die Datei geöffnet oder der Datenträger voll?",
-            Location(file=path),
+            Location(file=Path(path)),
         ) from None
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -178,10 +176,6 @@ def _convert_rows(c: _Collector, raw: RawWorkbook, sheet_name: str) -> list[tupl
     return out
 
 
-def _digest(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts, default=str, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-
-
 def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, list[Problem]]:
     """Build the model; raise ValidationError with all problems if any is an error.
 
@@ -269,15 +263,12 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
 
     # --- Projekttexte -----------------------------------------------------------
     texts: dict[str, dict] = defaultdict(dict)
-    text_rows: dict[str, list] = defaultdict(list)
     for row, v in rows["Projekttexte"]:
         if check_ref(row, "projekt", v["projekt"], ids, "Projekt-ID") and v["art"] and v["text"]:
             texts[v["projekt"]][v["art"]] = markup.parse(v["text"])
-            text_rows[v["projekt"]].append(v)
 
     # --- Beteiligung ---------------------------------------------------------
     parts: dict[str, list[Participation]] = defaultdict(list)
-    part_rows: dict[str, list] = defaultdict(list)
     for row, v in rows["Beteiligung"]:
         ok_p = check_ref(row, "projekt", v["projekt"], ids, "Projekt-ID")
         ok_k = check_ref(row, "kommune", v["kommune"], keys, "Kommune")
@@ -299,7 +290,6 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
         parts[v["projekt"]].append(Participation(
             projekt=v["projekt"], kommune=v["kommune"], status=v["status"], rolle=v["rolle"], lkg=bool(v["lkg"]),
             vertreter=v["vertreter"], unterzeichnet=v["unterzeichnet"]))
-        part_rows[v["projekt"]].append(v)
     for pid, plist in parts.items():
         if plist and not any(p.rolle == "PL" for p in plist if p.beteiligt):
             prow = next(r for r, v in proj_rows if v["id"] == pid)
@@ -338,7 +328,6 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
 
     # --- Projektberichte ---------------------------------------------------------
     reports: dict[str, list[ProjectReport]] = defaultdict(list)
-    report_rows: dict[str, list] = defaultdict(list)
     for row, v in rows["Projektberichte"]:
         if not (check_ref(row, "projekt", v["projekt"], ids, "Projekt-ID") and v["art"]):
             continue
@@ -350,7 +339,6 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
                 c.warn(row, "art", f"Für den {v['art']} fehlt im Blatt »Projekttexte« der Text »{art}«; der Abschnitt entfällt.",
                        value=v["projekt"])
         reports[v["projekt"]].append(ProjectReport(v["projekt"], v["art"], v["datum"], v["votum"]))
-        report_rows[v["projekt"]].append(v)
 
     projekte: list[Project] = []
     for row, v in proj_rows:
@@ -416,21 +404,11 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
             c.add(None, None, "Die Angaben zum Bericht fehlen.", sheet="Bericht", allowed="eine ausgefüllte Zeile")
         raise ValidationError(c.problems)
 
-    # Digests of the rows each project's documents are made from (for incremental builds).
-    # Every project document shows Kommunen, the Lenkungsgruppe and the related projects.
-    common = _digest([k.__dict__ for k in kommunen], [m.__dict__ for m in lenkung])
-    related = {p.id: sorted({p.id, p.parent or p.id} | {q.id for q in projekte if q.parent == p.id}) for p in projekte}
-    row_digests = {
-        p.id: _digest(common, [v for _, v in proj_rows if v["id"] in related[p.id]], text_rows.get(p.id), part_rows.get(p.id),
-                      [v for _, v in mile_rows.get(p.id, [])], report_rows.get(p.id),
-                      [f.__dict__ for f in foerder if f.projekt == p.id], [q.id for q in projekte if q.parent == p.id])
-        for p in projekte
-    }
     data = IKZData(
         source=raw.path, sha256=raw.sha256, bericht=bericht, kommunen=tuple(kommunen), projekte=tuple(projekte),
         foerdermittel=tuple(foerder), lenkungsgruppe=tuple(lenkung), fortbildungen=tuple(fortb),
         arbeitsgruppen=tuple(groups), initiativen=tuple(inits), presse=tuple(presse),
-        texte=MappingProxyType(texte), row_digests=MappingProxyType(row_digests))
+        texte=MappingProxyType(texte))
     return data, [p for p in c.problems if p.severity is Severity.WARNING]
 
 

@@ -551,3 +551,10 @@ def data_2025() -> IKZData:
         ),
         texte=_texts(_BERICHTSTEXTE_2025),
     )
+
+
+def context_of(data, kind: str, project=None) -> dict:
+    """The template context of one document, built by the registered kind."""
+    from pipeline.kinds import document_kind
+
+    return document_kind(kind).build(data, project)

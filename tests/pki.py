@@ -7,11 +7,16 @@ so the tests do not check the code with itself.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import http.server
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -186,3 +191,42 @@ def pdfsig(pdf: Path, nssdir: str) -> str:
         ["pdfsig", "-nssdir", nssdir, str(pdf)], capture_output=True, text=True
     )
     return result.stdout + result.stderr
+
+
+@contextlib.contextmanager
+def timestamp_server(ca: TestCA):
+    """A real RFC 3161 HTTP timestamp service on localhost, its certificate issued by `ca`.
+
+    pyHanko's DummyTimeStamper answers behind Python's HTTP server; yields (URL, stamper).
+    """
+    from asn1crypto import tsp
+    from pyhanko.sign.timestamps import DummyTimeStamper
+
+    key, cert = issue(ca, "IKZ Test-Zeitstempel", key_type="rsa", time_stamping=True)
+    stamper = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
+    )
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            response = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(response)))
+            self.end_headers()
+            self.wfile.write(response)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/tsa", stamper
+    finally:
+        server.shutdown()
+        server.server_close()

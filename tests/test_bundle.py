@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pipeline.bundle import BundleDocument, BundleEntry, BundleSpec, build_bundle, german_date
+from pipeline.bundle import BundleDocument, BundleEntry, BundleSpec, build_bundle
+from pipeline.german import datum_lang as german_date
 from pipeline.convert import pdf_info, read_pdfa_id
 from pipeline.errors import BundleError
 from tests.helpers_pdf import (

@@ -11,8 +11,9 @@ import pytest
 from pipeline import context as c
 from pipeline.markup import RichText
 from pipeline.model import Kommune
-from pipeline.naming import annual_stem, document_filename, document_stem, slug, stem_slug, unique_slugs
-from tests.factories import SUMS_2025, TABLE_2025, TABLE_PROJECTS, data_2025, expected_cell, make_data
+from pipeline.kinds import document_kind, documents_for
+from pipeline.naming import slug, stem_slug, unique_slugs
+from tests.factories import SUMS_2025, TABLE_2025, TABLE_PROJECTS, context_of, data_2025, expected_cell, make_data
 
 
 # --- German formatting -------------------------------------------------------
@@ -136,8 +137,8 @@ def _walk(value, path="ctx"):
 @pytest.mark.parametrize("data_factory", [data_2025, make_data, lambda: make_data(texts=False, reports=False)])
 def test_contexts_never_contain_none(data_factory):
     data = data_factory()
-    for kind, project in c.documents_for(data):
-        ctx = c.build_context(data, kind, project)
+    for ref in documents_for(data):
+        ctx = context_of(data, ref.kind, data.projekt(ref.project) if ref.project else None)
         for path, value in _walk(ctx):
             assert value is not None, path
             if isinstance(value, str):
@@ -145,10 +146,10 @@ def test_contexts_never_contain_none(data_factory):
 
 
 def test_documents_of_2025():
-    docs = c.documents_for(data_2025())
-    kinds = [k for k, _ in docs]
+    docs = documents_for(data_2025())
+    kinds = [d.kind for d in docs]
     assert kinds.count("projektauftrag") == 10  # the 9 table columns and the Informationssicherheitsstelle
-    assert [p.id for k, p in docs if k == "schlussbericht"] == ["REINIGUNG", "SMART-REGION", "HITZE"]
+    assert [d.project for d in docs if d.kind == "schlussbericht"] == ["REINIGUNG", "SMART-REGION", "HITZE"]
     assert kinds.count("zwischenbericht") == 0
     assert kinds[-1] == "jahresbericht"
 
@@ -176,7 +177,7 @@ def test_project_lists_of_2025():
 
 def test_annual_report_context_2025():
     data = data_2025()
-    ctx = c.build_context(data, "jahresbericht", None)
+    ctx = context_of(data, "jahresbericht", None)
     b = ctx["bericht"]
     assert b["titel"] == ("12. Zwischenbericht zum Sachstand des kreisweiten Prozesses der interkommunalen "
                           "Zusammenarbeit im Kreis Groß-Gerau")
@@ -214,7 +215,7 @@ def test_annual_report_context_2025():
 
 def test_projektauftrag_context_2025():
     data = data_2025()
-    ctx = c.build_context(data, "projektauftrag", data.projekt("ARCHIV"))
+    ctx = context_of(data, "projektauftrag", data.projekt("ARCHIV"))
     assert ctx["beteiligte"]["anzahl_text"] == "11 der 14 Städte und Gemeinden und der Kreis Groß-Gerau"
     assert ctx["projektleitung_text"] == "Stadt Rüsselsheim am Main"
     assert ctx["beteiligte"]["ohne_vertretung"] == "Gemeinde Trebur"
@@ -236,21 +237,21 @@ def test_projektauftrag_context_2025():
 def test_report_contexts_carry_the_votum():
     data = make_data()
     p = data.projekt("P01")
-    zb = c.build_context(data, "zwischenbericht", p)
+    zb = context_of(data, "zwischenbericht", p)
     assert zb["projektbericht"]["datum"] == "31.7.2025"
     assert zb["projektbericht"]["fazit"].startswith("Die Projektgruppe empfiehlt die interkommunale Zusammenarbeit")
-    sb = c.build_context(data, "schlussbericht", p)
+    sb = context_of(data, "schlussbericht", p)
     assert "für Teile der Aufgabe" in sb["projektbericht"]["fazit"]
     assert sb["foerdermittel"][0]["betrag"] == "150.000 Euro"
     smart = data_2025().projekt("SMART-REGION")
-    sb = c.build_context(data_2025(), "schlussbericht", smart)
+    sb = context_of(data_2025(), "schlussbericht", smart)
     assert [f["titel"] for f in sb["projekt"]["folgeprojekte"]] == ["KI-Systeme"]
     assert sb["projekt"]["folgeprojekte"][0]["text"] == "Umsetzungsprojekt „KI-Systeme“ (12 Kreiskommunen)"
 
 
 def test_control_characters_are_removed():
     data = make_data(n_projects=1, titel="Titel\x07mit\x00Steuerzeichen")
-    ctx = c.build_context(data, "projektauftrag", data.projekt("P01"))
+    ctx = context_of(data, "projektauftrag", data.projekt("P01"))
     assert ctx["projekt"]["titel"] == "TitelmitSteuerzeichen"
     rt = c.clean_rich(RichText(()))
     assert not rt
@@ -283,16 +284,13 @@ def test_slugs_are_ascii_and_unique():
     # without the other IDs (as the incremental run uses it): clean IDs stay as they are
     assert stem_slug("FEUERWEHR") == "FEUERWEHR"
     assert stem_slug("A/B") != stem_slug("A-B")
-    assert document_stem("projektauftrag", "FEUERWEHR") == "projektauftrag-FEUERWEHR"
-    assert document_stem("projektauftrag", "Feuerwehr", ids=["Feuerwehr", "FEUERWEHR"]).startswith(
-        "projektauftrag-Feuerwehr-")
-    assert document_filename("projektauftrag", "FEUERWEHR") == "projektauftrag-FEUERWEHR.docx"
-    assert document_filename("jahresbericht", year=2025) == "ikz-zwischenbericht-2025.docx"
-    assert annual_stem(data_2025()) == "ikz-zwischenbericht-2025"
+    data = data_2025()
+    assert document_kind("projektauftrag").stem(data, data.projekt("FEUERWEHR")) == "projektauftrag-FEUERWEHR"
+    assert document_kind("jahresbericht").stem(data, None) == "ikz-zwischenbericht-2025"
 
 
 def test_frozen_model_is_not_changed():
     data = data_2025()
     before = dataclasses.asdict(data.bericht)
-    c.build_context(data, "jahresbericht", None)
+    context_of(data, "jahresbericht", None)
     assert dataclasses.asdict(data.bericht) == before

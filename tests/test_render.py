@@ -17,7 +17,8 @@ from docx.oxml.ns import qn
 from pipeline import render as r
 from pipeline.errors import TemplateError
 from pipeline.render import check_template, check_templates, render, render_all
-from tests.factories import SUMS_2025, TABLE_2025, data_2025, expected_cell, make_data
+from pipeline.kinds import DocumentRef
+from tests.factories import SUMS_2025, TABLE_2025, context_of, data_2025, expected_cell, make_data
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -28,13 +29,7 @@ NASTY_TEXT = "\nZeile mit & und < und > und {{ x }} und {% for %} – Größe"
 @pytest.fixture(scope="module")
 def templates(tmp_path_factory) -> Path:
     """The committed templates; rebuilt into a temp folder if missing."""
-    if all((TEMPLATES / f"{k}.docx").is_file() for k in r.KIND_TITLES):
-        return TEMPLATES
-    from tools.make_templates import build_all
-
-    target = tmp_path_factory.mktemp("templates")
-    build_all(target)
-    return target
+    return TEMPLATES
 
 
 @pytest.fixture(scope="module")
@@ -445,11 +440,9 @@ def test_unknown_variable_fails_before_anything_is_written(tmp_path, templates):
     # single document: top-level unknown variable, file not created
     _add_paragraph(templates / "schlussbericht.docx", broken / "schlussbericht.docx", "{{ unbekannt }}")
     data = data_2025()
-    from pipeline.context import build_context
-
     target = tmp_path / "einzeln.docx"
     with pytest.raises(TemplateError) as info:
-        render(broken / "schlussbericht.docx", build_context(data, "schlussbericht", data.projekt("HITZE")), target,
+        render(broken / "schlussbericht.docx", context_of(data, "schlussbericht", data.projekt("HITZE")), target,
                doc_title="t", doc_subject="s", doc_author="a")
     assert "schlussbericht.docx" in str(info.value) and "»unbekannt«" in str(info.value)
     assert not target.exists()
@@ -457,9 +450,7 @@ def test_unknown_variable_fails_before_anything_is_written(tmp_path, templates):
 
 def test_check_template_reports_syntax_errors_with_context(tmp_path, templates):
     data = data_2025()
-    from pipeline.context import build_context
-
-    ctx = build_context(data, "projektauftrag", data.projekt("HITZE"))
+    ctx = context_of(data, "projektauftrag", data.projekt("HITZE"))
     assert check_template(templates / "projektauftrag.docx", ctx) == []
     bad = _add_paragraph(templates / "projektauftrag.docx", tmp_path / "kaputt.docx",
                          "Die Leitung hat {{ projekt.titel } übernommen")
@@ -550,8 +541,8 @@ def test_render_all_atomic_replaces_the_folder_or_leaves_it(tmp_path, templates)
 
 def test_render_document_writes_one_file(tmp_path, templates):
     data = data_2025()
-    out = r.render_document(data, "projektauftrag", data.projekt("ARCHIV"), templates / "projektauftrag.docx",
-                            tmp_path / "a.docx")
+    out = tmp_path / "a.docx"
+    out.write_bytes(r.document_bytes(data, DocumentRef("projektauftrag", "ARCHIV"), templates))
     document = docx.Document(out)
     assert document.core_properties.title == "Projektauftrag „Archivwesen“"
     assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]

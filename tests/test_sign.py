@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import http.server
 import os
 import re
 import stat
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
-from asn1crypto import tsp
 from cryptography.hazmat.primitives import serialization
 from pypdf import PdfReader
 
@@ -300,38 +297,8 @@ def test_visible_signature_embeds_its_font(env, tmp_path):
 
 @pytest.fixture()
 def tsa(env):
-    """A real RFC 3161 HTTP timestamp server on localhost (pyHanko's DummyTimeStamper behind it)."""
-    from pyhanko.keys.internal import (
-        translate_pyca_cryptography_cert_to_asn1,
-        translate_pyca_cryptography_key_to_asn1,
-    )
-    from pyhanko.sign.timestamps import DummyTimeStamper
-
-    key, cert = pki.issue(env["ca"], "IKZ Test-Zeitstempel", key_type="rsa", time_stamping=True)
-    stamper = DummyTimeStamper(
-        tsa_cert=translate_pyca_cryptography_cert_to_asn1(cert),
-        tsa_key=translate_pyca_cryptography_key_to_asn1(key),
-    )
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            response = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(response)))
-            self.end_headers()
-            self.wfile.write(response)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/tsa", stamper
-    server.shutdown()
-    server.server_close()
+    with pki.timestamp_server(env["ca"]) as server:
+        yield server
 
 
 def test_pades_b_t_with_timestamp_server(env, tmp_path, tsa):

@@ -174,7 +174,7 @@ def _maxrss_bytes() -> tuple[int, int]:
 TIMED: tuple[tuple[str, str, str], ...] = (
     ("workbook", "pipeline.validate", "load"),
     ("templates check", "pipeline.render", "require_templates"),
-    ("render docx", "pipeline.render", "render_document"),
+    ("render docx", "pipeline.render", "render_context"),
     ("LibreOffice", "pipeline.convert", "convert_all"),
     ("sign+bundles", "pipeline.run", "_run_tasks"),
     ("bundles", "pipeline.bundle", "build_bundle"),
@@ -308,13 +308,13 @@ def _worker_floor(spec: dict) -> dict:
 
 def _worker_stats(spec: dict) -> dict:
     """How many documents and bundle members a workbook calls for (for the time estimate)."""
-    from pipeline import run as pipeline_run
+    from pipeline.plan import SigningSettings, make_plan
     from pipeline.validate import load
 
     data, _ = load(Path(spec["workbook"]))
-    jobs = pipeline_run.plan_documents(data, Path(spec["templates"]), "bench")
-    members = sum(len(b[4]) for b in pipeline_run._plan_bundles(data, jobs))  # noqa: SLF001
-    return dict(docx=len(jobs), bundle_members=members, rss_self=0, rss_children=0)
+    plan = make_plan(data, Path(spec["templates"]), "bench", "bench", SigningSettings("-", None, "-", None, True))
+    members = sum(len(b.members) for b in plan.bundles)
+    return dict(docx=len(plan.documents), bundle_members=members, rss_self=0, rss_children=0)
 
 
 def worker_main(spec_path: str) -> int:

@@ -1,0 +1,106 @@
+"""German text helpers used everywhere: dates, month names, a)–z) enumerations, transliteration.
+
+Each helper exists once; documents, bundles, signatures and file names all
+take their German forms from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from zoneinfo import ZoneInfo
+
+__all__ = [
+    "MONATE",
+    "MONATE_KURZ",
+    "BERLIN",
+    "ascii_fold",
+    "buchstaben",
+    "datum",
+    "datum_lang",
+    "datum_zeit",
+    "monat_jahr",
+    "transliterate",
+]
+
+MONATE = (
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+)
+MONATE_KURZ = ("Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez.")
+BERLIN = ZoneInfo("Europe/Berlin")
+
+# Letters that are spelled out in German (ä → ae) or that Unicode
+# decomposition does not reduce to ASCII (ł, ø, æ, …).
+_TRANSLIT = {
+    "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS",
+    "æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "Oe", "ł": "l", "Ł": "L",
+    "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th",
+}
+
+
+def datum(d: dt.date | None) -> str:
+    """``31.10.2025``; day and month without leading zero, as in the reports
+    (``1.11.2024``); "" for None."""
+    if d is None:
+        return ""
+    return f"{d.day}.{d.month}.{d.year}"
+
+
+def monat_jahr(d: dt.date | None) -> str:
+    """``Oktober 2025``; "" for None."""
+    if d is None:
+        return ""
+    return f"{MONATE[d.month - 1]} {d.year}"
+
+
+def datum_lang(d: dt.date | None) -> str:
+    """``31. Oktober 2025``; "" for None."""
+    if d is None:
+        return ""
+    return f"{d.day}. {MONATE[d.month - 1]} {d.year}"
+
+
+def datum_zeit(moment: dt.datetime) -> str:
+    """``05.11.2026 14:03 Uhr`` in German local time (a naive value is UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M Uhr")
+
+
+def buchstaben(n: int) -> str:
+    """The n-th letter of an enumeration, 1-based: 1 → ``a``, 26 → ``z``, 27 → ``aa``."""
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(ord("a") + r) + s
+    return s
+
+
+def transliterate(text: str) -> str:
+    """ä → ae, ß → ss, ł → l; Ä → AE inside an all-caps word (ÄRGER → AERGER)."""
+    out = []
+    for i, ch in enumerate(text):
+        rep = _TRANSLIT.get(ch)
+        if rep is None:
+            out.append(ch)
+            continue
+        if ch.isupper() and len(rep) > 1:
+            nxt = text[i + 1] if i + 1 < len(text) else ""
+            prev = text[i - 1] if i else ""
+            if nxt.isupper() or (not nxt.isalpha() and prev.isupper()):
+                rep = rep.upper()
+        out.append(rep)
+    return "".join(out)
+
+
+def ascii_fold(text: str) -> str:
+    """`text` in plain ASCII: transliterated, accents dropped (é → e), anything else removed."""
+    text = unicodedata.normalize("NFKD", transliterate(text))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).encode("ascii", "ignore").decode("ascii")
+
+
+def identifier(text: str) -> str:
+    """A lower-case identifier of a German name: ``Örtliche Initiativen`` → ``oertliche_initiativen``."""
+    return re.sub(r"[^a-z0-9]+", "_", ascii_fold(text).lower()).strip("_")

@@ -1,0 +1,237 @@
+"""The registry of document kinds: everything about each kind in one place.
+
+A *document kind* (Projektauftrag, Zwischen- and Schlussbericht of the
+Projektgruppe, Jahresbericht) is rendered from a Word template; a *bundle
+kind* (Mappe for a council, Gesamtmappe) collects signed documents. Each
+entry says what it is called (label, plural, title, file name), which
+template and context builder make it, which documents a workbook yields,
+and which bundles include them.
+
+A new kind of document touches this module, its template in ``templates/``
+and its tests; nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from . import context as ctx
+from . import naming
+from .german import datum, monat_jahr
+from .model import IKZData, Kommune, Project
+
+__all__ = [
+    "BUNDLE_KINDS",
+    "DOCUMENT_KINDS",
+    "BundleKind",
+    "DocumentKind",
+    "DocumentRef",
+    "bundle_kind",
+    "document_kind",
+    "bundle_order",
+    "documents_for",
+]
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """One document a workbook yields: its kind and project (None for the annual report)."""
+
+    kind: str
+    """Name of the document kind, e.g. ``projektauftrag``."""
+    project: str | None
+    """Projekt-ID, or None for a document about the whole process."""
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """A kind of document rendered from a Word template."""
+
+    name: str
+    """Internal name: the manifest's ``kind`` and the template's file stem."""
+    label: str
+    """German name of one such document, e.g. in a bundle's index: »Projektauftrag«."""
+    plural: str
+    """German plural for summaries: »Projektaufträge«."""
+    title: str
+    """German title of the kind, in document properties and bundle indexes."""
+    prefix: str
+    """File name prefix: ``projektauftrag-FEUERWEHR.pdf``, ``ikz-zwischenbericht-2025.pdf``."""
+    select: Callable[[IKZData], Sequence[Project | None]]
+    """The documents of this kind a workbook yields: a project each, or ``[None]``."""
+    build: Callable[[IKZData, Project | None], dict]
+    """The template context of one document (all formatting happens in context.py)."""
+    signature_fields: bool = False
+    """True: the PDF gets an empty signature field per participating Dienststellenleitung."""
+    required_text: tuple[str, ...] = ()
+    """Text every document of this kind must show (checked in the template tests)."""
+
+    @property
+    def template(self) -> str:
+        """File name of the Word template in ``templates/``."""
+        return f"{self.name}.docx"
+
+    def document_title(self, data: IKZData, project: Project | None) -> str:
+        """Title of one document in bundle indexes, bookmarks and signatures."""
+        if project is None:
+            return f"{data.bericht.nummer}. {self.title} (Stand {monat_jahr(data.bericht.stand)})"
+        return f"{self.title}: {project.titel}"
+
+    def stem(self, data: IKZData, project: Project | None) -> str:
+        """File name without extension."""
+        if project is None:
+            return f"{self.prefix}-{data.bericht.jahr}"
+        return f"{self.prefix}-{naming.unique_slugs(p.id for p in data.projekte)[project.id]}"
+
+    def sample_project(self, data: IKZData) -> Project | None:
+        """A project that yields a document of this kind (to check the template), else any with participants."""
+        selected = [p for p in self.select(data) if p is not None]
+        if selected:
+            return selected[0]
+        return next((p for p in data.projekte if p.participants), data.projekte[0] if data.projekte else None)
+
+
+def _with_report(art: str) -> Callable[[IKZData], list[Project]]:
+    return lambda data: [p for p in data.projekte if p.report(art) is not None]
+
+
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
+    DocumentKind(
+        name="projektauftrag", label="Projektauftrag", plural="Projektaufträge", title="Projektauftrag",
+        prefix="projektauftrag",
+        select=lambda data: [p for p in data.projekte if p.participations],
+        build=lambda data, p: ctx.projektauftrag_context(data, p),
+        signature_fields=True, required_text=("Projektauftrag", "Unterschrift"),
+    ),
+    DocumentKind(
+        name="zwischenbericht", label="Zwischenbericht", plural="Zwischenberichte",
+        title="Zwischenbericht der Projektgruppe", prefix="zwischenbericht",
+        select=_with_report("Zwischenbericht"),
+        build=lambda data, p: ctx.projektbericht_context(data, p, "Zwischenbericht"),
+        required_text=("Zwischenbericht der Projektgruppe",),
+    ),
+    DocumentKind(
+        name="schlussbericht", label="Schlussbericht", plural="Schlussberichte",
+        title="Schlussbericht der Projektgruppe", prefix="schlussbericht",
+        select=_with_report("Schlussbericht"),
+        build=lambda data, p: ctx.projektbericht_context(data, p, "Schlussbericht"),
+        required_text=("Schlussbericht der Projektgruppe",),
+    ),
+    DocumentKind(
+        name="jahresbericht", label="Jahresbericht", plural="Jahresberichte", title="IKZ-Zwischenbericht",
+        prefix="ikz-zwischenbericht",
+        select=lambda data: [None],
+        build=lambda data, p: ctx.jahresbericht_context(data),
+        required_text=("IKZ-Zwischenbericht", "Beteiligung"),
+    ),
+)
+
+
+def document_kind(name: str) -> DocumentKind:
+    """The registered document kind `name`; ValueError for an unknown name."""
+    for kind in DOCUMENT_KINDS:
+        if kind.name == name:
+            return kind
+    raise ValueError(f"unknown document kind {name!r}")
+
+
+def documents_for(data: IKZData) -> list[DocumentRef]:
+    """Every document the workbook yields, in a stable order: project by project (workbook order,
+    each project's documents in registry order), then the documents about the whole process."""
+    refs = [DocumentRef(kind.name, p.id if p is not None else None) for kind in DOCUMENT_KINDS for p in kind.select(data)]
+    order = {p.id: i for i, p in enumerate(data.projekte)}
+    return sorted(refs, key=lambda r: order[r.project] if r.project is not None else len(order))
+
+
+def bundle_order(refs: Sequence[DocumentRef]) -> list[DocumentRef]:
+    """The order of documents in a bundle: the documents about the whole process first."""
+    return sorted(refs, key=lambda r: r.project is not None)
+
+
+# ---------------------------------------------------------------------------
+# bundles
+
+
+@dataclass(frozen=True)
+class BundleKind:
+    """A kind of signed PDF bundle built from the documents."""
+
+    name: str
+    """Internal name: the manifest's ``kind``."""
+    label: str
+    """German name of one such bundle."""
+    plural: str
+    """German plural for summaries."""
+    per_kommune: bool
+    """True: one bundle for each Kommune; False: one bundle for the whole run."""
+    includes: Callable[[IKZData, Kommune | None, DocumentRef], bool]
+    """Whether the bundle (of that Kommune) contains a document."""
+    cover: Callable[[IKZData, Kommune | None, int], dict]
+    """Title, subtitle, addressee, cover lines and keywords of the bundle with n documents."""
+
+    def path(self, kommune: Kommune | None) -> str:
+        """Path of the bundle in the run folder."""
+        if kommune is None:
+            return f"mappen/{self.name}.pdf"
+        return f"mappen/mappe-{naming.slug(kommune.key)}.pdf"
+
+    def instances(self, data: IKZData) -> list[Kommune | None]:
+        """The bundles of this kind a workbook yields."""
+        return list(data.kommunen) if self.per_kommune else [None]
+
+
+def _zeitraum(data: IKZData) -> str:
+    return f"Berichtszeitraum {datum(data.bericht.von)} – {datum(data.bericht.bis)}"
+
+
+def _council_includes(data: IKZData, k: Kommune | None, doc: DocumentRef) -> bool:
+    if doc.project is None:
+        return True
+    return any(x.kommune == k.key for x in data.projekt(doc.project).participants)
+
+
+def _council_cover(data: IKZData, k: Kommune | None, n: int) -> dict:
+    b = data.bericht
+    return dict(
+        title=f"IKZ-Unterlagen {b.jahr} für {ctx.mit_artikel(k, 'akkusativ')}",
+        subtitle=f"{b.nummer}. IKZ-Zwischenbericht und Projektunterlagen",
+        addressee=ctx.gremium_adresse(k),
+        cover_lines=(_zeitraum(data), f"Stand: {monat_jahr(b.stand)}",
+                     f"Enthalten: der IKZ-Zwischenbericht und {n - 1} Unterlagen der Projekte, "
+                     f"an denen {ctx.mit_artikel(k)} beteiligt ist"),
+        keywords=("IKZ", ctx.kreis_name(data), k.key, str(b.jahr)),
+    )
+
+
+def _complete_cover(data: IKZData, k: Kommune | None, n: int) -> dict:
+    b = data.bericht
+    return dict(
+        title=f"IKZ-Gesamtmappe {b.jahr}",
+        subtitle=f"{b.nummer}. IKZ-Zwischenbericht und alle Projektunterlagen",
+        addressee="An die IKZ-Lenkungsgruppe\nund das Archiv",
+        cover_lines=(_zeitraum(data), f"Stand: {monat_jahr(b.stand)}", f"Enthalten: {n} Dokumente"),
+        keywords=("IKZ", ctx.kreis_name(data), "Gesamtmappe", str(b.jahr)),
+    )
+
+
+BUNDLE_KINDS: tuple[BundleKind, ...] = (
+    BundleKind(name="ratsmappe", label="Mappe für das Gremium", plural="Mappen für die Gremien", per_kommune=True,
+               includes=_council_includes, cover=_council_cover),
+    BundleKind(name="gesamtmappe", label="Gesamtmappe", plural="Gesamtmappe", per_kommune=False,
+               includes=lambda data, k, doc: True, cover=_complete_cover),
+)
+
+
+def bundle_kind(name: str) -> BundleKind:
+    """The registered bundle kind `name`; ValueError for an unknown name."""
+    for kind in BUNDLE_KINDS:
+        if kind.name == name:
+            return kind
+    raise ValueError(f"unknown bundle kind {name!r}")
+
+
+def bundle_subject(data: IKZData) -> str:
+    """Subject (PDF metadata) of every bundle of the run."""
+    b = data.bericht
+    return f"{b.nummer}. Zwischenbericht zum IKZ-Prozess, {_zeitraum(data)}"
