@@ -5,11 +5,11 @@ VENV     := .venv
 BIN      := $(VENV)/bin
 WORKBOOK ?= inputs/ikz-2025.xlsx
 ARGS     ?=
-SYSTEM_TOOLS := soffice pdfsig pdffonts pdftoppm pdftotext certutil
-APT_PACKAGES := libreoffice-writer-nogui poppler-utils libnss3-tools fonts-liberation2 fonts-dejavu-core fonts-crosextra-carlito
+SYSTEM_TOOLS := soffice fc-list pdfsig pdffonts pdftoppm pdftotext certutil
+APT_PACKAGES := libreoffice-writer-nogui fontconfig poppler-utils libnss3-tools fonts-liberation2 fonts-dejavu-core fonts-crosextra-carlito
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system report render check verify test bench new-workbook sample templates clean
+.PHONY: help setup system report render check verify test bench new-workbook sample clean
 
 help: ## diese Übersicht
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -62,8 +62,6 @@ bench: setup ## Laufzeitmessung (Benchmark)
 sample: setup ## inputs/ikz-2025.xlsx aus tools/sample_data.py neu erzeugen
 	$(BIN)/python -m tools.build_sample
 
-templates: setup ## Word-Vorlagen aus tools/make_templates.py neu erzeugen
-	$(BIN)/python -m tools.make_templates
 
 clean: ## erzeugte Ausgaben löschen
 	rm -rf outputs/*/ outputs/.staging* .pytest_cache

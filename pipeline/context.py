@@ -267,6 +267,11 @@ def adressierung(k: Kommune) -> str:
     return f"{amt} {genitiv(k)}"
 
 
+def signature_line(k: Kommune) -> str:
+    """The label under a Dienststellenleitung's signature line; its empty signature field is placed on it."""
+    return f"Unterschrift {clean(k.name)}"
+
+
 def rollen_text(p: Participation) -> str:
     """Cell text of the participation table: ``X``, ``X (PG)``, ``X (PG, LKG)``."""
     if not p.beteiligt:
@@ -1011,7 +1016,7 @@ def _unterschriften(data: IKZData, p: Project) -> list[dict]:
             "kommune": clean(k.name),
             "ort": clean(k.sitz) or clean(k.name),
             "unterzeichner": adressierung(k),
-            "beschriftung": f"Unterschrift {clean(k.name)}",
+            "beschriftung": signature_line(k),
             "unterzeichnet": datum(x.unterzeichnet),
         })
     return result

@@ -62,6 +62,8 @@ class DocumentKind:
     """The documents of this kind a workbook yields: a project each, or ``[None]``."""
     build: Callable[[IKZData, Project | None], dict]
     """The template context of one document (all formatting happens in context.py)."""
+    per_project: bool = True
+    """True: one document per selected project; False: one about the whole process."""
     signature_fields: bool = False
     """True: the PDF gets an empty signature field per participating Dienststellenleitung."""
     required_text: tuple[str, ...] = ()
@@ -84,8 +86,19 @@ class DocumentKind:
             return f"{self.prefix}-{data.bericht.jahr}"
         return f"{self.prefix}-{naming.unique_slugs(p.id for p in data.projekte)[project.id]}"
 
+    def required(self, data: IKZData, project: Project | None) -> tuple[str, ...]:
+        """Text the document of `project` must show: the kind's own, and for a kind with
+        signature fields the signature line of every participant (the fields are placed there)."""
+        lines: tuple[str, ...] = ()
+        if self.signature_fields and project is not None:
+            lines = tuple(ctx.signature_line(data.kommune(p.kommune)) for p in project.participants)
+        return self.required_text + lines
+
     def sample_project(self, data: IKZData) -> Project | None:
-        """A project that yields a document of this kind (to check the template), else any with participants."""
+        """A project that yields a document of this kind (to check the template), else any with participants;
+        None for a kind about the whole process."""
+        if not self.per_project:
+            return None
         selected = [p for p in self.select(data) if p is not None]
         if selected:
             return selected[0]
@@ -121,9 +134,9 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     DocumentKind(
         name="jahresbericht", label="Jahresbericht", plural="Jahresberichte", title="IKZ-Zwischenbericht",
         prefix="ikz-zwischenbericht",
-        select=lambda data: [None],
+        select=lambda data: [None], per_project=False,
         build=lambda data, p: ctx.jahresbericht_context(data),
-        required_text=("IKZ-Zwischenbericht", "Beteiligung"),
+        required_text=("Zwischenbericht", "Beteiligung"),
     ),
 )
 

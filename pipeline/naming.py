@@ -8,10 +8,10 @@ never produce the same name, not even on a case-insensitive file system.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 
+from .digest import sha256_bytes
 from .german import ascii_fold
 
 _NOT_ALLOWED = re.compile(r"[^A-Za-z0-9]+")
@@ -32,7 +32,7 @@ def slug(text: str, *, fallback: str = "dokument") -> str:
 
 
 def _short_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return sha256_bytes(text.encode("utf-8"))[:8]
 
 
 def stem_slug(project_id: str) -> str:

@@ -3,31 +3,37 @@
 Keys are never assembled from hand-kept lists of workbook rows. Each one is
 the digest of exactly what the next stage is handed:
 
-* ``.docx``: the context handed to the template (canonical serialisation,
-  `digest.canonical`), the template file and the code version;
+* ``.docx`` in the cache: the whole context handed to the template
+  (canonical serialisation, `digest.canonical`), the template file and the
+  code version;
+* content key: the same, but only the part of the context the template
+  actually read when the document was last rendered (`tracking`). It decides
+  whether a delivered document is still current; an edit that reaches the
+  context but not the page (the Projektauftrag does not print a follow-up's
+  participants) leaves it unchanged;
 * ``.pdf`` (unsigned, as LibreOffice made it): the .docx key and the
   converter's identity (LibreOffice build, installed fonts);
-* signed PDF: the PDF key, the signature fields and every signing setting
-  (certificate, timestamp service, reason, location, contact);
+* signed PDF: the content key, the converter, the signature fields and every
+  signing setting (certificate, timestamp service, reason, location, contact);
 * bundle: its members' signed keys, its cover and index inputs, the code
   version and the signing settings.
-
-If a workbook edit changes what a document shows, it changes that
-document's context and therefore its key; an edit that does not reach the
-context leaves the key, and the document, as they were.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import kinds
 from .digest import key_of, sha256_file
 from .kinds import DocumentRef
+from .context import signature_line
 from .model import IKZData
+from .tracking import Reads, projection
 
-__all__ = ["BundlePlan", "DocumentPlan", "Plan", "SigningSettings", "make_plan"]
+__all__ = ["BundlePlan", "DocumentPlan", "Plan", "SigningSettings", "make_plan", "plan_bundles"]
 
 
 @dataclass(frozen=True)
@@ -61,13 +67,17 @@ class DocumentPlan:
     template: Path
     """The Word template it is rendered from."""
     docx_key: str
-    """Key of the .docx: context, template, code."""
+    """Cache key of the .docx: the whole context, template, code."""
     pdf_key: str
-    """Key of the unsigned PDF: .docx key and converter."""
+    """Cache key of the unsigned PDF: .docx key and converter."""
+    content_key: str
+    """Key of what the document shows: the context paths its template read, template, code."""
     signed_key: str
-    """Key of the signed PDF in ``pdf/``: PDF key, fields, signing settings."""
+    """Key of the signed PDF in ``pdf/``: content key, converter, fields, signing settings."""
+    template_sha256: str
+    """Digest of the template file."""
     signers: tuple[tuple[str, str], ...]
-    """(Kommune, how its Dienststellenleitung is named) for each empty signature field."""
+    """(Kommune, the signature line its empty signature field is placed on)."""
     reason: str
     """Reason given with the office's signature."""
 
@@ -109,16 +119,41 @@ class BundlePlan:
 
 @dataclass(frozen=True)
 class Plan:
-    """All documents and bundles of a run, and the contexts to render the documents from."""
+    """All documents of a run, the contexts to render them from, and what their keys include."""
 
     documents: tuple[DocumentPlan, ...]
-    bundles: tuple[BundlePlan, ...]
     contexts: dict[str, dict]
     """Template context by .docx key."""
+    code: str
+    """Code version."""
+    converter: str
+    """Converter identity (LibreOffice build and fonts)."""
+    signing: SigningSettings
+    """Signing settings."""
+
+    def with_reads(self, doc: DocumentPlan, reads: Reads, docx_key: str | None = None,
+                   pdf_key: str | None = None) -> DocumentPlan:
+        """`doc` with its content and signed keys from `reads` (and, when reused, the cache keys
+        of the files it was made from)."""
+        content = content_key(doc, self.contexts[doc.docx_key], reads, self.code)
+        return dataclasses.replace(
+            doc, content_key=content, signed_key=_signed_key(doc, content, self.converter, self.signing, self.code),
+            docx_key=docx_key or doc.docx_key, pdf_key=pdf_key or doc.pdf_key)
 
 
-def make_plan(data: IKZData, templates: Path, code: str, converter: str, signing: SigningSettings) -> Plan:
-    """Every document and bundle the workbook calls for, with their keys."""
+def content_key(doc: DocumentPlan, context: dict, reads: Reads | None, code: str) -> str:
+    """Key of what a document shows: the part of its context at `reads` (all of it when None)."""
+    return key_of("content", doc.ref.kind, projection(context, reads), doc.template_sha256, code)
+
+
+def _signed_key(doc: DocumentPlan, content: str, converter: str, signing: SigningSettings, code: str) -> str:
+    return key_of("signed", content, converter, doc.signers, doc.reason, signing, code)
+
+
+def make_plan(data: IKZData, templates: Path, code: str, converter: str, signing: SigningSettings,
+              reads_for: Callable[[str], Reads | None] = lambda rel: None) -> Plan:
+    """Every document the workbook calls for, with its keys. `reads_for(pdf_rel)` gives the context
+    paths the document's template read when it was last built (None: unknown, use the whole context)."""
     templates = Path(templates)
     template_sha: dict[str, str] = {}
     documents: list[DocumentPlan] = []
@@ -134,15 +169,22 @@ def make_plan(data: IKZData, templates: Path, code: str, converter: str, signing
         pdf_key = key_of("pdf", docx_key, converter)
         signers: tuple[tuple[str, str], ...] = ()
         if kind.signature_fields and project is not None:
-            signers = tuple((k.key, k.name) for k in (data.kommune(p.kommune) for p in project.participants))
+            signers = tuple((k.key, signature_line(k)) for k in (data.kommune(p.kommune) for p in project.participants))
         title = kind.document_title(data, project)
-        reason = f"{title} – erstellt von der IKZ-Geschäftsstelle"
-        documents.append(DocumentPlan(
+        doc = DocumentPlan(
             ref=ref, title=title, label=kind.label, stem=kind.stem(data, project), template=template,
-            docx_key=docx_key, pdf_key=pdf_key, signed_key=key_of("signed", pdf_key, signers, reason, signing, code),
-            signers=signers, reason=reason))
+            docx_key=docx_key, pdf_key=pdf_key, content_key="", signed_key="", template_sha256=template_sha[kind.name],
+            signers=signers, reason=f"{title} – erstellt von der IKZ-Geschäftsstelle")
+        content = content_key(doc, context, reads_for(doc.pdf_rel), code)
+        documents.append(dataclasses.replace(
+            doc, content_key=content, signed_key=_signed_key(doc, content, converter, signing, code)))
         contexts[docx_key] = context
+    return Plan(tuple(documents), contexts, code, converter, signing)
 
+
+def plan_bundles(data: IKZData, documents: Sequence[DocumentPlan], signing: SigningSettings,
+                 code: str) -> tuple[BundlePlan, ...]:
+    """Every bundle, keyed by its members' final signed keys and its own cover and index."""
     bundles: list[BundlePlan] = []
     subject = kinds.bundle_subject(data)
     for bkind in kinds.BUNDLE_KINDS:
@@ -158,4 +200,4 @@ def make_plan(data: IKZData, templates: Path, code: str, converter: str, signing
                 kind=bkind.name, kommune=kommune.key if kommune else None, path=bkind.path(kommune),
                 members=members, cover=tuple(cover.items()), reason=reason,
                 key=key_of("bundle", bkind.name, cover, index, reason, signing, code)))
-    return Plan(tuple(documents), tuple(bundles), contexts)
+    return tuple(bundles)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import os
 import shutil
 import time
@@ -21,10 +20,11 @@ from typing import Callable
 
 from . import __version__
 from .cache import DEFAULT_LIMIT, BuildCache
-from .digest import sha256_file
+from .digest import key_of, sha256_file
 from .errors import Problem
 from .kinds import document_kind
-from .plan import BundlePlan, DocumentPlan, Plan, SigningSettings, make_plan
+from .plan import BundlePlan, DocumentPlan, Plan, SigningSettings, make_plan, plan_bundles
+from .tracking import Reads
 from .store import Manifest, ManifestEntry, OutputStore, check_free_space
 
 Progress = Callable[[str, str, int, int], None]
@@ -35,11 +35,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 def code_version() -> str:
     """Digest of the package's own source: a code change invalidates all outputs."""
-    h = hashlib.sha256(__version__.encode())
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
-        h.update(str(path.relative_to(PACKAGE_DIR)).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
+    sources = [(str(path.relative_to(PACKAGE_DIR)), sha256_file(path)) for path in sorted(PACKAGE_DIR.rglob("*.py"))]
+    return key_of(__version__, sources)[:16]
 
 
 @dataclass(frozen=True)
@@ -96,13 +93,18 @@ def run(options: Options, progress: Progress | None = None) -> RunResult:
         location=data.bericht.dienststelle or data.bericht.herausgeber, contact=data.bericht.email,
         demo=bool(config.demo))
     code = code_version()
-    plan = make_plan(data, Path(options.templates), code, converter_identity(), settings)
     store = OutputStore(Path(options.outputs), Path(options.workbook).stem)
     cache = BuildCache(Path(options.state) / "cache", options.cache_limit)
     with store.locked(wait=options.wait):
         check_free_space(Path(options.outputs), 200 * 1024 * 1024)
         previous = None if options.force else store.previous_manifest()
         prev_by_path = {e.path: e for e in previous.entries} if previous else {}
+
+        def reads_for(rel: str) -> Reads | None:
+            prev = prev_by_path.get(rel)
+            return _cached_reads(cache, prev.docx_key) if prev is not None and prev.docx_key else None
+
+        plan = make_plan(data, Path(options.templates), code, converter_identity(), settings, reads_for)
         staging = store.begin()
         try:
             result = _build(options, data, warnings, plan, store, staging, prev_by_path, cache, config, settings,
@@ -150,24 +152,38 @@ def _signing(config):
     return real
 
 
+def _cached_reads(cache: BuildCache, docx_key: str) -> Reads | None:
+    """The context paths the template read when the cached .docx `docx_key` was rendered."""
+    path = cache.get(docx_key, ".reads.json")
+    if path is None:
+        return None
+    try:
+        return Reads.from_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
 def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, cache: BuildCache, config,
            settings: SigningSettings, code, progress) -> RunResult:
     entries: dict[str, ManifestEntry] = {}
     force = options.force
+    final: dict[str, DocumentPlan] = {}  # by pdf_rel, with the keys it ends up with
 
-    # 1. Reuse what is unchanged (same key, file as recorded, its unsigned PDF at hand for
-    #    the bundles); everything else is rebuilt.
+    # 1. Reuse what is unchanged: same signed key (what its template read is unchanged), the
+    #    files as recorded, and its unsigned PDF at hand for the bundles. The rest is rebuilt.
     todo: list[DocumentPlan] = []
     for doc in plan.documents:
         prev = prev_by_path.get(doc.pdf_rel)
-        if (prev is not None and prev.key == doc.signed_key and cache.get(doc.pdf_key, ".pdf") is not None
+        if (prev is not None and prev.key == doc.signed_key and prev.pdf_key and prev.docx_key
+                and cache.get(prev.pdf_key, ".pdf") is not None
                 and store.reuse(doc.pdf_rel, prev.sha256) and store.reuse(doc.docx_rel, prev.docx_sha256)):
             entries[doc.pdf_rel] = dataclasses.replace(prev, reused=True)
+            final[doc.pdf_rel] = dataclasses.replace(doc, docx_key=prev.docx_key, pdf_key=prev.pdf_key)
         else:
             todo.append(doc)
 
-    # 2. Render the documents that changed, from the contexts their keys were made from.
-    #    --force renders and converts everything again, ignoring the cache.
+    # 2. Render the documents that changed, from the contexts their keys were made from, logging
+    #    what each template reads. --force renders and converts everything again, ignoring the cache.
     if todo:
         from . import render
 
@@ -175,14 +191,22 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
         render.require_templates(data, Path(options.templates))
     to_convert: list[DocumentPlan] = []
     for i, doc in enumerate(todo):
-        if force or cache.get(doc.docx_key, ".docx") is None:
+        reads = None if force or cache.get(doc.docx_key, ".docx") is None else _cached_reads(cache, doc.docx_key)
+        if reads is None:
             progress("Word-Dokumente erzeugen", doc.stem, i, len(todo))
-            blob = render.render_context(doc.template, plan.contexts[doc.docx_key], document_kind(doc.ref.kind))
+            reads = Reads()
+            blob = render.render_context(doc.template, plan.contexts[doc.docx_key], document_kind(doc.ref.kind), reads)
             tmp = cache.scratch(f"{doc.docx_key}.docx")
             tmp.write_bytes(blob)
             cache.put(doc.docx_key, ".docx", tmp)
+            tmp = cache.scratch(f"{doc.docx_key}.reads.json")
+            tmp.write_text(reads.to_json(), encoding="utf-8")
+            cache.put(doc.docx_key, ".reads.json", tmp)
+        final[doc.pdf_rel] = plan.with_reads(doc, reads)
         if (force or cache.get(doc.pdf_key, ".pdf") is None) and doc not in to_convert:
             to_convert.append(doc)
+    todo = [final[d.pdf_rel] for d in todo]
+    documents = [final[d.pdf_rel] for d in plan.documents]
 
     # 3. Convert in as few LibreOffice starts as possible, in parallel batches.
     if to_convert:
@@ -215,10 +239,11 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
                        location=settings.location, contact=settings.contact)
         for doc in todo]
     built = len(todo)
-    reused = len(plan.documents) - built
+    reused = len(documents) - built
     b_built = b_reused = 0
     bundles_todo: dict[str, BundlePlan] = {}
-    for bp in plan.bundles:
+    bundles = plan_bundles(data, documents, settings, code)
+    for bp in bundles:
         prev = prev_by_path.get(bp.path)
         if prev is not None and prev.key == bp.key and store.reuse(bp.path, prev.sha256):
             entries[bp.path] = dataclasses.replace(prev, reused=True)
@@ -245,7 +270,8 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
                     kind=doc.ref.kind, title=doc.title, path=res.rel, sha256=res.sha256, key=doc.signed_key,
                     project=doc.ref.project, docx=doc.docx_rel, docx_sha256=res.docx_sha256, pages=res.pages,
                     signature=_sig_label(config), signature_fields=res.fields,
-                    template=f"templates/{doc.template.name}", template_sha256=sha256_file(doc.template))
+                    template=f"templates/{doc.template.name}", template_sha256=doc.template_sha256,
+                    docx_key=doc.docx_key, pdf_key=doc.pdf_key)
             else:
                 bp = bundles_todo[res.rel]
                 entries[res.rel] = ManifestEntry(kind=bp.kind, title=bp.title, path=res.rel, sha256=res.sha256,
@@ -257,7 +283,7 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
         workbook=str(options.workbook), workbook_sha256=data.sha256,
         created=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         code_version=code, certificate=str(config.pkcs12), demo_certificate=bool(config.demo),
-        entries=tuple(entries[k] for k in [d.pdf_rel for d in plan.documents] + [b.path for b in plan.bundles]),
+        entries=tuple(entries[k] for k in [d.pdf_rel for d in documents] + [b.path for b in bundles]),
         warnings=tuple(str(w) for w in warnings))
     (staging / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
     return RunResult(staging, manifest, built, reused, b_built, b_reused, tuple(warnings), bool(config.demo), 0.0)
@@ -278,7 +304,7 @@ class FinishDocument:
     out_pdf: Path
     """Where the signed PDF goes (staging)."""
     signers: tuple[tuple[str, str], ...]
-    """(Kommune, name of its Dienststellenleitung) for each empty signature field."""
+    """(Kommune, signature line) for each empty signature field."""
     reason: str
     """Reason of the office's signature."""
     location: str
@@ -381,7 +407,7 @@ def _signature_fields(participants: tuple[tuple[str, str], ...], pdf: Path):
     from . import sign
     from .errors import ConversionError
 
-    needles = [f"Unterschrift {name}" for _, name in participants]
+    needles = [line for _, line in participants]
     found = sign.locate_text(pdf, needles)
     specs, taken = [], []
     for (key, _), needle in zip(participants, needles):

@@ -39,6 +39,8 @@ class ManifestEntry:
     template: str | None = None
     template_sha256: str | None = None
     documents: tuple[str, ...] = ()  # for bundles: paths of the contained documents
+    docx_key: str | None = None  # cache key of the .docx it was made from (.ikz/cache)
+    pdf_key: str | None = None  # cache key of the unsigned PDF it was made from
     reused: bool = False
 
 

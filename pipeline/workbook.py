@@ -10,7 +10,6 @@ formulas (it takes Excel's cached values) and reports structural problems
 
 from __future__ import annotations
 
-import hashlib
 import re
 import warnings
 import zipfile
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
 
+from .digest import sha256_file
 from . import schema
 from .errors import Location, Problem, Severity, WorkbookError
 
@@ -148,7 +148,7 @@ def read_workbook(path: Path | str) -> RawWorkbook:
     """Read all schema sheets; raise WorkbookError only if the file is unreadable."""
     path = Path(path)
     check_container(path)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = sha256_file(path)
     try:
         values_wb = _load(path, data_only=True)
         # A second pass that sees formulas is only needed when the file has any.

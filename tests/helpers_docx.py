@@ -25,20 +25,28 @@ def _paragraph_text(p) -> str:
     return "".join(out)
 
 
+def _cell(tc) -> str:
+    """A table cell's text, with its shading (the participation table's grey and blue cells)."""
+    text = "\n".join(_paragraph_text(p) for p in tc.iter(f"{W}p"))
+    shd = tc.find(f"{W}tcPr/{W}shd")
+    fill = shd.get(f"{W}fill") if shd is not None else None
+    return f"{text} [{fill}]" if fill and fill != "auto" else text
+
+
 def _blocks(parent, out: list[str]) -> None:
     for el in parent:
         if el.tag == f"{W}p":
             out.append(_paragraph_text(el))
         elif el.tag == f"{W}tbl":
             for tr in el.iter(f"{W}tr"):
-                out.append(" | ".join(_paragraph_text(tc) for tc in tr.findall(f"{W}tc")))
+                out.append(" | ".join(_cell(tc) for tc in tr.findall(f"{W}tc")))
         else:
             _blocks(el, out)
 
 
 def docx_content(path: Path) -> dict[str, object]:
     """What a reader of the document sees, part by part: paragraph texts in order (a table row
-    as its cells joined by »|«) of the body, headers, footers and notes, and the digest of each
+    as its cells, with their shading, joined by »|«) of the body, headers, footers and notes, and the digest of each
     embedded picture. Independent of ids, timestamps and other bytes no reader sees."""
     content: dict[str, object] = {}
     with zipfile.ZipFile(path) as z:

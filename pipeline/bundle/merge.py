@@ -16,9 +16,8 @@ import io
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter, Transformation
@@ -27,8 +26,8 @@ from pypdf.generic import (
     ArrayObject,
     BooleanObject,
     DictionaryObject,
-    FloatObject,
     Fit,
+    FloatObject,
     IndirectObject,
     NameObject,
     NullObject,
@@ -37,388 +36,21 @@ from pypdf.generic import (
     StreamObject,
     TextStringObject,
 )
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
 
-from .german import datum_lang
-from . import __version__
-from .convert import read_pdfa_id
-from .errors import BundleError, Location
-
-__all__ = [
-    "BundleDocument",
-    "BundleEntry",
-    "BundleResult",
-    "BundleSpec",
-    "build_bundle",
-]
+from .. import __version__
+from ..convert import read_pdfa_id
+from ..errors import BundleError, Location
+from .layout import Front, register_fonts, render_front, render_stamps
+from .spec import BundleDocument, BundleEntry, BundleResult, BundleSpec
 
 PRODUCER = f"IKZ-Dokumentenpipeline {__version__} (pypdf, ReportLab)"
 
-# (regular, bold); the first pair that exists is used. Debian packages:
-# fonts-liberation2, fonts-liberation, fonts-dejavu-core.
-_FONT_CANDIDATES = (
-    (
-        "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
-        "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf",
-    ),
-    (
-        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
-    ),
-    (
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    ),
-)
-_FONT = "IkzSans"
-_FONT_BOLD = "IkzSans-Bold"
 
-
-# layout (points); A4 portrait for cover and index
-_PAGE_W, _PAGE_H = A4
-_LEFT = 25 * mm
-_RIGHT = _PAGE_W - 20 * mm
-_TOP = _PAGE_H - 20 * mm
-_INDEX_BOTTOM = 25 * mm
-_STAMP_SIZE = 8
-_STAMP_RIGHT_MARGIN = 20 * mm
-_STAMP_BASELINE = 7 * mm
-
-_BLACK = (0, 0, 0)
-_DARK = (0.2, 0.2, 0.2)
-_GREY = (0.4, 0.4, 0.4)
-_RULE = (0.6, 0.6, 0.6)
-_LIGHT_RULE = (0.8, 0.8, 0.8)
-
-
-@dataclass(frozen=True)
-class BundleDocument:
-    """One document of a bundle: its title in index and bookmarks, the PDF, its kind."""
-
-    title: str
-    pdf: Path
-    kind: str  # e.g. "Beschlussvorlage", "Vereinbarung", "Anlage"
-
-
-@dataclass(frozen=True)
-class BundleSpec:
-    """What goes into a bundle and onto its cover."""
-
-    title: str
-    subtitle: str
-    addressee: str | None  # may contain line breaks
-    cover_lines: tuple[str, ...]
-    documents: tuple[BundleDocument, ...]
-    author: str
-    subject: str
-    keywords: tuple[str, ...]
-    lang: str = "de-DE"
-    date: dt.date | None = None  # shown on the cover; None → today
-
-
-class BundleEntry(NamedTuple):
-    """Where a document starts in the bundle (1-based page numbers)."""
-
-    title: str
-    first_page: int
-    page_count: int
-
-
-@dataclass(frozen=True)
-class BundleResult:
-    path: Path
-    pages: int
-    entries: tuple[BundleEntry, ...]
-    pdfa_part: int | None = None  # declared PDF/A part (conformance B), None if not PDF/A
-    tagged: bool = False
-
-
-
-
-# ---------------------------------------------------------------------------
-# fonts
-
-
-def _register_fonts() -> None:
-    registered = pdfmetrics.getRegisteredFontNames()
-    if _FONT in registered and _FONT_BOLD in registered:
-        return
-    for regular, bold in _FONT_CANDIDATES:
-        if os.path.exists(regular) and os.path.exists(bold):
-            pdfmetrics.registerFont(TTFont(_FONT, regular))
-            pdfmetrics.registerFont(TTFont(_FONT_BOLD, bold))
-            return
-    raise BundleError(
-        "Keine einbettbare Schrift gefunden (Liberation Sans oder DejaVu Sans). "
-        "Bitte installieren: sudo apt-get install fonts-liberation2"
-    )
-
-
-# ---------------------------------------------------------------------------
-# cover and index (ReportLab), with marked content for the structure tree
-
-
-@dataclass
-class _Tag:
-    page: int  # index of the front page
-    mcid: int
-    role: str  # structure type, e.g. "H1", "P", "Link"
-    group: str  # "cover", "index" or "entry"
-    entry: int | None = None  # document index for "entry" tags
-
-
-@dataclass
-class _Row:
-    number: str
-    title_lines: list[str]
-    kind_lines: list[str]
-    height: float
-
-
-@dataclass
-class _LinkBox:
-    page: int  # front page index
-    rect: tuple[float, float, float, float]
-    entry: int
-    mcid: int
-
-
-class _Front:
-    """Draws cover and index pages and records marked-content sequences."""
-
-    def __init__(self) -> None:
-        self.buffer = io.BytesIO()
-        self.canvas = Canvas(self.buffer, pagesize=A4, initialFontName=_FONT, pageCompression=1)
-        self.page = 0
-        self.mcid = 0
-        self.tags: list[_Tag] = []
-        self.links: list[_LinkBox] = []
-
-    def begin(self, role: str, group: str, entry: int | None = None) -> int:
-        mcid = self.mcid
-        self.mcid += 1
-        self.tags.append(_Tag(self.page, mcid, role, group, entry))
-        self.canvas.addLiteral(f"/{role} <</MCID {mcid}>> BDC")
-        return mcid
-
-    def end(self) -> None:
-        self.canvas.addLiteral("EMC")
-
-    def artifact_begin(self) -> None:
-        self.canvas.addLiteral("/Artifact BMC")
-
-    def next_page(self) -> None:
-        self.canvas.showPage()
-        self.page += 1
-        self.mcid = 0
-
-    def text(self, x: float, y: float, text: str, font: str, size: float,
-             color: tuple[float, float, float] = _BLACK, align: str = "left") -> None:
-        c = self.canvas
-        c.setFont(font, size)
-        c.setFillColorRGB(*color)
-        if align == "right":
-            c.drawRightString(x, y, text)
-        else:
-            c.drawString(x, y, text)
-
-    def rule(self, y: float, color: tuple[float, float, float] = _RULE, width: float = 0.5,
-             x0: float = _LEFT, x1: float = _RIGHT) -> None:
-        c = self.canvas
-        self.artifact_begin()
-        c.setStrokeColorRGB(*color)
-        c.setLineWidth(width)
-        c.line(x0, y, x1, y)
-        self.end()
-
-
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Lines of `text` fitting `width`; all but the last end with a space.
-
-    The trailing space is invisible but keeps word boundaries in extracted text
-    and for screen readers (each line is drawn separately).
-    """
-    lines: list[str] = []
-    for paragraph in str(text).splitlines() or [""]:
-        lines.extend(simpleSplit(paragraph, font, size, width) or [""])
-    return [line + " " for line in lines[:-1]] + lines[-1:]
-
-
-_NUMBER_W = 12 * mm
-_PAGE_COL_W = 18 * mm
-_TITLE_SIZE = 11
-_TITLE_LEADING = 14
-_KIND_SIZE = 9
-_KIND_LEADING = 11.5
-_ROW_PAD = 5
-
-
-def _index_rows(spec: BundleSpec) -> list[_Row]:
-    width = _RIGHT - _LEFT - _NUMBER_W - _PAGE_COL_W
-    rows = []
-    for i, doc in enumerate(spec.documents, start=1):
-        title_lines = _wrap(doc.title, _FONT_BOLD, _TITLE_SIZE, width)
-        kind_lines = _wrap(doc.kind, _FONT, _KIND_SIZE, width) if doc.kind else []
-        height = 2 * _ROW_PAD + len(title_lines) * _TITLE_LEADING + len(kind_lines) * _KIND_LEADING
-        rows.append(_Row(f"{i}.", title_lines, kind_lines, height))
-    return rows
-
-
-_INDEX_FIRST_TOP = _TOP - 22 * mm  # baseline of the table header, below heading and bundle title
-_INDEX_ROWS_TOP = _INDEX_FIRST_TOP - 5  # the header's rule; the first row starts here
-
-
-def _paginate(rows: list[_Row]) -> list[list[int]]:
-    """Row indexes per index page."""
-    pages: list[list[int]] = [[]]
-    y = _INDEX_ROWS_TOP
-    for i, row in enumerate(rows):
-        if y - row.height < _INDEX_BOTTOM and pages[-1]:
-            pages.append([])
-            y = _INDEX_ROWS_TOP
-        pages[-1].append(i)
-        y -= row.height
-    return pages
-
-
-def _draw_cover(front: _Front, spec: BundleSpec, total_pages: int, day: dt.date) -> None:
-    width = _RIGHT - _LEFT
-    # letterhead: author left, date right
-    y = _TOP - 4
-    front.begin("P", "cover")
-    for line in _wrap(spec.author, _FONT_BOLD, 11, width * 0.65):
-        front.text(_LEFT, y, line, _FONT_BOLD, 11, _DARK)
-        y -= 14
-    front.end()
-    front.begin("P", "cover")
-    front.text(_RIGHT, _TOP - 4, datum_lang(day), _FONT, 10, _DARK, align="right")
-    front.end()
-    front.rule(min(y, _TOP - 14) - 2, _RULE, 0.75)
-
-    # address field (DIN 5008: 45 mm from the top edge)
-    if spec.addressee:
-        y = _PAGE_H - 50 * mm
-        front.begin("P", "cover")
-        for line in _wrap(spec.addressee, _FONT, 11, 85 * mm):
-            front.text(_LEFT, y, line, _FONT, 11)
-            y -= 14
-        front.end()
-
-    # title block
-    y = _PAGE_H - 105 * mm
-    front.begin("H1", "cover")
-    for line in _wrap(spec.title, _FONT_BOLD, 20, width):
-        front.text(_LEFT, y, line, _FONT_BOLD, 20)
-        y -= 25
-    front.end()
-    if spec.subtitle:
-        y -= 2
-        front.begin("P", "cover")
-        for line in _wrap(spec.subtitle, _FONT, 13, width):
-            front.text(_LEFT, y, line, _FONT, 13, _DARK)
-            y -= 17
-        front.end()
-    y -= 4
-    front.rule(y, _RULE, 0.75)
-    y -= 24
-    for cover_line in spec.cover_lines:
-        front.begin("P", "cover")
-        for line in _wrap(cover_line, _FONT, 11, width):
-            front.text(_LEFT, y, line, _FONT, 11)
-            y -= 15
-        front.end()
-        y -= 4
-
-    # summary at the bottom (left out if many cover lines already fill the page)
-    n = len(spec.documents)
-    summary = f"Diese Mappe enthält {n} {'Dokument' if n == 1 else 'Dokumente'} mit insgesamt {total_pages} Seiten."
-    if y > 40 * mm + 10:
-        front.rule(40 * mm, _RULE, 0.75)
-        front.begin("P", "cover")
-        front.text(_LEFT, 40 * mm - 14, summary, _FONT, 9, _GREY)
-        front.end()
-
-
-def _draw_index(front: _Front, spec: BundleSpec, rows: list[_Row], pages: list[list[int]],
-                first_pages: list[int]) -> None:
-    for page_no, row_ids in enumerate(pages):
-        front.next_page()
-        front.begin("H1" if page_no == 0 else "P", "index")
-        front.text(_LEFT, _TOP - 12, "Inhalt" if page_no == 0 else "Inhalt (Fortsetzung)", _FONT_BOLD, 16)
-        front.end()
-        front.begin("P", "index")
-        front.text(_LEFT, _TOP - 30, spec.title, _FONT, 10, _GREY)
-        front.end()
-
-        y = _INDEX_FIRST_TOP
-        front.artifact_begin()
-        front.text(_LEFT, y, "Nr.", _FONT_BOLD, 9, _GREY)
-        front.text(_LEFT + _NUMBER_W, y, "Dokument", _FONT_BOLD, 9, _GREY)
-        front.text(_RIGHT, y, "Seite", _FONT_BOLD, 9, _GREY, align="right")
-        front.end()
-        front.rule(_INDEX_ROWS_TOP, _RULE, 0.75)
-        y = _INDEX_ROWS_TOP
-        for i in row_ids:
-            row = rows[i]
-            top = y
-            baseline = top - _ROW_PAD - _TITLE_SIZE
-            mcid = front.begin("Link", "entry", i)
-            front.text(_LEFT, baseline, row.number + " ", _FONT, _TITLE_SIZE)
-            line_y = baseline
-            for line in row.title_lines[:-1] + [row.title_lines[-1] + " "]:
-                front.text(_LEFT + _NUMBER_W, line_y, line, _FONT_BOLD, _TITLE_SIZE)
-                line_y -= _TITLE_LEADING
-            line_y += _TITLE_LEADING - _KIND_LEADING - 1
-            for line in row.kind_lines:
-                front.text(_LEFT + _NUMBER_W, line_y, line + " ", _FONT, _KIND_SIZE, _GREY)
-                line_y -= _KIND_LEADING
-            front.text(_RIGHT, baseline, str(first_pages[i]), _FONT, _TITLE_SIZE, align="right")
-            front.end()
-            bottom = top - row.height
-            front.rule(bottom, _LIGHT_RULE, 0.5)
-            front.links.append(_LinkBox(front.page, (_LEFT, bottom, _RIGHT, top), i, mcid))
-            y = bottom
-
-
-def _render_front(spec: BundleSpec, sizes: list[int], day: dt.date) -> tuple[bytes, _Front, list[int], int]:
-    """Cover + index as PDF bytes; returns (pdf, front, first_pages, total_pages)."""
-    rows = _index_rows(spec)
-    pages = _paginate(rows)
-    front_count = 1 + len(pages)
-    first_pages: list[int] = []
-    page = front_count + 1
-    for size in sizes:
-        first_pages.append(page)
-        page += size
-    total = front_count + sum(sizes)
-    front = _Front()
-    _draw_cover(front, spec, total, day)
-    _draw_index(front, spec, rows, pages, first_pages)
-    front.canvas.showPage()
-    front.canvas.save()
-    return front.buffer.getvalue(), front, first_pages, total
-
-
-def _render_stamps(sizes: list[tuple[float, float]]) -> bytes:
-    """One page per bundle page (visual size w×h) with "Seite N von M" as artifact."""
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, initialFontName=_FONT, pageCompression=1)
-    total = len(sizes)
-    for number, (width, height) in enumerate(sizes, start=1):
-        canvas.setPageSize((width, height))
-        canvas.addLiteral("/Artifact <</Type /Pagination /Subtype /Footer>> BDC")
-        canvas.setFont(_FONT, _STAMP_SIZE)
-        canvas.setFillColorRGB(*_GREY)
-        canvas.drawRightString(width - _STAMP_RIGHT_MARGIN, _STAMP_BASELINE, f"Seite {number} von {total}")
-        canvas.addLiteral("EMC")
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+def _indirect(writer: PdfWriter, obj: PdfObject) -> IndirectObject:
+    """Add `obj` to `writer` as an indirect object. pypdf has no public call for this;
+    its internal ``PdfWriter._add_object`` (pypdf 5–7, pinned in pyproject.toml) is used
+    here and nowhere else."""
+    return writer._add_object(obj)  # noqa: SLF001
 
 
 # ---------------------------------------------------------------------------
@@ -628,7 +260,7 @@ class _Structure:
     def __init__(self, writer: PdfWriter, title: str, lang: str):
         self.writer = writer
         self.root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-        self.root_ref = writer._add_object(self.root)  # noqa: SLF001 - pypdf has no public add_object
+        self.root_ref = _indirect(writer, self.root)
         self.parent_tree: list[tuple[int, PdfObject]] = []
         self.next_key = 0
         self.role_map = DictionaryObject()
@@ -652,7 +284,7 @@ class _Structure:
             elem[NameObject("/T")] = TextStringObject(title)
         if page is not None:
             elem[NameObject("/Pg")] = page
-        ref = self.writer._add_object(elem)  # noqa: SLF001
+        ref = _indirect(self.writer, elem)
         parent_obj = parent.get_object()
         kids = parent_obj.get("/K")
         if not isinstance(kids, ArrayObject):
@@ -666,7 +298,7 @@ class _Structure:
         self.next_key += 1
         return key
 
-    def add_front(self, front: _Front, page_refs: list[IndirectObject],
+    def add_front(self, front: Front, page_refs: list[IndirectObject],
                   annot_refs: dict[int, IndirectObject], titles: list[str]) -> None:
         cover, cover_ref = self.element("Sect", self.document_ref, title="Deckblatt")
         index, index_ref = self.element("Sect", self.document_ref, title="Inhalt")
@@ -706,7 +338,7 @@ class _Structure:
             page_ref = page_refs[page]
             page_ref.get_object()[NameObject("/StructParents")] = NumberObject(key)
             array = ArrayObject(mcids.get(i, NullObject()) for i in range(max(mcids) + 1))
-            self.parent_tree.append((key, self.writer._add_object(array)))  # noqa: SLF001
+            self.parent_tree.append((key, _indirect(self.writer, array)))
 
     def add_document(self, reader: PdfReader, title: str, page_refs: list[IndirectObject]) -> None:
         """Clone the structure of `reader` (its pages are already in the writer)."""
@@ -714,7 +346,7 @@ class _Structure:
         source_root = reader.root_object["/StructTreeRoot"].get_object()
         # "/P" is not cloned: it would drag in the source's StructTreeRoot; it is set below.
         kids = [kid.clone(writer, False, ["/P"]) for kid in _as_list(source_root.get("/K"))]
-        kids = [k if isinstance(k, IndirectObject) else writer._add_object(k) for k in kids]  # noqa: SLF001
+        kids = [k if isinstance(k, IndirectObject) else _indirect(writer, k) for k in kids]
         if len(kids) == 1 and kids[0].get_object().get("/S") == "/Document":
             part_ref = kids[0]
             part = part_ref.get_object()
@@ -800,7 +432,7 @@ class _Structure:
             nums.append(NumberObject(key))
             nums.append(value)
         parent_tree = DictionaryObject({NameObject("/Nums"): nums})
-        self.root[NameObject("/ParentTree")] = self.writer._add_object(parent_tree)  # noqa: SLF001
+        self.root[NameObject("/ParentTree")] = _indirect(self.writer, parent_tree)
         self.root[NameObject("/ParentTreeNextKey")] = NumberObject(self.next_key)
         if self.role_map:
             self.root[NameObject("/RoleMap")] = self.role_map
@@ -908,7 +540,7 @@ def build_bundle(spec: BundleSpec, out: Path) -> BundleResult:
     out = Path(out)
     if not spec.documents:
         raise BundleError(f"Die Mappe »{spec.title}« enthält keine Dokumente.")
-    _register_fonts()
+    register_fonts()
     readers: list[PdfReader] = []
     for doc in spec.documents:
         reader = _open(doc)
@@ -919,7 +551,7 @@ def build_bundle(spec: BundleSpec, out: Path) -> BundleResult:
     moment = dt.datetime.now().astimezone().replace(microsecond=0)
     day = spec.date or moment.date()
 
-    front_pdf, front, first_pages, total = _render_front(spec, sizes, day)
+    front_pdf, front, first_pages, total = render_front(spec, sizes, day)
     front_reader = PdfReader(io.BytesIO(front_pdf))
     front_count = len(front_reader.pages)
 
@@ -963,7 +595,7 @@ def build_bundle(spec: BundleSpec, out: Path) -> BundleResult:
                 ),
             }
         )
-        ref = writer._add_object(annot)  # noqa: SLF001
+        ref = _indirect(writer, annot)
         annots = page.get("/Annots")
         if annots is None:
             page[NameObject("/Annots")] = ArrayObject([ref])
@@ -1006,7 +638,7 @@ def build_bundle(spec: BundleSpec, out: Path) -> BundleResult:
 
     # page stamps "Seite N von M"
     geometry = [_visual_size(page) for page in writer.pages]
-    stamps = PdfReader(io.BytesIO(_render_stamps([(g[0], g[1]) for g in geometry])))
+    stamps = PdfReader(io.BytesIO(render_stamps([(g[0], g[1]) for g in geometry])))
     for page, stamp, (_, _, x0, y0, w, h, rotation) in zip(writer.pages, stamps.pages, geometry):
         page.merge_transformed_page(stamp, Transformation(_stamp_matrix(x0, y0, w, h, rotation)))
 
@@ -1027,7 +659,7 @@ def build_bundle(spec: BundleSpec, out: Path) -> BundleResult:
     metadata[NameObject("/Type")] = NameObject("/Metadata")
     metadata[NameObject("/Subtype")] = NameObject("/XML")
     metadata.set_data(_xmp(spec, moment, pdfa))  # unfiltered, as PDF/A requires
-    writer.root_object[NameObject("/Metadata")] = writer._add_object(metadata)  # noqa: SLF001
+    writer.root_object[NameObject("/Metadata")] = _indirect(writer, metadata)
     info = {
         "/Title": spec.title,
         "/Producer": PRODUCER,

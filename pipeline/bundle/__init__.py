@@ -1,0 +1,11 @@
+"""PDF bundles (Mappen): documents merged behind a cover and a linked index, tagged and PDF/A.
+
+* `spec` – what goes into a bundle and what came out (records);
+* `layout` – cover, index and page stamps, drawn with ReportLab;
+* `merge` – the PDF object work: pages, structure tree, outlines, links, metadata.
+"""
+
+from .merge import PRODUCER, build_bundle
+from .spec import BundleDocument, BundleEntry, BundleResult, BundleSpec
+
+__all__ = ["PRODUCER", "BundleDocument", "BundleEntry", "BundleResult", "BundleSpec", "build_bundle"]

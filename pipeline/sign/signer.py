@@ -1,0 +1,471 @@
+"""Signing a PDF (PAdES B-B, or B-T with a timestamp) as an incremental update, with the office's key.
+
+Every signature is an incremental update (/ETSI.CAdES.detached, SHA-256), so
+several people can sign the same file one after the other, each into the empty
+signature field prepared for them by `fields.add_signature_fields`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import pem as asn1_pem
+from asn1crypto import pkcs12 as asn1_pkcs12
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import signers
+from pyhanko.sign.fields import (
+    SigFieldSpec,
+    SigSeedSubFilter,
+    enumerate_sig_fields,
+)
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from ..errors import Location, SigningError
+from ..german import BERLIN, datum
+from ._pdf import incremental_writer, now, read_pdf, write_atomically
+from .config import CONFIG_FILE_NAME, ENV_CERTIFICATE, ENV_PASSPHRASE, PassphraseError, SigningConfig
+from .fields import (
+    DEFAULT_FIELD_LABEL,
+    DEFAULT_FIELD_NAME,
+    FIELD_NAME_RE,
+    Box,
+    field_label,
+    field_name_for,
+    is_visible,
+    label_from_name,
+)
+
+log = logging.getLogger(__name__)
+
+# TrueType fonts on Debian (fonts-dejavu-core, fonts-liberation2, fonts-crosextra-carlito).
+FONT_CANDIDATES = (
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf"),
+)
+
+_TIMESTAMP_TIMEOUT_S = 30
+
+
+# loading the signer
+
+
+def load_signer(config: SigningConfig) -> signers.SimpleSigner:
+    """Load key and certificate from the PKCS#12 file, with German errors.
+
+    Raises PassphraseError (a SigningError) when the passphrase is missing or
+    wrong, so the CLI can ask for it; SigningError for everything else.
+    """
+    path = Path(config.pkcs12)
+    where = Location(file=path)
+    name = path.name
+    hint_config = f"Prüfen Sie den Pfad in {CONFIG_FILE_NAME} bzw. in der Umgebungsvariable {ENV_CERTIFICATE}."
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SigningError(
+            f"Die Zertifikatsdatei »{name}« wurde nicht gefunden ({path}). {hint_config}", where
+        ) from None
+    except IsADirectoryError:
+        raise SigningError(
+            f"»{name}« ist ein Ordner, keine Zertifikatsdatei (.p12/.pfx). {hint_config}", where
+        ) from None
+    except OSError as exc:
+        raise SigningError(
+            f"Die Zertifikatsdatei »{name}« kann nicht gelesen werden ({exc.strerror}). "
+            "Prüfen Sie die Zugriffsrechte.",
+            where,
+        ) from None
+
+    if not _looks_like_pkcs12(data):
+        raise SigningError(
+            f"Die Datei »{name}« ist keine PKCS#12-Zertifikatsdatei (.p12/.pfx) oder sie ist beschädigt. "
+            "Exportieren Sie das Zertifikat mit privatem Schlüssel erneut als .p12/.pfx.",
+            where,
+        )
+
+    try:
+        key, cert, others = pkcs12.load_key_and_certificates(data, config.passphrase)
+    except (ValueError, TypeError):
+        if not config.passphrase:
+            raise PassphraseError(
+                f"Die Zertifikatsdatei »{name}« ist durch ein Passwort geschützt. "
+                f"Setzen Sie die Umgebungsvariable {ENV_PASSPHRASE} oder geben Sie das Passwort bei der Abfrage ein.",
+                where,
+            ) from None
+        raise PassphraseError(
+            f"Das Passwort für die Zertifikatsdatei »{name}« ist falsch. "
+            f"Prüfen Sie {ENV_PASSPHRASE} bzw. Ihre Eingabe (Groß-/Kleinschreibung beachten).",
+            where,
+        ) from None
+    except Exception as exc:  # unsupported algorithms and the like
+        raise SigningError(
+            f"Die Zertifikatsdatei »{name}« kann nicht geöffnet werden ({type(exc).__name__}). "
+            "Exportieren Sie das Zertifikat erneut als .p12/.pfx (AES-Verschlüsselung).",
+            where,
+        ) from None
+
+    if key is None:
+        raise SigningError(
+            f"Die Zertifikatsdatei »{name}« enthält keinen privaten Schlüssel, nur Zertifikate. "
+            "Exportieren Sie das Zertifikat »mit privatem Schlüssel« erneut als .p12/.pfx.",
+            where,
+        )
+    public = serialization.PublicFormat.SubjectPublicKeyInfo
+    der = serialization.Encoding.DER
+    key_id = key.public_key().public_bytes(der, public)
+    others = list(others or ())
+    if cert is None:  # certificate stored without the key's local key id
+        matching = [c for c in others if c.public_key().public_bytes(der, public) == key_id]
+        if matching:
+            cert = matching[0]
+            others.remove(cert)
+    if cert is None:
+        raise SigningError(
+            f"Die Zertifikatsdatei »{name}« enthält kein Zertifikat zum privaten Schlüssel. "
+            "Exportieren Sie das Signaturzertifikat mit privatem Schlüssel erneut.",
+            where,
+        )
+    if cert.public_key().public_bytes(der, public) != key_id:
+        raise SigningError(
+            f"In der Zertifikatsdatei »{name}« passt der private Schlüssel nicht zum Zertifikat.", where
+        )
+    _check_certificate_usable(cert, name, where, demo=config.demo)
+
+    registry = SimpleCertificateStore()
+    chain = [_asn1_certificate(c) for c in others]
+    chain += load_certificates(config.trust_roots)
+    registry.register_multiple(chain)
+    return signers.SimpleSigner(
+        signing_cert=_asn1_certificate(cert),
+        signing_key=_asn1_private_key(key),
+        cert_registry=registry,
+    )
+
+
+def _looks_like_pkcs12(data: bytes) -> bool:
+    try:
+        pfx = asn1_pkcs12.Pfx.load(data, strict=True)
+        pfx.native  # parse everything that is not encrypted
+        return pfx["version"].native == "v3"
+    except Exception:
+        return False
+
+
+def _check_certificate_usable(cert: x509.Certificate, name: str, where: Location, *, demo: bool) -> None:
+    moment = now()
+    start, end = cert.not_valid_before_utc, cert.not_valid_after_utc
+    period = f"gültig vom {datum(start.astimezone(BERLIN))} bis {datum(end.astimezone(BERLIN))}"
+    if moment < start:
+        raise SigningError(
+            f"Das Zertifikat in »{name}« ist noch nicht gültig ({period}). "
+            "Prüfen Sie die Uhrzeit des Rechners oder warten Sie bis zum Beginn der Gültigkeit.",
+            where,
+        )
+    if moment > end:
+        todo = (
+            "Löschen Sie die Demonstrationsdateien; beim nächsten Lauf wird ein neues Zertifikat angelegt."
+            if demo
+            else "Beantragen Sie ein neues Signaturzertifikat und tragen Sie es in die Einstellungen ein."
+        )
+        raise SigningError(f"Das Zertifikat in »{name}« ist abgelaufen ({period}). {todo}", where)
+    try:
+        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return
+    if not (usage.digital_signature or usage.content_commitment):
+        raise SigningError(
+            f"Das Zertifikat in »{name}« ist nicht zum Unterschreiben bestimmt "
+            "(Schlüsselverwendung ohne »digitale Signatur«/»Nichtabstreitbarkeit«). "
+            "Verwenden Sie Ihr Signaturzertifikat, nicht das Verschlüsselungszertifikat.",
+            where,
+        )
+
+
+def load_certificates(paths: Sequence[Path]) -> list[asn1_x509.Certificate]:
+    """Read trust anchors / chain certificates from PEM (one or more) or DER files."""
+    result: list[asn1_x509.Certificate] = []
+    for path in paths:
+        path = Path(path)
+        where = Location(file=path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise SigningError(
+                f"Der Vertrauensanker »{path.name}« kann nicht gelesen werden "
+                f"({exc.strerror}). Prüfen Sie »vertrauensanker« in {CONFIG_FILE_NAME}.",
+                where,
+            ) from None
+        try:
+            if asn1_pem.detect(data):
+                blocks = [der for kind, _h, der in asn1_pem.unarmor(data, multiple=True) if kind == "CERTIFICATE"]
+            else:
+                blocks = [data]
+            certs = [asn1_x509.Certificate.load(der) for der in blocks]
+            for cert in certs:
+                cert.native  # force full parse
+        except Exception:
+            certs = []
+        if not certs:
+            raise SigningError(
+                f"Die Datei »{path.name}« enthält kein lesbares Zertifikat (PEM oder DER erwartet).", where
+            )
+        result.extend(certs)
+    return result
+
+
+# signing
+
+
+def sign_pdf(
+    pdf_in: Path,
+    pdf_out: Path,
+    config: SigningConfig,
+    *,
+    field_name: str | None = None,
+    reason: str,
+    location: str,
+    contact: str | None = None,
+    visible_box: Box | None = None,
+    page: int | None = None,
+) -> None:
+    """Sign `pdf_in` into `pdf_out` (may be the same path) as an incremental update.
+
+    With `field_name` the signature goes into that existing empty field; when
+    no such field exists and `visible_box` is given, a new visible field
+    with that name is created on `page` (0-based, default 0). Without
+    `field_name` a new invisible field "IKZ-Geschaeftsstelle" is used
+    (or a visible one when `visible_box` is given). PAdES B-B, or B-T when
+    the config has a timestamp URL. The output is written atomically.
+    """
+    pdf_in, pdf_out = Path(pdf_in), Path(pdf_out)
+    where = Location(file=pdf_in)
+    data = read_pdf(pdf_in)
+    signer = load_signer(config)
+    writer = incremental_writer(data, pdf_in)
+
+    fields = {name: (value, ref) for name, value, ref in enumerate_sig_fields(writer.prev)}
+    new_field: SigFieldSpec | None = None
+    if field_name is not None:
+        if field_name in fields:
+            value, ref = fields[field_name]
+            if value is not None:
+                raise SigningError(
+                    f"Das Unterschriftsfeld »{field_label(ref.get_object(), field_name)}« ist bereits unterschrieben.",
+                    where,
+                )
+            visible = is_visible(ref.get_object())
+        elif visible_box is not None:
+            if not FIELD_NAME_RE.match(field_name):
+                raise SigningError(f"Ungültiger Feldname »{field_name}«.", where)
+            new_field = SigFieldSpec(
+                sig_field_name=field_name, on_page=page or 0, box=visible_box,  # type: ignore[arg-type]
+                readable_field_name=label_from_name(field_name),
+            )
+            visible = True
+        else:
+            known = ", ".join(fields) or "keine"
+            raise SigningError(
+                f"Das Unterschriftsfeld »{field_name}« gibt es in »{pdf_in.name}« nicht (vorhanden: {known}).",
+                where,
+            )
+    else:
+        field_name = DEFAULT_FIELD_NAME
+        if field_name in fields and fields[field_name][0] is None:
+            visible = is_visible(fields[field_name][1].get_object())
+        else:
+            field_name = field_name_for(DEFAULT_FIELD_NAME, taken=fields, prefix="")
+            new_field = SigFieldSpec(
+                sig_field_name=field_name, on_page=page or 0, box=visible_box,  # type: ignore[arg-type]
+                readable_field_name=DEFAULT_FIELD_LABEL,
+            )
+            visible = visible_box is not None
+
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm="sha256",
+        subfilter=SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location,
+        contact_info=contact,
+    )
+    if new_field is not None:
+        _check_new_field(writer, new_field, where)
+    timestamper = None
+    if config.timestamp_url:
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+
+        timestamper = HTTPTimeStamper(config.timestamp_url, timeout=_TIMESTAMP_TIMEOUT_S)
+    when = dt.datetime.now(BERLIN)
+    text_params = {"zeit": when.strftime("%d.%m.%Y %H:%M Uhr")}
+    out = io.BytesIO()
+    pdf_signer = signers.PdfSigner(
+        meta, signer, timestamper=timestamper,
+        stamp_style=_stamp_style(find_font()) if visible else None,
+        new_field_spec=new_field,
+    )
+    try:
+        pdf_signer.sign_pdf(
+            writer, existing_fields_only=new_field is None, output=out,
+            appearance_text_params=text_params,
+        )
+    except SigningError:
+        raise
+    except Exception as exc:
+        raise _signing_failure(exc, config, pdf_in) from None
+    write_atomically(pdf_out, out.getvalue())
+    log.info("Unterschrieben: %s (Feld %s)", pdf_out, field_name)
+
+
+def _check_new_field(writer: IncrementalPdfFileWriter, spec: SigFieldSpec, where: Location) -> None:
+    page_count = int(writer.prev.root["/Pages"]["/Count"])
+    if not 0 <= spec.on_page < page_count:
+        raise SigningError(
+            f"Die Unterschrift soll auf Seite {spec.on_page + 1} stehen, "
+            f"das Dokument hat aber nur {page_count} Seite(n).",
+            where,
+        )
+    if spec.box is not None:
+        llx, lly, urx, ury = spec.box
+        if urx <= llx or ury <= lly:
+            raise SigningError(f"Das Feld für die sichtbare Unterschrift hat keine Fläche (Box {spec.box}).", where)
+
+
+def _signing_failure(exc: Exception, config: SigningConfig, pdf_in: Path) -> SigningError:
+    from pyhanko.sign.timestamps import TimestampRequestError
+
+    where = Location(file=pdf_in)
+    chain = [exc]
+    while chain[-1].__cause__ is not None or chain[-1].__context__ is not None:
+        chain.append(chain[-1].__cause__ or chain[-1].__context__)  # type: ignore[arg-type]
+        if len(chain) > 10:
+            break
+    if any(isinstance(e, TimestampRequestError) for e in chain) or (
+        config.timestamp_url and any(type(e).__module__.startswith("aiohttp") for e in chain)
+    ):
+        return SigningError(
+            f"Der Zeitstempeldienst {config.timestamp_url} hat keinen Zeitstempel geliefert ({exc}). "
+            "Prüfen Sie die Internetverbindung und »zeitstempel_url« in den Einstellungen.",
+            where,
+        )
+    return SigningError(
+        f"»{pdf_in.name}« konnte nicht unterschrieben werden ({type(exc).__name__}: {exc}).", where
+    )
+
+
+def find_font() -> Path:
+    """A TrueType font to embed in visible signatures."""
+    for candidate in FONT_CANDIDATES:
+        if candidate.is_file():
+            return candidate
+    raise SigningError(
+        "Für sichtbare Unterschriften fehlt eine TrueType-Schrift. "
+        "Installieren Sie das Debian-Paket fonts-dejavu-core oder fonts-liberation2."
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def _font_for_pdf(font_file: Path) -> bytes:
+    """The font reduced to Latin/punctuation glyphs and rescaled to 1000 units per em.
+
+    pyHanko 0.38's GlyphAccumulator writes glyph widths (/W) and TJ kerning
+    in the font's own units, but PDF expects 1/1000 em; with the usual
+    TrueType fonts (2048 units per em, e.g. DejaVu, Liberation) every glyph
+    would be spaced twice as wide. Rescaling the font to 1000 units avoids it.
+    """
+    from fontTools import subset, ttLib
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    font = ttLib.TTFont(str(font_file))
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.hinting = False  # scaled hinting programs would be wrong
+    options.drop_tables += ["FFTM"]  # FontForge timestamps; fontTools warns about them
+    subsetter = subset.Subsetter(options)
+    unicodes = [*range(0x20, 0x250), *range(0x2000, 0x2070), 0x20AC]
+    subsetter.populate(unicodes=unicodes)
+    subsetter.subset(font)
+    if font["head"].unitsPerEm != 1000:
+        scale_upem(font, 1000)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _stamp_style(font_file: Path):
+    """Visible appearance: text only, with an embedded (subset) TrueType font."""
+    try:
+        from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+    except ImportError:
+        raise SigningError(
+            "Für sichtbare Unterschriften fehlt das Python-Paket »uharfbuzz« "
+            "(pip install 'pyHanko[opentype]')."
+        ) from None
+    from pyhanko.pdf_utils import layout, text
+
+    @dataclass(frozen=True)
+    class InMemoryFont(GlyphAccumulatorFactory):
+        """GlyphAccumulatorFactory on the prepared font bytes (the stock one opens
+        the file and never closes it)."""
+
+        font_bytes: bytes = b""
+
+        def create_font_engine(self, writer, obj_stream=None):
+            if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+                obj_stream = writer.prepare_object_stream()
+            return GlyphAccumulator(
+                writer=writer,
+                font_handle=io.BytesIO(self.font_bytes),
+                font_size=self.font_size,
+                ot_script_tag=self.ot_script_tag,
+                ot_language_tag=self.ot_language_tag,
+                writing_direction=self.writing_direction,
+                bcp47_lang_code=self.bcp47_lang_code,
+                obj_stream=obj_stream,
+            )
+    from pyhanko.stamp import TextStampStyle
+
+    # The font engine and the text box each have a font size; they must be
+    # equal, or every line after the first drifts sideways.
+    size = 9
+    return TextStampStyle(
+        stamp_text="Digital unterschrieben von\n%(signer)s\n%(zeit)s",
+        text_box_style=text.TextBoxStyle(
+            font=InMemoryFont(str(font_file), font_size=size, font_bytes=_font_for_pdf(font_file)),
+            font_size=size,
+            leading=size + 2,
+        ),
+        border_width=1,
+        background=None,
+        inner_content_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MIN,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins.uniform(4),
+            inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+        ),
+    )
+
+
+def _asn1_certificate(cert: x509.Certificate) -> asn1_x509.Certificate:
+    """A `cryptography` certificate as the asn1crypto object pyHanko signs with (via DER)."""
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+def _asn1_private_key(key) -> asn1_keys.PrivateKeyInfo:
+    """A `cryptography` private key as asn1crypto PrivateKeyInfo (via unencrypted PKCS#8 DER, in memory only)."""
+    return asn1_keys.PrivateKeyInfo.load(key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))

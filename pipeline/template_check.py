@@ -1,0 +1,398 @@
+"""Checking Word templates before anything is rendered: Jinja syntax, unknown variables, styles.
+
+Every problem is described in German with the template's name and the text
+around it, for ``python -m pipeline check`` and before a run renders.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import jinja2
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docxtpl import DocxTemplate
+from jinja2 import meta, nodes
+from jinja2.exceptions import TemplateAssertionError, TemplateSyntaxError
+
+from .errors import TemplateError
+from .kinds import DOCUMENT_KINDS
+from .model import IKZData
+from .wordml import StyleMap
+
+__all__ = [
+    "check_sources",
+    "check_template",
+    "check_templates",
+    "environment",
+    "load_template",
+    "require_templates",
+    "syntax_message",
+    "top_level_names",
+]
+
+
+def load_template(template: Path) -> DocxTemplate:
+    """Open a Word template; TemplateError when it is missing or no .docx."""
+    template = Path(template)
+    if not template.is_file():
+        raise TemplateError(f"Die Vorlage »{template.name}« fehlt (erwartet: {template}).")
+    try:
+        tpl = DocxTemplate(str(template))
+        tpl.init_docx()
+    except Exception as exc:  # not a zip, not a docx, …
+        raise TemplateError(f"Die Vorlage »{template.name}« ist kein lesbares Word-Dokument (.docx): {exc}") from exc
+    _drop_foreign_core_properties(tpl.docx.part.package)
+    return tpl
+
+
+_CORE_PROPERTIES = "/metadata/core-properties"
+
+
+def _drop_foreign_core_properties(package) -> None:
+    """LibreOffice links docProps/core.xml with a relationship type python-docx does
+    not know (``…/officedocument/2006/relationships/metadata/core-properties``).
+    python-docx would then add its own core.xml under the same name, and the saved
+    file would hold that part twice. Drop the foreign link; the standard one is
+    created when the document properties are set."""
+    for r_id, rel in list(package.rels.items()):
+        if rel.reltype.endswith(_CORE_PROPERTIES) and rel.reltype != RT.CORE_PROPERTIES:
+            package.rels.pop(r_id)
+
+
+def missing_styles(name: str, tpl: DocxTemplate) -> list[str]:
+    """A German problem for each style the code applies that the template lacks."""
+    return [f"In der Vorlage »{name}« fehlt die Formatvorlage »{style}«; das Programm formatiert damit "
+            "Inhalte (Aufzählungen, Tabellen, Inhaltsverzeichnis). Bitte die Formatvorlage unter diesem Namen "
+            "wieder anlegen."
+            for style in StyleMap.of(tpl.docx).missing()]
+
+class _Undefined(jinja2.StrictUndefined):
+    """StrictUndefined whose message names the full path (``projekt.foo``)."""
+
+    @property
+    def _undefined_message(self) -> str:  # type: ignore[override]
+        return f"unbekannte Variable »{_undefined_path(self)}«"
+
+
+def _undefined_path(u: jinja2.Undefined) -> str:
+    name = u._undefined_name
+    obj = u._undefined_obj
+    if obj is jinja2.utils.missing or obj is None:
+        return str(name)
+    base = getattr(obj, "_path", None)
+    if base:
+        return f"{base}.{name}"
+    return str(name)
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja environment of all templates: autoescape, strict undefined variables."""
+    return jinja2.Environment(autoescape=True, undefined=_Undefined)
+
+
+def top_level_names(tpl: DocxTemplate, env: jinja2.Environment) -> set[str]:
+    """The context variables a template uses at its top level (body, headers, footers)."""
+    names: set[str] = set()
+    for _, source in _sources(tpl):
+        try:
+            names |= meta.find_undeclared_variables(env.parse(source))
+        except jinja2.TemplateSyntaxError:
+            continue
+    return names
+
+
+def _sources(tpl: DocxTemplate) -> list[tuple[str, str]]:
+    """(where, Jinja source) of the body, headers and footers; one paragraph
+    per line, so line numbers point to paragraphs."""
+    tpl.init_docx()
+    result = [("Text", tpl.patch_xml(tpl.get_xml()))]
+    for uri, label in ((tpl.HEADER_URI, "Kopfzeile"), (tpl.FOOTER_URI, "Fußzeile")):
+        for _, part in tpl.get_headers_footers(uri):
+            result.append((label, tpl.patch_xml(tpl.get_part_xml(part))))
+    return [(where, re.sub(r"<w:p([ >])", r"\n<w:p\1", src)) for where, src in result]
+
+
+def _line_text(source: str, lineno: int | None) -> str:
+    if not lineno:
+        return ""
+    lines = source.splitlines()
+    if not 0 < lineno <= len(lines):
+        return ""
+    text = re.sub(r"<[^>]+>", "", lines[lineno - 1])
+    text = html.unescape(text).strip()
+    if len(text) > 90:
+        tag = min((i for i in (text.find("{{"), text.find("{%")) if i >= 0), default=0)
+        start = max(0, tag - 40)
+        text = ("…" if start else "") + text[start:start + 90] + ("…" if start + 90 < len(text) else "")
+    return text
+
+
+_SYNTAX_DE = (
+    (re.compile(r"Encountered unknown tag '(end(\w+))'"), "»{0}« ohne passendes »{1}« davor"),
+    (re.compile(r"Encountered unknown tag '(\w+)'"), "unbekannter Befehl »{0}«"),
+    (re.compile(r"Unexpected end of template"), "die Vorlage endet, bevor alle Blöcke geschlossen sind "
+                                                "(fehlt ein {{% endif %}} oder {{% endfor %}}?)"),
+    (re.compile(r"unexpected end of template"), "die Vorlage endet mitten in einem Ausdruck"),
+    (re.compile(r"unexpected '(.+?)'"), "unerwartetes Zeichen »{0}«"),
+    (re.compile(r"expected token '(.+?)', got '(.+?)'"), "erwartet »{0}«, gefunden »{1}«"),
+    (re.compile(r"No filter named '(.+?)'"), "unbekannter Filter »{0}«"),
+    (re.compile(r"No test named '(.+?)'"), "unbekannter Test »{0}«"),
+    (re.compile(r"unexpected char '(.+?)'"), "unerwartetes Zeichen »{0}«"),
+    (re.compile(r"expected name or number"), "nach dem Punkt fehlt ein Name"),
+)
+_BLOCK_TAG = re.compile(r"{%-?\s*(\w+)")
+_BLOCKS = {"if", "for", "with", "macro", "call", "filter", "block", "set"}
+
+
+def _unclosed_block_line(source: str) -> int | None:
+    """Line of the innermost block tag that is never closed (for the message
+    "Vorlage endet, bevor alle Blöcke geschlossen sind")."""
+    stack: list[tuple[str, int]] = []
+    for lineno, line in enumerate(source.splitlines(), start=1):
+        for m in _BLOCK_TAG.finditer(line):
+            tag = m.group(1)
+            if tag in _BLOCKS:
+                if tag == "set" and "=" in line[m.end(): line.find("%}", m.end())]:
+                    continue  # {% set x = … %} has no end tag
+                stack.append((tag, lineno))
+            elif tag.startswith("end") and stack and stack[-1][0] == tag[3:]:
+                stack.pop()
+    return stack[-1][1] if stack else None
+
+
+
+def syntax_message(exc: Exception) -> str:
+    msg = getattr(exc, "message", None) or str(exc)
+    for pattern, german in _SYNTAX_DE:
+        m = pattern.search(msg)
+        if m:
+            return german.format(*m.groups())
+    return msg
+
+
+class _Unknown:
+    """A value the static check cannot follow (loop over an empty list, …)."""
+
+
+_UNKNOWN = _Unknown()
+_GLOBALS = {"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop", "true", "false", "none",
+            "True", "False", "None"}
+
+
+class _VariableCheck:
+    """Walk the Jinja AST and resolve every variable and attribute against
+    the (materialized or raw) sample context."""
+
+    def __init__(self, context: Mapping, source: str):
+        self.context = context
+        self.source = source
+        self.problems: list[tuple[str, int | None]] = []
+        self._seen: set[str] = set()
+
+    def report(self, path: str, node: nodes.Node) -> None:
+        if path not in self._seen:
+            self._seen.add(path)
+            self.problems.append((path, getattr(node, "lineno", None)))
+
+    def resolve(self, node: nodes.Node, scope: dict):
+        if isinstance(node, nodes.Name):
+            if node.name in scope:
+                return scope[node.name], node.name
+            if node.name in self.context:
+                return self.context[node.name], node.name
+            if node.name in _GLOBALS:
+                return _UNKNOWN, node.name
+            self.report(node.name, node)
+            return _UNKNOWN, node.name
+        if isinstance(node, (nodes.Getattr, nodes.Getitem)):
+            if isinstance(node, nodes.Getattr):
+                attr = node.attr
+            elif isinstance(node.arg, nodes.Const):
+                attr = node.arg.value
+            else:
+                self.visit(node.arg, scope)
+                base, path = self.resolve(node.node, scope)
+                return _UNKNOWN, f"{path}[]"
+            base, path = self.resolve(node.node, scope)
+            full = f"{path}.{attr}"
+            if base is _UNKNOWN:
+                return _UNKNOWN, full
+            if isinstance(base, Mapping):
+                if attr in base:
+                    return base[attr], full
+                self.report(full, node)
+                return _UNKNOWN, full
+            if isinstance(attr, str) and hasattr(base, attr):
+                return getattr(base, attr), full
+            if isinstance(attr, int) and isinstance(base, (list, tuple)):
+                return (base[attr] if -len(base) <= attr < len(base) else _UNKNOWN), full
+            self.report(full, node)
+            return _UNKNOWN, full
+        self.visit(node, scope)
+        return _UNKNOWN, "?"
+
+    def _bind(self, target: nodes.Node, value, scope: dict) -> None:
+        if isinstance(target, nodes.Name):
+            scope[target.name] = value
+        elif isinstance(target, nodes.Tuple):
+            for item in target.items:
+                self._bind(item, _UNKNOWN, scope)
+
+    def visit(self, node: nodes.Node, scope: dict) -> None:
+        if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)):
+            if isinstance(node, nodes.Name) and node.ctx == "store":
+                return
+            self.resolve(node, scope)
+            return
+        if isinstance(node, nodes.Test) and node.name in ("defined", "undefined"):
+            return  # {% if x is defined %} guards an optional value on purpose
+        if isinstance(node, nodes.For):
+            iterable, _ = self.resolve(node.iter, scope)
+            inner = dict(scope)
+            if isinstance(iterable, (list, tuple)) and iterable:
+                element = iterable[0]
+            else:
+                element = _UNKNOWN
+            self._bind(node.target, element, inner)
+            inner["loop"] = _UNKNOWN
+            if node.test is not None:
+                self.visit(node.test, inner)
+            for child in node.body:
+                self.visit(child, inner)
+            for child in node.else_:
+                self.visit(child, scope)
+            return
+        if isinstance(node, nodes.Assign):
+            self.visit(node.node, scope)
+            self._bind(node.target, _UNKNOWN, scope)
+            return
+        if isinstance(node, (nodes.Macro, nodes.CallBlock)):
+            inner = dict(scope)
+            for arg in getattr(node, "args", []):
+                self._bind(arg, _UNKNOWN, inner)
+            inner["caller"] = _UNKNOWN
+            inner["varargs"] = _UNKNOWN
+            inner["kwargs"] = _UNKNOWN
+            if isinstance(node, nodes.Macro):
+                scope[node.name] = _UNKNOWN
+            for child in node.body:
+                self.visit(child, inner)
+            if isinstance(node, nodes.CallBlock):
+                self.visit(node.call, scope)
+            return
+        if isinstance(node, nodes.With):
+            inner = dict(scope)
+            for target, value in zip(node.targets, node.values):
+                self.visit(value, scope)
+                self._bind(target, _UNKNOWN, inner)
+            for child in node.body:
+                self.visit(child, inner)
+            return
+        for child in node.iter_child_nodes():
+            self.visit(child, scope)
+
+
+def check_sources(name: str, tpl: DocxTemplate, context: Mapping, env: jinja2.Environment) -> list[str]:
+    problems: list[str] = []
+    for where, source in _sources(tpl):
+        loc = "" if where == "Text" else f" ({where})"
+        try:
+            ast = env.parse(source)
+        except TemplateSyntaxError as exc:
+            lineno = exc.lineno
+            if "end of template" in (exc.message or ""):
+                lineno = _unclosed_block_line(source) or lineno
+            snippet = _line_text(source, lineno)
+            problems.append(
+                f"Vorlage »{name}«{loc}: Fehler in einem Platzhalter: {syntax_message(exc)}"
+                + (f" – bei »{snippet}«" if snippet else "")
+                + ". Bitte die Klammern {{ }} bzw. {% %} und die Schreibweise prüfen."
+            )
+            continue
+        try:
+            env.from_string(source)
+        except (TemplateAssertionError, TemplateSyntaxError) as exc:
+            snippet = _line_text(source, getattr(exc, "lineno", None))
+            problems.append(
+                f"Vorlage »{name}«{loc}: {syntax_message(exc)}" + (f" – bei »{snippet}«" if snippet else "") + "."
+            )
+            continue
+        check = _VariableCheck(context, source)
+        for child in ast.body:
+            check.visit(child, {})
+        for path, lineno in check.problems:
+            snippet = _line_text(source, lineno)
+            problems.append(
+                f"Vorlage »{name}«{loc}: unbekannte Variable »{path}«"
+                + (f" – bei »{snippet}«" if snippet else "")
+                + ". Diese Angabe gibt es in den Daten nicht; bitte den Platzhalter korrigieren oder entfernen."
+            )
+    return problems
+
+
+def require_templates(data: IKZData, templates_dir: Path) -> None:
+    """Raise one TemplateError listing every problem of the templates (missing
+    file, Jinja syntax, unknown variables) – before anything is rendered."""
+    problems = check_templates(data, templates_dir)
+    if problems:
+        raise TemplateError(
+            problems[0] if len(problems) == 1
+            else f"{len(problems)} Probleme in den Word-Vorlagen:\n" + "\n".join(f"- {p}" for p in problems)
+        )
+
+
+def check_template(path: Path, sample_context: Mapping, required: Sequence[str] = ()) -> list[str]:
+    """German descriptions of everything wrong with one template: Jinja syntax
+    errors and unknown variables (with the template's name and the text
+    around the problem), styles the code needs that it lacks, and errors of a
+    trial rendering in memory, and text from `required` the rendered document lacks."""
+    path = Path(path)
+    from .render import render_bytes
+
+    try:
+        tpl = load_template(path)
+    except TemplateError as exc:
+        return [str(exc)]
+    env = environment()
+    problems = check_sources(path.name, tpl, sample_context, env) + missing_styles(path.name, tpl)
+    if problems:
+        return problems
+    try:
+        blob = render_bytes(path, sample_context, doc_title="Probe", doc_subject="Probe", doc_author="Probe")
+    except TemplateError as exc:
+        return [str(exc)]
+    text = _document_text(blob)
+    return [f"In der Vorlage »{path.name}« fehlt »{needed}«; das Programm braucht diesen Text"
+            + (" (dort wird das Unterschriftsfeld gesetzt)." if needed.startswith("Unterschrift ") else ".")
+            for needed in required if needed not in text]
+
+
+def _document_text(docx_bytes: bytes) -> str:
+    """The text of a rendered document, one line per paragraph."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    return "\n".join("".join(t.text or "" for t in p.iter(f"{w}t")) for p in root.iter(f"{w}p"))
+
+
+def check_templates(data: IKZData, templates_dir: Path) -> list[str]:
+    """Check the template of every registered kind against a context built from `data`."""
+    problems: list[str] = []
+    for kind in DOCUMENT_KINDS:
+        path = Path(templates_dir) / kind.template
+        if not path.is_file():
+            problems.append(f"Die Vorlage »{path.name}« fehlt (erwartet: {path}).")
+            continue
+        project = kind.sample_project(data)
+        if kind.per_project and project is None:
+            continue
+        problems.extend(check_template(path, kind.build(data, project), kind.required(data, project)))
+    return problems

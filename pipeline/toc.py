@@ -1,0 +1,138 @@
+"""The table of contents of a rendered document: entries, bookmarks and PAGEREF fields.
+
+Headings and TOC entries are found and written by style display name
+(»heading 1«, »toc 1«), so a template saved by another office suite works.
+"""
+
+from __future__ import annotations
+
+import re
+
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+
+from .german import buchstaben
+from .wordml import W, W_NS, StyleMap, esc, heading_style, run_xml, toc_style
+
+__all__ = ["fill_toc"]
+
+def _heading_level(p, levels: dict[str, int]) -> int | None:
+    """1–3 for a paragraph in one of the heading styles (style ID → level), else None."""
+    pPr = p.find(qn("w:pPr"))
+    if pPr is None:
+        return None
+    ps = pPr.find(qn("w:pStyle"))
+    if ps is None:
+        return None
+    return levels.get(ps.get(qn("w:val"), ""))
+
+
+def _numbered_levels(doc, levels: dict[str, int]) -> set[int]:
+    """Heading levels whose style carries numbering (1., 1.1, a))."""
+    numbered = set()
+    styles = doc.styles.element
+    for style_id, lvl in levels.items():
+        el = styles.get_by_id(style_id)
+        if el is not None and el.find(f"{{{W_NS}}}pPr/{{{W_NS}}}numPr") is not None:
+            numbered.add(lvl)
+    return numbered
+
+
+def fill_toc(doc) -> int:
+    """Fill the cached result of the TOC field with the real headings (with
+    bookmarks, hyperlinks and PAGEREF fields for the page numbers). Returns
+    the number of entries. Word updates the page numbers on opening
+    (w:updateFields), the PDF stage updates the index in LibreOffice."""
+    body = doc.element.body
+    instr = None
+    for el in body.iter(qn("w:instrText")):
+        if re.match(r"\s*TOC\b", el.text or ""):
+            instr = el
+            break
+    if instr is None:
+        return 0
+    begin_p = instr.getparent().getparent()
+    # Word keeps the field in the body, LibreOffice inside a content control (w:sdt)
+    container = begin_p.getparent()
+    if begin_p.tag != qn("w:p") or container is None or container.tag not in (qn("w:body"), qn("w:sdtContent")):
+        return 0
+    # the paragraph holding the matching end fldChar
+    paragraphs = list(container.iterchildren(qn("w:p")))
+    depth = 0
+    end_p = None
+    started = False
+    for p in paragraphs[paragraphs.index(begin_p):]:
+        for fc in p.iter(qn("w:fldChar")):
+            kind = fc.get(qn("w:fldCharType"))
+            if kind == "begin":
+                depth += 1
+                started = True
+            elif kind == "end":
+                depth -= 1
+        if started and depth == 0:
+            end_p = p
+            break
+    if end_p is None:
+        return 0
+
+    styles = StyleMap.of(doc)
+    levels = {styles.id(heading_style(lvl)): lvl for lvl in (1, 2, 3) if styles.id(heading_style(lvl))}
+    numbered = _numbered_levels(doc, levels)
+    counters = [0, 0, 0]
+    entries = []
+    existing = [int(b.get(qn("w:id"))) for b in body.iter(qn("w:bookmarkStart")) if (b.get(qn("w:id")) or "").isdigit()]
+    next_id = max(existing, default=0) + 1
+    for p in body.iterchildren(qn("w:p")):
+        level = _heading_level(p, levels)
+        if level is None:
+            continue
+        text = "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
+        if not text:
+            continue
+        counters[level - 1] += 1
+        for i in range(level, 3):
+            counters[i] = 0
+        if level in numbered:
+            number = {1: f"{counters[0]}.", 2: f"{counters[0]}.{counters[1]}",
+                      3: f"{buchstaben(counters[2])})"}[level]
+        else:
+            number = ""
+        name = f"_Toc{next_id:09d}"
+        pPr = p.find(qn("w:pPr"))
+        start = parse_xml(f'<w:bookmarkStart {W} w:id="{next_id}" w:name="{name}"/>')
+        if pPr is not None:
+            pPr.addnext(start)
+        else:
+            p.insert(0, start)
+        p.append(parse_xml(f'<w:bookmarkEnd {W} w:id="{next_id}"/>'))
+        next_id += 1
+        entries.append((level, f"{number} {text}".strip(), name))
+    if not entries:
+        return 0
+
+    instr_text = esc(instr.text or ' TOC \\o "1-3" \\h \\z \\u ')
+    new = []
+    for i, (level, text, name) in enumerate(entries):
+        begin = ""
+        if i == 0:
+            begin = ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+                     f'<w:r><w:instrText xml:space="preserve">{instr_text}</w:instrText></w:r>'
+                     '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
+        end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if i == len(entries) - 1 else ""
+        new.append(parse_xml(
+            f'<w:p {W}><w:pPr>{styles.pstyle(toc_style(level))}</w:pPr>{begin}'
+            f'<w:hyperlink w:anchor="{name}" w:history="1">{run_xml(text)}<w:r><w:tab/></w:r>'
+            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> PAGEREF {name} \\h </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t></w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+            f"</w:hyperlink>{end}</w:p>"
+        ))
+    idx = paragraphs.index(begin_p)
+    old = paragraphs[idx: paragraphs.index(end_p) + 1]
+    anchor = old[0]
+    for p in new:
+        anchor.addprevious(p)
+    for p in old:
+        container.remove(p)
+    return len(entries)
