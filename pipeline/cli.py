@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import PipelineError, Problem, Severity, ValidationError
+from .errors import InputError, PipelineError, Problem, Severity, ValidationError
 
 DEFAULT_WORKBOOK = Path("inputs/ikz-2025.xlsx")
 
@@ -308,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.traceback:
             raise
         print(f"Fehler: {exc}", file=sys.stderr)
-        return Exit.ERRORS if isinstance(exc, ValidationError) else Exit.FAILED
+        return Exit.ERRORS if isinstance(exc, InputError) else Exit.FAILED
     except Exception as exc:  # last line of defence: one readable line, no traceback
         if args.traceback:
             raise

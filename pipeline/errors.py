@@ -74,11 +74,15 @@ class PipelineError(Exception):
         return self.message
 
 
-class WorkbookError(PipelineError):
+class InputError(PipelineError):
+    """A problem with what the user gave: the workbook or a template (exit status 1, not 3)."""
+
+
+class WorkbookError(InputError):
     """The workbook cannot be read at all (missing, not xlsx, encrypted, too big)."""
 
 
-class ValidationError(PipelineError):
+class ValidationError(InputError):
     """The workbook was read but has errors; carries all problems at once."""
 
     def __init__(self, problems: list[Problem]):
@@ -87,7 +91,7 @@ class ValidationError(PipelineError):
         super().__init__(f"{len(errors)} Fehler in der Arbeitsmappe")
 
 
-class TemplateError(PipelineError):
+class TemplateError(InputError):
     """A Word template is broken or uses variables the data does not provide."""
 
 

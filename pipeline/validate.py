@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import defaultdict
@@ -43,6 +44,8 @@ class _Collector:
     def __init__(self, path: Path):
         self.path = path
         self.problems: list[Problem] = []
+        self.rejected: dict[str, dict[str, int]] = {}
+        self.references: dict[int, int] = {}
 
     def add(self, row: RawRow | None, field_name: str | None, message: str, *, value=None, allowed=None,
             severity=Severity.ERROR, sheet: str | None = None) -> None:
@@ -56,6 +59,41 @@ class _Collector:
 
     def warn(self, row, field_name, message, **kw) -> None:
         self.add(row, field_name, message, severity=Severity.WARNING, **kw)
+
+    def root_cause(self, what: str, value: object, row: RawRow | None = None) -> None:
+        """Remember that a problem already reported – the latest one, or the first in `row` – is why
+        `value` (a Kommune or Projekt-ID) is unknown: references to it are counted, not reported."""
+        index = len(self.problems) - 1
+        if row is not None:
+            index = next((i for i, p in enumerate(self.problems) if p.location.sheet == row.sheet
+                          and p.severity is Severity.ERROR and _row_of(p.location) == row.row), -1)
+        if index >= 0:
+            self.rejected.setdefault(what, {})[str(value)] = index
+
+    def referenced(self, what: str, value: object) -> bool:
+        """True (and counted) if `value` is unknown because of a problem already reported."""
+        index = self.rejected.get(what, {}).get(str(value))
+        if index is None:
+            return False
+        self.references[index] = self.references.get(index, 0) + 1
+        return True
+
+    def finish(self) -> None:
+        """Name the number of references on each root problem."""
+        for index, n in self.references.items():
+            p = self.problems[index]
+            more = "ein Verweis darauf" if n == 1 else f"{n} Verweise darauf"
+            self.problems[index] = dataclasses.replace(
+                p, message=f"{p.message} Dazu {more} in anderen Zeilen und Blättern (nicht einzeln aufgeführt).")
+
+
+def _has_errors(c: _Collector, sheet: str) -> bool:
+    return any(p.location.sheet == sheet and p.severity is Severity.ERROR for p in c.problems)
+
+
+def _row_of(loc: Location) -> int | None:
+    digits = re.sub(r"[^0-9:]", "", str(loc.cell or "")).split(":")[0]
+    return int(digits) if digits else None
 
 
 def _convert(c: _Collector, row: RawRow, col: schema.Column):
@@ -83,6 +121,7 @@ def _convert(c: _Collector, row: RawRow, col: schema.Column):
         text = str(raw).strip() if not isinstance(raw, float) or not raw.is_integer() else str(int(raw))
         if t is schema.Type.ID and not _ID.match(text):
             c.add(row, col.field, "Ungültige Kennung.", value=text, allowed=col.allowed() + " (höchstens 40 Zeichen, ohne Leerzeichen und Umlaute)")
+            c.root_cause("Projekt-ID", text)
             return None
         if t is schema.Type.EMAIL and not _EMAIL.match(text):
             c.add(row, col.field, "Keine gültige E-Mail-Adresse.", value=text, allowed=col.allowed())
@@ -207,6 +246,8 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
     kommunen: list[Kommune] = []
     for row, v in rows["Kommunen"]:
         if any(v[f] is None for f in ("key", "name", "art", "region", "amt", "sitz", "gremium")):
+            if v["key"] is not None:
+                c.root_cause("Kommune", v["key"], row)
             continue
         if v["art"] == "Kreis" and v["amt"] and not v["amt"].startswith("Land"):
             c.add(row, "amt", "Ein Kreis wird von einem Landrat / einer Landrätin geleitet.", value=v["amt"],
@@ -218,14 +259,23 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
             c.warn(row, "leitung", f"Keine Dienststellenleitung eingetragen; Dokumente sprechen das Amt an ({v['amt']}).")
         kommunen.append(Kommune(**v))
     keys = {k.key for k in kommunen}
-    if rows["Kommunen"] and sum(1 for k in kommunen if k.is_kreis) != 1:
-        c.warn(None, None, f"Es sollte genau eine Kommune der Art »Kreis« geben, gefunden: {sum(1 for k in kommunen if k.is_kreis)}.", sheet="Kommunen")
+    n_kreis = sum(1 for k in kommunen if k.is_kreis)
+    if not kommunen and not _has_errors(c, "Kommunen"):
+        c.add(None, None, "Das Blatt »Kommunen« enthält keine Kommune; ohne Kommunen gibt es nichts zu berichten.",
+              sheet="Kommunen", allowed="je Stadt, Gemeinde und Kreis eine Zeile")
+    elif kommunen and n_kreis == 0:
+        c.add(None, None, "Keine Kommune hat die Art »Kreis«. Sein Name erscheint in Titel, Deckblättern und "
+              "Metadaten der Dokumente.", sheet="Kommunen", allowed="genau eine Zeile mit der Art »Kreis«")
+    elif n_kreis > 1:
+        c.warn(None, None, f"Es sollte genau eine Kommune der Art »Kreis« geben, gefunden: {n_kreis}.", sheet="Kommunen")
 
     # --- Projekte ----------------------------------------------------------
     proj_rows = [(row, v) for row, v in rows["Projekte"] if v["id"]]
     ids = {v["id"] for _, v in proj_rows}
 
     def check_ref(row, field_name, value, known, what):
+        if value is not None and value not in known and c.referenced(what, value):
+            return False
         if value is not None and value not in known:
             close = [k for k in known if k.casefold() == str(value).casefold()]
             hint = f" Meinten Sie »{close[0]}«? (Groß-/Kleinschreibung beachten)" if close else ""
@@ -362,6 +412,10 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
             texts=MappingProxyType(dict(texts.get(pid, {}))),
             participations=tuple(parts.get(pid, ())), milestones=tuple(miles.get(pid, ())),
             reports=tuple(reports.get(pid, ()))))
+    if kommunen and not any(p.aktuell for p in projekte) and not _has_errors(c, "Projekte"):
+        c.add(None, None, "Kein Projekt ist im Blatt »Projekte« für den Jahresbericht markiert; der Jahresbericht "
+              "hätte keinen Inhalt.", sheet="Projekte",
+              allowed="mindestens ein Projekt mit »ja« in der Spalte »Im Jahresbericht«")
     casefold_ids: dict[str, str] = {}
     for row, v in proj_rows:
         other = casefold_ids.setdefault(v["id"].casefold(), v["id"])
@@ -398,6 +452,7 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
         if rows["Berichtstexte"] and abschnitt not in texte:
             c.warn(None, None, f"Kein Text für den Abschnitt »{abschnitt}«; er entfällt im Jahresbericht.", sheet="Berichtstexte")
 
+    c.finish()
     errors = [p for p in c.problems if p.severity is Severity.ERROR]
     if errors or bericht is None:
         if bericht is None and not errors:

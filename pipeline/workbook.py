@@ -66,6 +66,10 @@ def _norm_header(text: object) -> str:
     return re.sub(r"\s+", " ", str(text or "")).strip().casefold()
 
 
+DAMAGED = ("Die Datei ist beschädigt oder keine Excel-Arbeitsmappe. "
+           "Bitte in Excel öffnen und als »Excel-Arbeitsmappe (*.xlsx)« neu speichern.")
+
+
 def check_container(path: Path) -> None:
     """Reject files that are not a plausible, harmless .xlsx before parsing them."""
     loc = Location(path)
@@ -96,8 +100,7 @@ def check_container(path: Path) -> None:
         )
     if not zipfile.is_zipfile(path):
         raise WorkbookError(
-            "Die Datei ist keine Excel-Arbeitsmappe (.xlsx) oder beschädigt. "
-            "Bitte in Excel als »Excel-Arbeitsmappe (*.xlsx)« speichern.",
+            DAMAGED,
             loc,
         )
     try:
@@ -119,7 +122,7 @@ def check_container(path: Path) -> None:
                     loc,
                 )
     except zipfile.BadZipFile as exc:
-        raise WorkbookError(f"Die Datei ist beschädigt ({exc}).", loc) from None
+        raise WorkbookError(DAMAGED, loc) from exc
 
 
 def _has_formulas(path: Path) -> bool:
@@ -155,12 +158,8 @@ def read_workbook(path: Path | str) -> RawWorkbook:
         formula_wb = _load(path, data_only=False) if _has_formulas(path) else values_wb
     except WorkbookError:
         raise
-    except Exception as exc:  # openpyxl raises many kinds on broken files
-        raise WorkbookError(
-            f"Die Arbeitsmappe kann nicht gelesen werden ({type(exc).__name__}: {exc}). "
-            "Bitte in Excel öffnen und als .xlsx neu speichern.",
-            Location(path),
-        ) from None
+    except Exception as exc:  # openpyxl raises many kinds on broken files; the detail is for --traceback
+        raise WorkbookError(DAMAGED, Location(path)) from exc
 
     problems: list[Problem] = []
     lock = path.with_name("~$" + path.name)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.wb import make_workbook, minimal_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +43,7 @@ def test_check_bad_workbook_lists_all_errors_exit_1(tmp_path):
 
 def test_check_missing_file_is_one_german_line(tmp_path):
     result = run("check", tmp_path / "fehlt.xlsx")
-    assert result.returncode == 3
+    assert result.returncode == 1
     assert result.stderr.strip() == "Fehler: fehlt.xlsx: Die Arbeitsmappe gibt es nicht. Bitte den Pfad prüfen."
 
 
@@ -60,3 +62,141 @@ def test_traceback_flag_shows_traceback(tmp_path):
 def test_usage_error_exit_2():
     result = run("gibtsnicht")
     assert result.returncode == 2
+
+
+# --------------------------------------------------------------------------- exit codes, class by class
+
+DAMAGED = ("Die Datei ist beschädigt oder keine Excel-Arbeitsmappe. "
+           "Bitte in Excel öffnen und als »Excel-Arbeitsmappe (*.xlsx)« neu speichern.")
+
+
+def _outputs(command: str, tmp_path: Path) -> tuple:
+    if command == "check":
+        return ()
+    if command == "render":
+        return ("--outputs", tmp_path / "out")
+    return ("--outputs", tmp_path / "out", "--state", tmp_path / "state")
+
+
+def _truncated(tmp_path: Path) -> Path:
+    path = tmp_path / "abgeschnitten.xlsx"
+    path.write_bytes(make_workbook(tmp_path / "ganz.xlsx").read_bytes()[:3000])
+    return path
+
+
+def _csv(tmp_path: Path) -> Path:
+    path = tmp_path / "tabelle.xlsx"
+    path.write_text("Kommune;Einwohner\nRaunheim;16000\n", encoding="utf-8")
+    return path
+
+
+def _control_byte(tmp_path: Path) -> Path:
+    """A raw control byte inside a sheet's XML (not well-formed XML)."""
+    import zipfile
+
+    good = make_workbook(tmp_path / "gut.xlsx")
+    path = tmp_path / "steuerzeichen.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet") and b"Raunheim" in data:
+                data = data.replace(b"Raunheim", b"Raun\x07heim", 1)
+            zout.writestr(item, data)
+    return path
+
+
+def _invalid(tmp_path: Path) -> Path:
+    rows = minimal_rows()
+    rows["Beteiligung"][0]["kommune"] = "Atlantis"
+    return make_workbook(tmp_path / "fehlerhaft.xlsx", rows)
+
+
+WORKBOOK_CASES = {
+    "fehlt": (lambda tmp: tmp / "fehlt.xlsx", "Die Arbeitsmappe gibt es nicht. Bitte den Pfad prüfen."),
+    "abgeschnitten": (_truncated, DAMAGED),
+    "csv": (_csv, DAMAGED),
+    "steuerzeichen": (_control_byte, DAMAGED),
+    "ungueltig": (_invalid, "Unbekannte Kommune. Gefunden: »Atlantis«."),
+}
+
+
+@pytest.mark.parametrize("command", ["check", "render", "report"])
+@pytest.mark.parametrize("case", sorted(WORKBOOK_CASES))
+def test_workbook_problems_exit_1_with_german_message(tmp_path, command, case):
+    make, message = WORKBOOK_CASES[case]
+    path = make(tmp_path)
+    result = run(command, path, *_outputs(command, tmp_path))
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert message in output
+    assert "Traceback" not in output and "Error" not in output and "line 1, column" not in output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.pdf"))
+
+
+def _broken_templates(tmp_path: Path) -> Path:
+    import shutil
+    import zipfile
+
+    target = tmp_path / "vorlagen"
+    shutil.copytree(ROOT / "templates", target)
+    src = ROOT / "templates" / "projektauftrag.docx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(target / "projektauftrag.docx", "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"{{ projekt.titel }}", b"{{ projekt.gibtsnicht }}", 1)
+            zout.writestr(item, data)
+    return target
+
+
+@pytest.mark.parametrize("command", ["check", "render", "report"])
+def test_template_error_exits_1_in_every_command(tmp_path, command):
+    wb = make_workbook(tmp_path / "ok.xlsx")
+    result = run(command, wb, "--templates", _broken_templates(tmp_path), *_outputs(command, tmp_path))
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "projektauftrag.docx" in output and "projekt.gibtsnicht" in output
+    assert "Traceback" not in output
+
+
+def test_missing_libreoffice_exits_3(tmp_path):
+    wb = make_workbook(tmp_path / "ok.xlsx")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PATH=str(bin_dir))
+    result = subprocess.run([sys.executable, "-m", "pipeline", "report", str(wb), "--outputs", str(tmp_path / "out"),
+                             "--state", str(tmp_path / "state")], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "LibreOffice ist nicht installiert" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("sheet", ["Kommunen", "Projekte"])
+def test_workbook_with_nothing_to_report_is_an_error_naming_the_sheet(tmp_path, sheet):
+    rows = minimal_rows()
+    if sheet == "Kommunen":
+        for name in ("Kommunen", "Beteiligung", "Lenkungsgruppe"):
+            rows[name] = []
+    else:
+        for p in rows["Projekte"]:
+            p["aktuell"] = False
+    result = run("check", make_workbook(tmp_path / "leer.xlsx", rows))
+    assert result.returncode == 1, result.stdout
+    assert f"leer.xlsx › {sheet}: " in result.stdout
+    assert "1 Fehler" in result.stdout
+
+
+def test_invalid_project_id_is_one_error_with_its_references_counted(tmp_path):
+    rows = minimal_rows()
+    for sheet in rows.values():
+        for row in sheet:
+            for key, value in row.items():
+                if value == "REINIGUNG":
+                    row[key] = "A/B C"
+    result = run("check", make_workbook(tmp_path / "id.xlsx", rows))
+    assert result.returncode == 1
+    errors = [line for line in result.stdout.splitlines() if line.startswith("Fehler:")]
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("Fehler: id.xlsx › Projekte!A2 (Projekt-ID): Ungültige Kennung. Dazu 9 Verweise darauf")
+    assert "1 Fehler" in result.stdout
