@@ -76,9 +76,7 @@ def _trust_roots(args) -> list[Path]:
     config = sign.load_config(Path(args.config), os.environ)
     if config is not None:
         roots.extend(config.trust_roots)
-    demo_ca = Path(args.state) / "demo" / sign.DEMO_CA_FILE
-    if demo_ca.is_file():
-        roots.append(demo_ca)
+    roots.extend(sorted((Path(args.state) / "demo").glob(f"**/{sign.DEMO_CA_FILE}")))
     return roots
 
 
@@ -103,9 +101,9 @@ def cmd_verify(args) -> Exit:
               file=sys.stderr)
         return Exit.USAGE
     roots = _trust_roots(args)
-    demo_ca = Path(args.state) / "demo" / sign.DEMO_CA_FILE
-    if demo_ca in roots:
-        print(f"Hinweis: Die Demonstrations-CA ({demo_ca}) gilt hier als vertrauenswürdig; "
+    demo_cas = [r for r in roots if r.name == sign.DEMO_CA_FILE and (Path(args.state) / "demo") in r.parents]
+    if demo_cas:
+        print(f"Hinweis: Die Demonstrations-CA ({demo_cas[0].parent}) gilt hier als vertrauenswürdig; "
               "Empfänger vertrauen ihr nicht.")
     if not roots:
         print("Hinweis: Keine Vertrauensanker eingerichtet; keine Signatur kann als vertrauenswürdig gelten.")

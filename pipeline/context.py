@@ -10,8 +10,8 @@ objects that only the renderer knows how to draw:
 * `BarChart`, `Timeline`, `ProcessChart` – pictures drawn with matplotlib.
 
 Every date, amount, list and count a document shows is formatted here, in one
-place: ``31.10.2025``, ``Oktober 2025``, ``150.000 Euro``, ``Biebesheim,
-Gernsheim und Trebur``, ``13 der 14 Städte und Gemeinden``. No value in a
+place: ``31.10.2025``, ``Oktober 2025``, ``150.000 Euro``, ``Musterdorf,
+Beispielstadt und Neustadt``, ``13 der 14 Städte und Gemeinden``. No value in a
 context is ever None: missing data becomes "" or an empty list, so a template
 never prints "None".
 """
@@ -146,7 +146,7 @@ def betrag(value: float | int | None) -> str:
 
 
 def aufzaehlung(items: Iterable[str], konjunktion: str = "und") -> str:
-    """``Biebesheim, Gernsheim und Trebur``."""
+    """``Musterdorf, Beispielstadt und Neustadt``."""
     items = [clean(i) for i in items if clean(i)]
     if not items:
         return ""
@@ -176,7 +176,7 @@ def staedte_gemeinden(n: int, gesamt: int) -> str:
 
 
 def mit_kreis(n: int, kreis_name: str | None) -> str:
-    """``13 Städte und Gemeinden und der Kreis Groß-Gerau``; without a Kreis
+    """``13 Städte und Gemeinden und der Kreis Musterland``; without a Kreis
     name (the Kreis does not take part) only the Städte und Gemeinden."""
     if n == 0:
         part = ""
@@ -197,7 +197,7 @@ def _kreis(data: IKZData) -> Kommune | None:
 
 
 def beteiligte_text(data: IKZData, keys: Iterable[str]) -> str:
-    """``13 der 14 Städte und Gemeinden und der Kreis Groß-Gerau`` for the
+    """``13 der 14 Städte und Gemeinden und der Kreis Musterland`` for the
     participating Kommunen `keys`."""
     keys = set(keys)
     sg = [k for k in data.kommunen if not k.is_kreis]
@@ -229,7 +229,7 @@ def _artikel(form: str) -> str:
 
 
 def genitiv(k: Kommune) -> str:
-    """``der Stadt Raunheim``, ``des Kreises Groß-Gerau``."""
+    """``der Stadt Musterstadt``, ``des Kreises Musterland``."""
     name = clean(k.name)
     first, _, rest = name.partition(" ")
     if first.endswith("kreis") or first.endswith("Kreis"):
@@ -238,7 +238,7 @@ def genitiv(k: Kommune) -> str:
 
 
 def mit_artikel(k: Kommune, fall: str = "nominativ") -> str:
-    """``die Stadt Raunheim``, ``der Kreis Groß-Gerau`` (nominativ) / ``den Kreis Groß-Gerau`` (akkusativ)."""
+    """``die Stadt Musterstadt``, ``der Kreis Musterland`` (nominativ) / ``den Kreis Musterland`` (akkusativ)."""
     name = clean(k.name)
     if name.split(" ", 1)[0].lower().endswith("kreis"):
         return f"{'den' if fall == 'akkusativ' else 'der'} {name}"
@@ -246,7 +246,7 @@ def mit_artikel(k: Kommune, fall: str = "nominativ") -> str:
 
 
 def gremium_adresse(k: Kommune) -> str:
-    """Addressee line of a council: ``An die Stadtverordnetenversammlung\nder Stadt Raunheim``."""
+    """Addressee line of a council: ``An die Stadtverordnetenversammlung\nder Stadt Musterstadt``."""
     gremium = clean(k.gremium)
     artikel = "den" if gremium.endswith("tag") else "die"
     return f"An {artikel} {gremium}\n{genitiv(k)}"
@@ -255,9 +255,9 @@ def gremium_adresse(k: Kommune) -> str:
 def adressierung(k: Kommune) -> str:
     """How a Kommune's Dienststellenleitung is addressed and named as signer.
 
-    Known office holder: ``Bürgermeister Peter Burger, Stadt Gernsheim``.
+    Known office holder: ``Bürgermeisterin Erika Muster, Stadt Musterstadt``.
     Unknown: by office, ``Der Bürgermeister / Die Bürgermeisterin der Stadt
-    Raunheim``.
+    Musterstadt``.
     """
     leitung = clean(k.leitung).strip()
     if leitung:
@@ -489,66 +489,6 @@ def project_lists(data: IKZData) -> dict[str, list[str]]:
 # participation table
 
 
-_SOFT_HYPHEN = "\u00ad"
-_VOWELS = set("aeiouäöüyAEIOUÄÖÜY")
-_KEEP_TOGETHER = ("sch", "ch", "ck", "ph", "th", "qu", "pf")
-
-
-def hyphenate(text: str, min_word: int = 10) -> str:
-    """Insert soft hyphens into long words.
-
-    A simple German syllable rule: between two vowels, the last consonant of
-    the consonant cluster starts the next syllable (sch, ch, ck, ph, th, qu,
-    pf stay together); no break between vowels, none that leaves fewer than
-    two letters before or three after. These are only break opportunities:
-    Word and LibreOffice show a hyphen only where they actually break the
-    line. Used in the narrow header cells of the participation table.
-    """
-
-    def word(w: str) -> str:
-        if len(w) < min_word:
-            return w
-        breaks = []
-        n = len(w)
-        i = 0
-        while i < n:
-            if w[i] in _VOWELS:
-                j = i + 1
-                while j < n and w[j] not in _VOWELS:
-                    j += 1
-                if j >= n:
-                    break
-                cluster = w[i + 1 : j]
-                if cluster:
-                    tail = 1
-                    low = cluster.lower()
-                    for group in _KEEP_TOGETHER:
-                        if low.endswith(group) and len(cluster) >= len(group):
-                            tail = len(group)
-                            break
-                    # consonant + l/r start a syllable together (pr, tr, pl, schl)
-                    if tail == 1 and len(low) >= 2 and low[-1] in "lr":
-                        if low[:-1].endswith("sch"):
-                            tail = 4
-                        elif low[-2] in "bcdfgkpt":
-                            tail = 2
-                    pos = j - tail
-                    if pos >= 2 and n - pos >= 3 and (not breaks or pos - breaks[-1] >= 2):
-                        breaks.append(pos)
-                i = j
-            else:
-                i += 1
-        if not breaks:
-            return w
-        parts = []
-        last = 0
-        for b in breaks:
-            parts.append(w[last:b])
-            last = b
-        parts.append(w[last:])
-        return _SOFT_HYPHEN.join(parts)
-
-    return re.sub(r"[A-Za-zÄÖÜäöüß]+", lambda m: word(m.group(0)), text)
 
 
 def _table_projects(data: IKZData) -> list[tuple[Project, list[Project]]]:

@@ -61,6 +61,7 @@ __all__ = [
     "PdfFacts",
     "convert_all",
     "converter_identity",
+    "outline_pages",
     "docx_enable_update_fields",
     "pdf_info",
     "read_pdfa_id",
@@ -435,6 +436,23 @@ def _soffice() -> str:
         "LibreOffice ist nicht installiert (Programm »soffice« nicht gefunden). "
         f"Bitte installieren: {APT_HINT}"
     )
+
+
+def outline_pages(pdf: Path) -> list[int]:
+    """The page number (1-based) of every bookmark of a PDF, in document order: LibreOffice makes
+    one bookmark per heading, so these are the numbers its table of contents shows."""
+    reader = PdfReader(str(pdf))
+    pages: list[int] = []
+
+    def walk(items) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                pages.append(reader.get_destination_page_number(item) + 1)
+
+    walk(reader.outline)
+    return pages
 
 
 def converter_identity() -> str:

@@ -15,7 +15,9 @@ __all__ = [
     "MONATE",
     "MONATE_KURZ",
     "BERLIN",
+    "SOFT_HYPHEN",
     "ascii_fold",
+    "hyphenate",
     "buchstaben",
     "datum",
     "datum_lang",
@@ -93,6 +95,27 @@ def transliterate(text: str) -> str:
                 rep = rep.upper()
         out.append(rep)
     return "".join(out)
+
+
+SOFT_HYPHEN = "\u00ad"
+
+
+def hyphenate(text: str, min_word: int = 8) -> str:
+    """Soft hyphens at the syllable breaks of long words, from LibreOffice's German
+    hyphenation patterns (pyphen). Only break opportunities: Word and LibreOffice show
+    a hyphen only where they break the line. A word that already holds a soft hyphen
+    (typed in the workbook) keeps exactly those."""
+    import pyphen
+
+    dic = pyphen.Pyphen(lang="de_DE", left=2, right=3)
+
+    def word(m: re.Match) -> str:
+        w = m.group(0)
+        if len(w) < min_word or SOFT_HYPHEN in w:
+            return w
+        return dic.inserted(w, hyphen=SOFT_HYPHEN)
+
+    return re.sub(r"[^\W\d_]+(?:\u00ad[^\W\d_]+)*", word, text)
 
 
 def ascii_fold(text: str) -> str:

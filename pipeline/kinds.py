@@ -210,11 +210,19 @@ def _council_cover(data: IKZData, k: Kommune | None, n: int) -> dict:
         title=f"IKZ-Unterlagen {b.jahr} für {ctx.mit_artikel(k, 'akkusativ')}",
         subtitle=f"{b.nummer}. IKZ-Zwischenbericht und Projektunterlagen",
         addressee=ctx.gremium_adresse(k),
-        cover_lines=(_zeitraum(data), f"Stand: {monat_jahr(b.stand)}",
-                     f"Enthalten: der IKZ-Zwischenbericht und {n - 1} Unterlagen der Projekte, "
-                     f"an denen {ctx.mit_artikel(k)} beteiligt ist"),
+        cover_lines=(_zeitraum(data), f"Stand: {monat_jahr(b.stand)}", _council_contents(k, n)),
         keywords=("IKZ", ctx.kreis_name(data), k.key, str(b.jahr)),
     )
+
+
+def _council_contents(k: Kommune, n: int) -> str:
+    """What a council's bundle holds, in the same count as the cover's »Diese Mappe enthält n Dokumente«."""
+    if n <= 1:
+        return (f"Enthalten: der IKZ-Zwischenbericht. An den Projekten des Berichtsjahres ist "
+                f"{ctx.mit_artikel(k)} nicht beteiligt.")
+    weitere = "1 weiteres Dokument" if n == 2 else f"{n - 1} weitere Dokumente"
+    return (f"Enthalten: der IKZ-Zwischenbericht und {weitere} der Projekte, an denen {ctx.mit_artikel(k)} "
+            "beteiligt ist")
 
 
 def _complete_cover(data: IKZData, k: Kommune | None, n: int) -> dict:

@@ -22,6 +22,7 @@ from . import __version__
 from .cache import DEFAULT_LIMIT, BuildCache
 from .digest import key_of, sha256_file
 from .errors import Problem
+from .fsutil import write_atomic
 from .kinds import document_kind
 from .plan import BundlePlan, DocumentPlan, Plan, SigningSettings, make_plan, plan_bundles
 from .tracking import Reads
@@ -84,7 +85,8 @@ def run(options: Options, progress: Progress | None = None) -> RunResult:
     progress("Arbeitsmappe prüfen", Path(options.workbook).name, 0, 1)
     data, warnings = load(options.workbook)
 
-    config = options.signing if options.signing is not None else _demo_config(Path(options.state))
+    config = (options.signing if options.signing is not None
+              else _demo_config(Path(options.state), data.bericht.herausgeber))
     # The certificate's identity is part of every signed output's key; reading the
     # file is enough (pyHanko is only loaded when something has to be signed).
     settings = SigningSettings(
@@ -122,8 +124,11 @@ def run(options: Options, progress: Progress | None = None) -> RunResult:
 class _DemoConfig:
     """Stands in for the demonstration certificate until something must be signed."""
 
-    def __init__(self, state: Path):
-        self.directory = state / "demo"
+    def __init__(self, state: Path, organisation: str):
+        from .naming import slug
+
+        self.organisation = organisation
+        self.directory = state / "demo" / slug(organisation, fallback="ikz")
         self.pkcs12 = self.directory / "demo-signatur.p12"
         self.demo = True
         self._real = None
@@ -132,12 +137,13 @@ class _DemoConfig:
         if self._real is None:
             from . import sign
 
-            self._real = sign.ensure_demo_certificate(self.directory)
+            self._real = sign.ensure_demo_certificate(self.directory, self.organisation)
         return self._real
 
 
-def _demo_config(state: Path) -> _DemoConfig:
-    demo = _DemoConfig(state)
+def _demo_config(state: Path, organisation: str) -> _DemoConfig:
+    """The demonstration certificate of the workbook's Herausgeber (one folder each in state/demo)."""
+    demo = _DemoConfig(state, organisation)
     if not demo.pkcs12.is_file():
         demo.real()  # first run: create it now, so its identity enters the keys
     return demo
@@ -377,9 +383,12 @@ def _finish(task: FinishDocument | BuildBundle, signing) -> TaskResult:
     if isinstance(task, FinishDocument):
         from .convert import pdf_info
 
-        task.out_docx.parent.mkdir(parents=True, exist_ok=True)
+        from .convert import outline_pages
+        from .toc import set_page_numbers
+
         task.out_pdf.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(task.cache_docx, task.out_docx)
+        # the delivered .docx shows the table of contents with the PDF's page numbers
+        write_atomic(task.out_docx, set_page_numbers(task.cache_docx.read_bytes(), outline_pages(task.cache_pdf)))
         source = task.cache_pdf
         fields: tuple[str, ...] = ()
         if task.signers:

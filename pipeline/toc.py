@@ -6,7 +6,10 @@ Headings and TOC entries are found and written by style display name
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
+from collections.abc import Sequence
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
@@ -14,7 +17,7 @@ from docx.oxml.ns import qn
 from .german import buchstaben
 from .wordml import W, W_NS, StyleMap, esc, heading_style, run_xml, toc_style
 
-__all__ = ["fill_toc"]
+__all__ = ["fill_toc", "set_page_numbers"]
 
 def _heading_level(p, levels: dict[str, int]) -> int | None:
     """1–3 for a paragraph in one of the heading styles (style ID → level), else None."""
@@ -136,3 +139,42 @@ def fill_toc(doc) -> int:
     for p in old:
         container.remove(p)
     return len(entries)
+
+
+_PAGEREF = re.compile(r"\s*PAGEREF\s+(_Toc\w+)")
+
+
+def set_page_numbers(docx: bytes, pages: Sequence[int]) -> bytes:
+    """The .docx with the page numbers of its table of contents filled in: the n-th entry gets
+    ``pages[n]`` (from the PDF's bookmarks, see `convert.outline_pages`), so Word and LibreOffice
+    show the same numbers as the PDF without updating fields. Unchanged when the counts differ."""
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(docx)) as zin:
+        root = etree.fromstring(zin.read("word/document.xml"))
+        results = []
+        for instr in root.iter(qn("w:instrText")):
+            if not _PAGEREF.match(instr.text or ""):
+                continue
+            # the field's result: the first w:t after its »separate« mark
+            run = instr.getparent()
+            t = None
+            for sibling in run.itersiblings():
+                t = sibling.find(qn("w:t"))
+                if t is not None:
+                    break
+            results.append(t)
+        if not results or len(results) != len(pages) or any(t is None for t in results):
+            return docx
+        for t, page in zip(results, pages):
+            t.text = str(page)
+        for fld in root.iter(qn("w:fldChar")):
+            fld.attrib.pop(qn("w:dirty"), None)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for item in zin.infolist():
+                data = zin.read(item.filename)
+                if item.filename == "word/document.xml":
+                    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                zout.writestr(item, data)
+    return out.getvalue()

@@ -20,7 +20,7 @@ from docx.shared import Cm
 from docxtpl import DocxTemplate
 
 from .context import IndentedText, ParticipationTable
-from .context import hyphenate as hyphenate_text
+from .german import hyphenate
 from .markup import RichText
 
 __all__ = [
@@ -243,10 +243,15 @@ def _cell(width: int, paragraphs: str, *, fill: str | None = None, span: int = 1
     return f"<w:tc><w:tcPr>{pr}</w:tcPr>{paragraphs or '<w:p/>'}</w:tc>"
 
 
+_ROWS_WITH_LEGEND = 3
+"""Data rows of the participation table that stay on the page of its legend."""
+_KEY_COLUMNS = 3
+"""Columns of the key of abbreviated headers."""
+
+
 def _matrix_paragraph(text: str, *, bold: bool = False, size: int | None = None, align: str = "center",
-              hyphenate: bool = False, pstyle: str = "") -> str:
-    if hyphenate:
-        text = hyphenate_text(text)
+                      pstyle: str = "", keep_next: bool = False) -> str:
+    """A paragraph of the participation table; soft hyphens (U+00AD) become Word's optional hyphens."""
     pieces = text.split("\u00ad")
     runs = []
     for i, piece in enumerate(pieces):
@@ -254,7 +259,8 @@ def _matrix_paragraph(text: str, *, bold: bool = False, size: int | None = None,
             runs.append("<w:r><w:softHyphen/></w:r>")
         if piece:
             runs.append(run_xml(piece, bold, size))
-    return (f'<w:p><w:pPr>{pstyle}<w:jc w:val="{align}"/></w:pPr>'
+    keep = "<w:keepNext/>" if keep_next else ""
+    return (f'<w:p><w:pPr>{pstyle}{keep}<w:jc w:val="{align}"/></w:pPr>'
             f"{''.join(runs)}</w:p>")
 
 
@@ -333,14 +339,14 @@ def table_xml(tpl: DocxTemplate, table: ParticipationTable, styles: StyleMap) ->
     for g in table.groups:
         span = len(g.columns)
         if two_rows and span == 1:
-            cells.append(_cell(leaf_w, _matrix_p(g.titel, bold=True, size=head_size, hyphenate=True),
+            cells.append(_cell(leaf_w, _matrix_p(hyphenate(g.titel), bold=True, size=head_size),
                                fill=_FILL_HEADER, vmerge="restart", valign="bottom"))
         elif table.abbreviated:
             for c in g.columns:
                 cells.append(_cell(leaf_w, _matrix_p(c.label, bold=True, size=head_size), fill=_FILL_HEADER,
                                    valign="bottom"))
         else:
-            cells.append(_cell(leaf_w * span, _matrix_p(g.titel, bold=True, size=head_size, hyphenate=True),
+            cells.append(_cell(leaf_w * span, _matrix_p(hyphenate(g.titel), bold=True, size=head_size),
                                fill=_FILL_HEADER, span=span, valign="bottom"))
     rows.append(f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{''.join(cells)}</w:tr>")
     if two_rows:
@@ -351,12 +357,15 @@ def table_xml(tpl: DocxTemplate, table: ParticipationTable, styles: StyleMap) ->
             else:
                 for c in g.columns:
                     fill = _FILL_FOLGE if c.folgeprojekt else _FILL_HEADER
-                    cells.append(_cell(leaf_w, _matrix_p(c.label, size=head_size - 1, hyphenate=True),
+                    cells.append(_cell(leaf_w, _matrix_p(hyphenate(c.label), size=head_size - 1),
                                        fill=fill, valign="bottom"))
         rows.append(f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{''.join(cells)}</w:tr>")
-    # data rows
-    for r in table.rows:
-        cells = [_cell(first, _matrix_p(r.kommune, align="left"))]
+    # data rows; the last ones keep with the SUMME row, key and legend, so that these never
+    # stand alone on a page: the rows move along, under the repeated header row
+    together = len(table.rows) - _ROWS_WITH_LEGEND
+    for n, r in enumerate(table.rows):
+        keep = n >= together
+        cells = [_cell(first, _matrix_p(r.kommune, align="left", keep_next=keep))]
         for cell in r.cells:
             if cell.unzustaendig:
                 fill = _FILL_UNZUSTAENDIG
@@ -368,12 +377,12 @@ def table_xml(tpl: DocxTemplate, table: ParticipationTable, styles: StyleMap) ->
                 fill = _FILL_BETEILIGT
             else:
                 fill = None
-            cells.append(_cell(leaf_w, _matrix_p(cell.text), fill=fill))
+            cells.append(_cell(leaf_w, _matrix_p(cell.text, keep_next=keep), fill=fill))
         rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
     # SUMME
-    cells = [_cell(first, _matrix_p("SUMME", bold=True, align="left"), fill=_FILL_SUMME)]
+    cells = [_cell(first, _matrix_p("SUMME", bold=True, align="left", keep_next=True), fill=_FILL_SUMME)]
     for s in table.sums:
-        cells.append(_cell(leaf_w, _matrix_p(str(s), bold=True), fill=_FILL_SUMME))
+        cells.append(_cell(leaf_w, _matrix_p(str(s), bold=True, keep_next=True), fill=_FILL_SUMME))
     rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
 
     out.append(
@@ -384,29 +393,48 @@ def table_xml(tpl: DocxTemplate, table: ParticipationTable, styles: StyleMap) ->
         f'<w:tblCaption w:val="{caption}"/><w:tblDescription w:val="{descr}"/></w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
     )
-    # key of abbreviated headers
+    # key of abbreviated headers: a borderless table of three columns, kept with the legend
     if table.key:
-        out.append(f'<w:p><w:pPr>{note}<w:keepNext/><w:spacing w:before="120"/>'
+        out.append(f'<w:p><w:pPr>{note}<w:keepNext/><w:spacing w:before="120" w:after="0"/>'
                    f"</w:pPr>{run_xml('Spalten:', True)}</w:p>")
-        for label, titel in table.key:
-            out.append(f'<w:p><w:pPr>{note}</w:pPr>'
-                       f"{run_xml(label + ' = ', True)}{run_xml(titel)}</w:p>")
+        per_col = -(-len(table.key) // _KEY_COLUMNS)
+        col_w = min(total, 13500) // _KEY_COLUMNS
+        key_grid = f'<w:gridCol w:w="{col_w}"/>' * _KEY_COLUMNS
+        key_rows = []
+        for r in range(per_col):
+            key_cells = []
+            for c in range(_KEY_COLUMNS):
+                i = c * per_col + r
+                para = (f'<w:p><w:pPr>{note}<w:keepNext/><w:spacing w:after="0"/></w:pPr>'
+                        + (run_xml(table.key[i][0] + " = ", True) + run_xml(table.key[i][1])
+                           if i < len(table.key) else "") + "</w:p>")
+                key_cells.append(f'<w:tc><w:tcPr><w:tcW w:w="{col_w}" w:type="dxa"/></w:tcPr>{para}</w:tc>')
+            key_rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(key_cells)}</w:tr>")
+        out.append(
+            f'<w:tbl><w:tblPr><w:tblW w:w="{col_w * _KEY_COLUMNS}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+            '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="0" w:type="dxa"/>'
+            '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
+            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+            'w:noHBand="1" w:noVBand="1"/><w:tblCaption w:val="Spalten"/></w:tblPr>'
+            f"<w:tblGrid>{key_grid}</w:tblGrid>"
+            f"{''.join(key_rows)}</w:tbl>")
     # legend
     fills = {"vertreten": _FILL_VERTRETEN, "beteiligt": _FILL_BETEILIGT, "keine": None,
              "folgeprojekt": _FILL_FOLGE, "unzustaendig": _FILL_UNZUSTAENDIG}
     legend_rows = []
-    for kind, sample, text in table.legend:
+    for n, (kind, sample, text) in enumerate(table.legend):
+        keep = "<w:keepNext/>" if n < len(table.legend) - 1 else ""
         sample_cell = (
             '<w:tc><w:tcPr><w:tcW w:w="700" w:type="dxa"/><w:tcBorders>'
             + "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="8C8C8C"/>'
                       for s in ("top", "left", "bottom", "right"))
             + "</w:tcBorders>"
             + (f'<w:shd w:val="clear" w:color="auto" w:fill="{fills[kind]}"/>' if fills.get(kind) else "")
-            + f'<w:vAlign w:val="center"/></w:tcPr>{_matrix_p(sample)}</w:tc>'
+            + f'<w:vAlign w:val="center"/></w:tcPr>{_matrix_p(sample, keep_next=bool(keep))}</w:tc>'
         )
         text_cell = (f'<w:tc><w:tcPr><w:tcW w:w="{min(total, 9000) - 700}" w:type="dxa"/>'
                      f'<w:vAlign w:val="center"/></w:tcPr>'
-                     f'<w:p><w:pPr>{note}<w:spacing w:after="0"/></w:pPr>'
+                     f'<w:p><w:pPr>{note}{keep}<w:spacing w:after="0"/></w:pPr>'
                      f"{run_xml(text)}</w:p></w:tc>")
         legend_rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{sample_cell}{text_cell}</w:tr>")
     out.append('<w:p><w:pPr><w:keepNext/><w:spacing w:before="160" w:after="60"/></w:pPr>'

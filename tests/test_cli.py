@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -200,3 +201,32 @@ def test_invalid_project_id_is_one_error_with_its_references_counted(tmp_path):
     assert len(errors) == 1, errors
     assert errors[0].startswith("Fehler: id.xlsx › Projekte!A2 (Projekt-ID): Ungültige Kennung. Dazu 9 Verweise darauf")
     assert "1 Fehler" in result.stdout
+
+
+def test_readme_error_example_is_what_check_prints(tmp_path):
+    import shutil
+
+    import openpyxl
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = next(line for line in readme.splitlines() if line.startswith("Fehler: ikz-2025.xlsx › "))
+    m = re.match(r"Fehler: ikz-2025\.xlsx › (\w+)!([A-Z]+\d+) \(.*?\): .*Gefunden: »(.*?)«", example)
+    sheet, cell, value = m.groups()
+    path = tmp_path / "ikz-2025.xlsx"
+    shutil.copyfile(ROOT / "inputs" / "ikz-2025.xlsx", path)
+    wb = openpyxl.load_workbook(path)
+    wb[sheet][cell] = value
+    wb.save(path)
+    result = run("check", path)
+    assert result.returncode == 1
+    assert example in result.stdout.splitlines()
+
+
+def test_readme_exit_code_table_matches_the_program():
+    from pipeline.cli import Exit
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| (\d) \| (.+?) \|$", readme, re.M))
+    assert set(table) == {"0", "1", "2", "3"}
+    assert {int(k) for k in table} == {e.value for e in Exit if e.value < 100}
+    assert "Arbeitsmappe" in table["1"] and "Vorlage" in table["1"] and "LibreOffice" in table["3"]

@@ -257,14 +257,6 @@ def test_control_characters_are_removed():
     assert not rt
 
 
-def test_hyphenation_only_adds_soft_hyphens():
-    word = "Hinweisgeberschutzgesetz"
-    hyphenated = c.hyphenate(word)
-    assert hyphenated.replace("\u00ad", "") == word
-    assert hyphenated.count("\u00ad") >= 3
-    assert c.hyphenate("Archiv") == "Archiv"
-
-
 # --- file names ------------------------------------------------------------------
 
 

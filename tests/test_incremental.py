@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -57,8 +58,16 @@ def _fresh(workbook: Path, target: Path) -> dict[str, dict]:
     return {d.path.stem: docx_content(d.path) for d in render_all(data, TEMPLATES, target)}
 
 
-def _delivered(folder: Path) -> dict[str, dict]:
-    return {p.stem: docx_content(p) for p in sorted((folder / "word").glob("*.docx"))}
+def _without_toc_pages(content: dict) -> dict:
+    """The delivered .docx carries the PDF's page numbers in its table of contents; a .docx
+    rendered from scratch has none yet."""
+    return {part: [re.sub(r"\t\d+$", "\t", line) for line in lines] if isinstance(lines, list) else lines
+            for part, lines in content.items()}
+
+
+def _delivered(folder: Path, toc_pages: bool = False) -> dict[str, dict]:
+    return {p.stem: docx_content(p) if toc_pages else _without_toc_pages(docx_content(p))
+            for p in sorted((folder / "word").glob("*.docx"))}
 
 
 def _inodes(folder: Path) -> dict[str, int]:
@@ -103,7 +112,7 @@ def test_every_edit_rebuilds_exactly_what_changed(tmp_path, office):
     cold = cli("report", workbook, "--outputs", tmp_path / "kalt", "--state", tmp_path / "kalt-state", "--force",
                env=office["env"])
     assert cold.returncode == 0, cold.stdout + cold.stderr
-    assert _delivered(tmp_path / "kalt" / "ikz-2025") == _delivered(folder)
+    assert _delivered(tmp_path / "kalt" / "ikz-2025", toc_pages=True) == _delivered(folder, toc_pages=True)
 
 
 def _conversions(result) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -317,3 +318,38 @@ def test_validation_error_writes_nothing(small):
     assert result.returncode == 1
     assert "Beteiligung!B2 (Kommune): Unbekannte Kommune" in result.stdout
     assert _snapshot(small["folder"]) == before
+
+
+def test_delivered_word_files_show_the_pdf_page_numbers_in_their_contents(sample_run, tmp_path):
+    """Word and LibreOffice users see the same table of contents as the PDF, without updating fields."""
+    import zipfile
+
+    from tests.helpers_docx import docx_content
+
+    folder = sample_run["folder"]
+    word = folder / "word" / "ikz-zwischenbericht-2025.docx"
+    toc = [line for line in docx_content(word)["word/document.xml"] if re.search(r"\t\d+$", line)]
+    reader = PdfReader(folder / "pdf" / "ikz-zwischenbericht-2025.pdf")
+    bookmarks = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                bookmarks.append((item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline)
+    assert len(toc) == len(bookmarks) >= 10
+    for line, (title, page) in zip(toc, bookmarks):
+        assert line.endswith(f"\t{page}") and line.split("\t")[0].strip() == title.strip(), (line, title, page)
+    with zipfile.ZipFile(word) as z:
+        assert b'w:dirty="true"' not in z.read("word/document.xml")  # Word does not ask to update fields
+    # LibreOffice, opening the .docx as it is (no field update), shows the numbers
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profil'}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(word)], capture_output=True, timeout=300, check=True)
+    page2 = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(tmp_path / f"{word.stem}.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    for title, page in bookmarks[:5]:
+        text = title.split(" ", 1)[1][:30]
+        assert re.search(re.escape(text) + r".*[.\s]" + str(page) + r"\s*$", page2, re.M), (title, page, page2)

@@ -466,11 +466,18 @@ def test_demo_certificate_created_once_and_reused(tmp_path):
     signer = sign.load_signer(second)
     subject = signer.signing_cert.subject.native
     assert subject["common_name"] == "IKZ-Geschäftsstelle (Demonstrationszertifikat)"
-    assert subject["organization_name"] == "Kreis Groß-Gerau IKZ"
+    assert subject["organization_name"] == "IKZ-Geschäftsstelle"
     assert subject["country_name"] == "DE"
     assert signer.signing_cert.key_usage_value.native == {"digital_signature", "non_repudiation"}
     validity = signer.signing_cert["tbs_certificate"]["validity"]["not_after"].native
     assert validity - dt.datetime.now(UTC) > dt.timedelta(days=3 * 365)
+
+    # issued to the workbook's Herausgeber: another Herausgeber gets a certificate of its own
+    other = sign.ensure_demo_certificate(folder, "IKZ-Steuerungskreis im Kreis Weißach")
+    other_subject = sign.load_signer(other).signing_cert.subject.native
+    assert other_subject["organization_name"] == "IKZ-Steuerungskreis im Kreis Weißach"
+    second = sign.ensure_demo_certificate(folder, "IKZ-Geschäftsstelle")
+    assert sign.load_signer(second).signing_cert.subject.native["organization_name"] == "IKZ-Geschäftsstelle"
 
     signed = tmp_path / "demo.pdf"
     sign_as(second, pki.make_pdf(tmp_path / "in.pdf"), signed)

@@ -25,17 +25,18 @@ DEMO_P12_FILE = "demo-signatur.p12"
 DEMO_PASSPHRASE_FILE = "demo-signatur-passwort.txt"
 DEMO_SIGNER_CN = "IKZ-Geschäftsstelle (Demonstrationszertifikat)"
 DEMO_CA_CN = "IKZ Demonstrations-CA (nicht für den Echtbetrieb)"
-DEMO_ORGANISATION = "Kreis Groß-Gerau IKZ"
+DEFAULT_ORGANISATION = "IKZ-Geschäftsstelle"
 
 
 # demonstration certificate
 
 
-def ensure_demo_certificate(directory: Path) -> SigningConfig:
-    """Create (once) a local demo CA and signing certificate in `directory`.
+def ensure_demo_certificate(directory: Path, organisation: str = DEFAULT_ORGANISATION) -> SigningConfig:
+    """Create (once) a local demo CA and signing certificate in `directory`, issued to
+    `organisation` (the workbook's Herausgeber, so nothing names one particular Kreis).
 
-    Reuses the files when they are present, readable and valid for at least
-    another 30 days; otherwise makes new ones. The passphrase is stored beside
+    Reuses the files when they are present, readable, issued to `organisation` and
+    valid for at least another 30 days; otherwise makes new ones. The passphrase is stored beside
     the PKCS#12 file, readable only by the user (0600) — acceptable for a
     demonstration certificate only.
     """
@@ -44,14 +45,14 @@ def ensure_demo_certificate(directory: Path) -> SigningConfig:
     ca_path = directory / DEMO_CA_FILE
     passphrase_path = directory / DEMO_PASSPHRASE_FILE
 
-    existing = _reuse_demo(p12_path, ca_path, passphrase_path)
+    existing = _reuse_demo(p12_path, ca_path, passphrase_path, organisation)
     if existing is not None:
         return existing
 
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         passphrase = secrets.token_urlsafe(24).encode("ascii")
-        ca_key, ca_cert, signer_key, signer_cert = _make_demo_pki()
+        ca_key, ca_cert, signer_key, signer_cert = _make_demo_pki(organisation)
         p12 = pkcs12.serialize_key_and_certificates(
             name=DEMO_SIGNER_CN.encode("utf-8"),
             key=signer_key,
@@ -85,7 +86,7 @@ def ensure_demo_certificate(directory: Path) -> SigningConfig:
     )
 
 
-def _reuse_demo(p12_path: Path, ca_path: Path, passphrase_path: Path) -> SigningConfig | None:
+def _reuse_demo(p12_path: Path, ca_path: Path, passphrase_path: Path, organisation: str) -> SigningConfig | None:
     if not (p12_path.is_file() and ca_path.is_file() and passphrase_path.is_file()):
         return None
     try:
@@ -96,6 +97,8 @@ def _reuse_demo(p12_path: Path, ca_path: Path, passphrase_path: Path) -> Signing
         return None
     if cert is None or cert.issuer != ca_cert.subject:
         return None
+    if [a.value for a in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)] != [organisation]:
+        return None
     if cert.not_valid_after_utc - now() < dt.timedelta(days=30):
         return None
     if passphrase_path.stat().st_mode & 0o077:
@@ -103,11 +106,11 @@ def _reuse_demo(p12_path: Path, ca_path: Path, passphrase_path: Path) -> Signing
     return SigningConfig(pkcs12=p12_path, passphrase=passphrase, trust_roots=(ca_path,), demo=True)
 
 
-def _make_demo_pki():
+def _make_demo_pki(organisation_name: str):
     moment = now()
     organisation = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "DE"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, DEMO_ORGANISATION),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation_name[:64]),
     ]
     ca_name = x509.Name([*organisation, x509.NameAttribute(NameOID.COMMON_NAME, DEMO_CA_CN)])
     signer_name = x509.Name(

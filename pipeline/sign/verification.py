@@ -73,7 +73,7 @@ class VerifyReport:
         return tuple(f for f in self.signatures if not f.signed)
 
     def summary_line(self) -> str:
-        """E.g. "5 von 13 unterschrieben; es fehlen: Biebesheim, Stockstadt"."""
+        """E.g. "5 von 13 unterschrieben; es fehlen: Musterdorf, Beispielstadt"."""
         total = len(self.signatures)
         if total == 0:
             return "Keine Unterschriftsfelder vorhanden."
