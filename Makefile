@@ -6,19 +6,22 @@ BIN      := $(VENV)/bin
 WORKBOOK ?= inputs/ikz-2025.xlsx
 ARGS     ?=
 SYSTEM_TOOLS := soffice fc-list pdfsig pdffonts pdftoppm pdftotext certutil
-APT_PACKAGES := libreoffice-writer-nogui fontconfig poppler-utils libnss3-tools fonts-liberation2 fonts-dejavu-core fonts-crosextra-carlito
+APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fontconfig poppler-utils libnss3-tools fonts-liberation2 fonts-dejavu-core fonts-crosextra-carlito
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system report render check verify test bench new-workbook sample clean
 
 help: ## diese Übersicht
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@echo "Für Entwickler (docs/DEVELOPING.md):"
+	@grep -E '^[a-z-]+:.*#dev ' $(MAKEFILE_LIST) | awk -F':.*#dev ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $@
+	@echo "Richte die Python-Umgebung in $(VENV)/ ein (einmalig, etwa eine Minute) ..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip
+	@$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
 
 setup: system $(BIN)/.installed ## Python-Umgebung und Systemprogramme einrichten
 
@@ -39,28 +42,28 @@ system: ## LibreOffice, poppler, NSS-Werkzeuge und Schriften installieren (falls
 	fi
 
 report: setup ## alle Dokumente, PDFs und signierten Mappen erzeugen (WORKBOOK=...)
-	$(BIN)/python -m pipeline report $(WORKBOOK) $(ARGS)
-
-render: setup ## nur die Word-Dokumente erzeugen
-	$(BIN)/python -m pipeline render $(WORKBOOK) $(ARGS)
+	@$(BIN)/python -m pipeline report "$(WORKBOOK)" $(ARGS)
 
 check: setup ## Arbeitsmappe und Vorlagen prüfen
-	$(BIN)/python -m pipeline check $(WORKBOOK) $(ARGS)
+	@$(BIN)/python -m pipeline check "$(WORKBOOK)" $(ARGS)
 
 verify: setup ## Signaturen der erzeugten PDFs prüfen
-	$(BIN)/python -m pipeline verify $(ARGS)
+	@$(BIN)/python -m pipeline verify $(ARGS)
 
-new-workbook: setup ## leere Arbeitsmappe anlegen (DATEI=neu.xlsx)
-	$(BIN)/python -m pipeline new-workbook $(or $(DATEI),neue-arbeitsmappe.xlsx)
+new-workbook: setup ## leere Arbeitsmappe anlegen (DATEI=neu.xlsx, ARGS=--force überschreibt mit Sicherungskopie)
+	@$(BIN)/python -m pipeline new-workbook "$(or $(DATEI),neue-arbeitsmappe.xlsx)" $(ARGS)
+
+render: setup ## nur die Word-Dokumente erzeugen
+	@$(BIN)/python -m pipeline render "$(WORKBOOK)" $(ARGS)
 
 test: setup ## alle Tests ausführen
-	$(BIN)/python -m pytest $(ARGS)
+	@$(BIN)/python -m pytest $(ARGS)
 
-bench: setup ## Laufzeitmessung (Benchmark)
-	$(BIN)/python -m tools.bench $(ARGS)
+bench: setup #dev Laufzeitmessung (Benchmark)
+	@$(BIN)/python -m tools.bench $(ARGS)
 
-sample: setup ## inputs/ikz-2025.xlsx aus tools/sample_data.py neu erzeugen
-	$(BIN)/python -m tools.build_sample
+sample: setup #dev Beispielarbeitsmappe aus tools/sample_data.py neu erzeugen (überschreibt nie Ihre Änderungen)
+	@$(BIN)/python -m tools.build_sample $(ARGS)
 
 
 clean: ## erzeugte Ausgaben löschen

@@ -14,45 +14,66 @@ _TABLE_ROWS = 200  # rows prepared with drop-downs and formats in a blank workbo
 
 
 def _anleitung(ws) -> None:
+    """A short step-by-step that prints on one or two pages; each column explains itself
+    (input hint when a cell is selected), so the sheet lists the sheets, not every column."""
     from openpyxl.styles import Alignment, Font
 
-    ws.column_dimensions["A"].width = 26
-    ws.column_dimensions["B"].width = 16
-    ws.column_dimensions["C"].width = 12
-    ws.column_dimensions["D"].width = 90
-    lines: list[tuple] = [
-        ("IKZ-Arbeitsmappe – Anleitung",),
-        ("Aus dieser Arbeitsmappe erzeugt »make report« alle Dokumente des IKZ-Prozesses "
-         "(Projektaufträge, Berichte der Projektgruppen, den IKZ-Jahresbericht und die signierten PDF-Mappen).",),
-        ("Prüfen: »make check« meldet alle Fehler auf einmal, jeweils mit Blatt, Zelle, gefundenem Wert und dem, was erlaubt ist.",),
-        ("Lange Texte: " + markup.MARKUP_HELP,),
-        ("Pflichtfelder sind mit »ja« markiert. Auswahlfelder haben eine Liste (Pfeil an der Zelle). "
-         "Daten bitte als Datum eingeben (z. B. 31.10.2025), nicht als Text.",),
-        (),
-    ]
-    row = 1
-    for line in lines:
-        if line:
-            ws.cell(row=row, column=1, value=line[0])
+    ws.column_dimensions["A"].width = 4
+    ws.column_dimensions["B"].width = 90
+
+    def text_row(row: int, text: str) -> None:
+        ws.cell(row=row, column=2, value=text).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=row, column=1).alignment = Alignment(vertical="top")
+        ws.row_dimensions[row].height = 15 * max(1, -(-len(text) // 85))  # wrapped lines stay readable
+    steps = (
+        "Blatt »Bericht«: Nummer, Berichtszeitraum, Stand und Herausgeber des Jahresberichts eintragen (eine Zeile).",
+        "Blatt »Kommunen«: je Stadt, Gemeinde und den Kreis eine Zeile, mit Amtsbezeichnung und Dienststellenleitung.",
+        "Blatt »Projekte«: alle Projekte mit Projekt-ID; »Im Jahresbericht« = ja für die Projekte des Berichtsjahres.",
+        "Blatt »Beteiligung«: je Projekt und Kommune eine Zeile (beteiligt, nicht beteiligt, keine Aufgabenzuständigkeit).",
+        "Die übrigen Blätter nach Bedarf: Projekttexte, Arbeitsabschnitte, Projektberichte, Fördermittel, "
+        "Lenkungsgruppe, Fortbildungen, Arbeitsgruppen, Initiativen, Presse, Berichtstexte.",
+        "Speichern und Excel schließen.",
+        "Prüfen: make check WORKBOOK=\"inputs/<diese Datei>.xlsx\" – meldet jeden Fehler mit Blatt und Zelle.",
+        "Erzeugen: make report WORKBOOK=\"inputs/<diese Datei>.xlsx\" – Word, PDF und die Mappen in outputs/.",
+    )
+    tips = (
+        "Jede Spalte erklärt sich selbst: Zelle anklicken, der Hinweis erscheint. Pflichtfelder stehen im Hinweis.",
+        "Auswahlfelder haben eine Liste (Pfeil an der Zelle). Daten als Datum eingeben (z. B. 31.10.2025), nicht als Text.",
+        "Lange Texte: " + markup.MARKUP_HELP,
+    )
+    ws.cell(row=1, column=1, value="IKZ-Arbeitsmappe – Anleitung").font = Font(size=14, bold=True)
+    text_row(2, "Aus dieser Arbeitsmappe entstehen alle Dokumente des IKZ-Prozesses: Projektaufträge, "
+             "Berichte der Projektgruppen, der Jahresbericht und die Mappen für die Gremien.")
+    ws.cell(row=4, column=1, value="So geht es").font = Font(bold=True, size=12)
+    row = 5
+    for n, text in enumerate(steps, start=1):
+        ws.cell(row=row, column=1, value=f"{n}.")
+        text_row(row, text)
         row += 1
-    ws["A1"].font = Font(size=14, bold=True)
+    row += 1
+    ws.cell(row=row, column=1, value="Gut zu wissen").font = Font(bold=True, size=12)
+    row += 1
+    for text in tips:
+        ws.cell(row=row, column=1, value="–")
+        text_row(row, text)
+        row += 1
+    row += 1
+    ws.cell(row=row, column=1, value="Die Blätter").font = Font(bold=True, size=12)
+    row += 1
     for sheet_def in schema.SHEETS:
-        ws.cell(row=row, column=1, value=f"Blatt »{sheet_def.name}«").font = Font(bold=True, size=12)
-        ws.cell(row=row, column=4, value=sheet_def.description).alignment = Alignment(wrap_text=True)
+        ws.cell(row=row, column=1, value="–")
+        text_row(row, f"{sheet_def.name}: {sheet_def.description}")
         row += 1
-        for h, col in enumerate(("Spalte", "Typ", "Pflicht", "Bedeutung / erlaubte Werte"), start=1):
-            ws.cell(row=row, column=h, value=col).font = Font(bold=True)
-        row += 1
-        for col in sheet_def.columns:
-            ws.cell(row=row, column=1, value=col.header)
-            ws.cell(row=row, column=2, value=col.type.value)
-            ws.cell(row=row, column=3, value="ja" if col.required else "")
-            text = col.hint
-            if col.choices and col.type is not schema.Type.BOOL:
-                text += " – erlaubt: " + ", ".join(col.choices)
-            ws.cell(row=row, column=4, value=text).alignment = Alignment(wrap_text=True, vertical="top")
-            row += 1
-        row += 1
+    _print_setup(ws, landscape=False)
+
+
+def _print_setup(ws, *, landscape: bool) -> None:
+    """Printed, a sheet is as wide as one page: nothing is cut off."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
 
 
 def build_workbook(rows: Mapping[str, Sequence[Mapping[str, object]]] | None = None):
@@ -151,6 +172,8 @@ def build_workbook(rows: Mapping[str, Sequence[Mapping[str, object]]] | None = N
         ws.add_table(table)
         ws.freeze_panes = "B2" if len(sheet_def.columns) > 4 else "A2"
         ws.row_dimensions[1].height = 32
+        _print_setup(ws, landscape=len(sheet_def.columns) > 4)
+        ws.print_title_rows = "1:1"
     return wb
 
 

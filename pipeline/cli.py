@@ -25,10 +25,16 @@ class Exit(enum.IntEnum):
 
 
 def _print_problems(problems: list[Problem], out=sys.stdout) -> None:
+    """Errors, then warnings; when both, the errors once more at the end, where they are not buried."""
     errors = [p for p in problems if p.severity is Severity.ERROR]
     warnings = [p for p in problems if p.severity is Severity.WARNING]
     for p in errors + warnings:
         print(str(p), file=out)
+    if errors and warnings:
+        print(file=out)
+        print(f"Zu beheben ({_count(len(errors), 'Fehler', 'Fehler')}):", file=out)
+        for p in errors:
+            print(str(p), file=out)
     if problems:
         print(file=out)
     print(f"{len(errors)} Fehler, {len(warnings)} Warnungen.", file=out)
@@ -56,13 +62,23 @@ def cmd_check(args) -> Exit:
 
 def cmd_new_workbook(args) -> Exit:
     from .blank import write_workbook
+    from .fsutil import backup
 
     path = Path(args.path)
     if path.exists() and not args.force:
-        print(f"{path} gibt es schon. Mit --force überschreiben.", file=sys.stderr)
+        print(f"Fehler: {path} gibt es schon; nichts wurde verändert. Einen anderen Namen wählen oder mit "
+              "ARGS=--force überschreiben (die bisherige Datei bleibt als Sicherungskopie erhalten).", file=sys.stderr)
         return Exit.USAGE
+    saved = backup(path) if path.exists() else None
     write_workbook(path)
     print(f"Leere Arbeitsmappe angelegt: {path}")
+    if saved is not None:
+        print(f"Die bisherige Datei liegt als Sicherungskopie daneben: {saved.name}")
+    print("So geht es weiter:")
+    print("  1. Die Arbeitsmappe in Excel öffnen und das Blatt »Anleitung« lesen.")
+    print("  2. Die Blätter ausfüllen (Bericht, Kommunen, Projekte, Beteiligung, …), speichern, Excel schließen.")
+    print(f"  3. Prüfen:   make check WORKBOOK=\"{path}\"")
+    print(f"  4. Erzeugen: make report WORKBOOK=\"{path}\"")
     return Exit.OK
 
 
@@ -178,7 +194,10 @@ def _run_options(args):
 
     return Options(workbook=Path(args.workbook), outputs=Path(args.outputs), templates=Path(args.templates),
                    state=Path(args.state), jobs=max(1, args.jobs), force=args.force, signing=_signing_config(args),
-                   wait=args.wait)
+                   wait=args.wait, allow_open=args.allow_open)
+
+
+_LISTED = 10  # changed files named in the summary before »und N weitere«
 
 
 def _count(n: int, singular: str, plural: str) -> str:
@@ -204,6 +223,10 @@ def cmd_report(args) -> Exit:
     mappen = ", ".join(_count(kinds.get(k.name, 0), k.label, k.plural) for k in BUNDLE_KINDS)
     print(f"  Dokumente: {result.built} neu erzeugt, {result.reused} unverändert übernommen ({docs}) – Word und PDF/A")
     print(f"  Mappen: {result.bundles_built} neu erzeugt, {result.bundles_reused} unverändert ({mappen}), alle signiert")
+    new = [Path(e.path).name for e in m.entries if not e.reused]
+    if new:
+        shown = ", ".join(new[:_LISTED]) + (f" und {len(new) - _LISTED} weitere" if len(new) > _LISTED else "")
+        print(f"  Neu erzeugt: {shown}")
     print(f"  Übersicht aller Dateien: {result.folder}/manifest.json")
     if result.warnings:
         print(f"  {len(result.warnings)} Warnungen zur Arbeitsmappe (»make check« zeigt sie).")
@@ -217,6 +240,10 @@ def cmd_render(args) -> Exit:
     from . import render
     from .validate import load
 
+    if not args.allow_open:
+        from .workbook import require_closed
+
+        require_closed(Path(args.workbook))
     data, _ = load(args.workbook)
     out = Path(args.outputs) / f"{Path(args.workbook).stem}-word"
     docs = render.render_all_atomic(data, Path(args.templates), out)
@@ -262,12 +289,16 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallele LibreOffice-Prozesse")
         p.add_argument("--force", action="store_true", help="alles neu erzeugen, auch Unverändertes")
         p.add_argument("--wait", type=float, default=0.0, help="Sekunden, die auf einen anderen Lauf gewartet wird")
+        p.add_argument("--trotz-sperrdatei", dest="allow_open", action="store_true",
+                       help="auch erzeugen, wenn die Arbeitsmappe in Excel geöffnet ist (zuletzt gespeicherter Stand)")
         p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("render", help="nur die Word-Dokumente erzeugen")
     p.add_argument("workbook", nargs="?", default=DEFAULT_WORKBOOK, type=Path, metavar="ARBEITSMAPPE", help="Arbeitsmappe (.xlsx)")
     p.add_argument("--outputs", default="outputs", help="Ausgabeordner")
     p.add_argument("--templates", default="templates", metavar="ORDNER", help="Ordner der Word-Vorlagen")
+    p.add_argument("--trotz-sperrdatei", dest="allow_open", action="store_true",
+                   help="auch erzeugen, wenn die Arbeitsmappe in Excel geöffnet ist (zuletzt gespeicherter Stand)")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("verify", help="Signaturen von PDF-Dateien prüfen")
@@ -300,7 +331,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.traceback:
             raise
         _print_problems(exc.problems)
-        print("Die Arbeitsmappe hat Fehler; es wurden keine Dokumente erzeugt. Bisherige Ausgaben sind unverändert.")
+        if args.command == "check":
+            print("Die Arbeitsmappe hat Fehler. Bitte die Zellen oben korrigieren, speichern und »make check« "
+                  "erneut ausführen.")
+        else:
+            print("Die Arbeitsmappe hat Fehler; es wurden keine Dokumente erzeugt. Bisherige Ausgaben sind unverändert.")
         return Exit.ERRORS
     except PipelineError as exc:
         if args.traceback:

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+__all__ = ["backup", "write_atomic"]
 
 
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> Path:
@@ -42,3 +42,19 @@ def _default_mode(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def backup(path: Path) -> Path:
+    """Copy `path` to a new sibling ``name.sicherung-YYYYMMDD-HHMMSS.ext`` before it is overwritten."""
+    import datetime as dt
+    import shutil
+
+    path = Path(path)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.sicherung-{stamp}{path.suffix}")
+    n = 2
+    while target.exists():
+        target = path.with_name(f"{path.stem}.sicherung-{stamp}-{n}{path.suffix}")
+        n += 1
+    shutil.copy2(path, target)
+    return target

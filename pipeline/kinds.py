@@ -57,7 +57,7 @@ class DocumentKind:
     title: str
     """German title of the kind, in document properties and bundle indexes."""
     prefix: str
-    """File name prefix: ``projektauftrag-FEUERWEHR.pdf``, ``ikz-zwischenbericht-2025.pdf``."""
+    """File name prefix: ``projektauftrag-FEUERWEHR.pdf``, ``jahresbericht-2025.pdf``."""
     select: Callable[[IKZData], Sequence[Project | None]]
     """The documents of this kind a workbook yields: a project each, or ``[None]``."""
     build: Callable[[IKZData, Project | None], dict]
@@ -118,14 +118,15 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
         signature_fields=True, required_text=("Projektauftrag", "Unterschrift"),
     ),
     DocumentKind(
-        name="zwischenbericht", label="Zwischenbericht", plural="Zwischenberichte",
-        title="Zwischenbericht der Projektgruppe", prefix="zwischenbericht",
+        name="zwischenbericht", label="Zwischenbericht der Projektgruppe",
+        plural="Zwischenberichte der Projektgruppen", title="Zwischenbericht der Projektgruppe",
+        prefix="zwischenbericht-projektgruppe",
         select=_with_report("Zwischenbericht"),
         build=lambda data, p: ctx.projektbericht_context(data, p, "Zwischenbericht"),
         required_text=("Zwischenbericht der Projektgruppe",),
     ),
     DocumentKind(
-        name="schlussbericht", label="Schlussbericht", plural="Schlussberichte",
+        name="schlussbericht", label="Schlussbericht der Projektgruppe", plural="Schlussberichte der Projektgruppen",
         title="Schlussbericht der Projektgruppe", prefix="schlussbericht",
         select=_with_report("Schlussbericht"),
         build=lambda data, p: ctx.projektbericht_context(data, p, "Schlussbericht"),
@@ -133,7 +134,7 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     ),
     DocumentKind(
         name="jahresbericht", label="Jahresbericht", plural="Jahresberichte", title="IKZ-Zwischenbericht",
-        prefix="ikz-zwischenbericht",
+        prefix="jahresbericht",
         select=lambda data: [None], per_project=False,
         build=lambda data, p: ctx.jahresbericht_context(data),
         required_text=("Zwischenbericht", "Beteiligung"),
@@ -208,7 +209,7 @@ def _council_cover(data: IKZData, k: Kommune | None, n: int) -> dict:
     b = data.bericht
     return dict(
         title=f"IKZ-Unterlagen {b.jahr} für {ctx.mit_artikel(k, 'akkusativ')}",
-        subtitle=f"{b.nummer}. IKZ-Zwischenbericht und Projektunterlagen",
+        subtitle=f"Jahresbericht ({b.nummer}. IKZ-Zwischenbericht) und Projektunterlagen",
         addressee=ctx.gremium_adresse(k),
         cover_lines=(_zeitraum(data), f"Stand: {monat_jahr(b.stand)}", _council_contents(k, n)),
         keywords=("IKZ", ctx.kreis_name(data), k.key, str(b.jahr)),
@@ -218,10 +219,10 @@ def _council_cover(data: IKZData, k: Kommune | None, n: int) -> dict:
 def _council_contents(k: Kommune, n: int) -> str:
     """What a council's bundle holds, in the same count as the cover's »Diese Mappe enthält n Dokumente«."""
     if n <= 1:
-        return (f"Enthalten: der IKZ-Zwischenbericht. An den Projekten des Berichtsjahres ist "
+        return (f"Enthalten: der Jahresbericht. An den Projekten des Berichtsjahres ist "
                 f"{ctx.mit_artikel(k)} nicht beteiligt.")
     weitere = "1 weiteres Dokument" if n == 2 else f"{n - 1} weitere Dokumente"
-    return (f"Enthalten: der IKZ-Zwischenbericht und {weitere} der Projekte, an denen {ctx.mit_artikel(k)} "
+    return (f"Enthalten: der Jahresbericht und {weitere} der Projekte, an denen {ctx.mit_artikel(k)} "
             "beteiligt ist")
 
 
@@ -229,7 +230,7 @@ def _complete_cover(data: IKZData, k: Kommune | None, n: int) -> dict:
     b = data.bericht
     return dict(
         title=f"IKZ-Gesamtmappe {b.jahr}",
-        subtitle=f"{b.nummer}. IKZ-Zwischenbericht und alle Projektunterlagen",
+        subtitle=f"Jahresbericht ({b.nummer}. IKZ-Zwischenbericht) und alle Projektunterlagen",
         addressee="An die IKZ-Lenkungsgruppe\nund das Archiv",
         cover_lines=(_zeitraum(data), f"Stand: {monat_jahr(b.stand)}", f"Enthalten: {n} Dokumente"),
         keywords=("IKZ", ctx.kreis_name(data), "Gesamtmappe", str(b.jahr)),

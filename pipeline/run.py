@@ -54,6 +54,7 @@ class Options:
     timeout: float = 600.0
     wait: float = 0.0  # seconds to wait for another run's lock
     cache_limit: int = DEFAULT_LIMIT  # bytes kept in the shared cache of intermediates
+    allow_open: bool = False  # go on although Excel has the workbook open (its last saved state is used)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,10 @@ def run(options: Options, progress: Progress | None = None) -> RunResult:
 
     progress = progress or _noop
     started = time.monotonic()
+    if not options.allow_open:
+        from .workbook import require_closed
+
+        require_closed(Path(options.workbook))
     progress("Arbeitsmappe prüfen", Path(options.workbook).name, 0, 1)
     data, warnings = load(options.workbook)
 

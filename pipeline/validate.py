@@ -11,6 +11,7 @@ from types import MappingProxyType
 
 from . import markup, schema
 from .errors import Location, Problem, Severity, ValidationError
+from .german import ascii_fold
 from .model import (
     Funding,
     IKZData,
@@ -85,6 +86,15 @@ class _Collector:
             more = "ein Verweis darauf" if n == 1 else f"{n} Verweise darauf"
             self.problems[index] = dataclasses.replace(
                 p, message=f"{p.message} Dazu {more} in anderen Zeilen und Blättern (nicht einzeln aufgeführt).")
+
+
+def _similar(value: str, known) -> str | None:
+    """The known name `value` was most likely meant to be (»Buttelborn« → »Büttelborn«), or None."""
+    import difflib
+
+    folded = {ascii_fold(k).casefold(): k for k in known}
+    match = difflib.get_close_matches(ascii_fold(value).casefold(), list(folded), n=1, cutoff=0.8)
+    return folded[match[0]] if match else None
 
 
 def _has_errors(c: _Collector, sheet: str) -> bool:
@@ -278,7 +288,9 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
             return False
         if value is not None and value not in known:
             close = [k for k in known if k.casefold() == str(value).casefold()]
-            hint = f" Meinten Sie »{close[0]}«? (Groß-/Kleinschreibung beachten)" if close else ""
+            similar = _similar(str(value), known)
+            hint = (f" Meinten Sie »{close[0]}«? (Groß-/Kleinschreibung beachten)" if close
+                    else f" Meinten Sie »{similar}«?" if similar else "")
             c.add(row, field_name, f"Unbekannte {what}.{hint}", value=value,
                   allowed=f"eine {what} aus dem Blatt »{'Kommunen' if what == 'Kommune' else 'Projekte'}«")
             return False
@@ -319,6 +331,7 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
 
     # --- Beteiligung ---------------------------------------------------------
     parts: dict[str, list[Participation]] = defaultdict(list)
+    part_rows: dict[str, list[tuple[RawRow, dict]]] = {}  # rows of participating Kommunen, per project
     for row, v in rows["Beteiligung"]:
         ok_p = check_ref(row, "projekt", v["projekt"], ids, "Projekt-ID")
         ok_k = check_ref(row, "kommune", v["kommune"], keys, "Kommune")
@@ -337,16 +350,21 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
                       allowed="leer oder Beteiligung »beteiligt«")
             if v["vertreter"]:
                 c.warn(row, "vertreter", f"{label} entsendet niemanden; der Eintrag wird nicht verwendet.", value=v["vertreter"])
+        if v["status"] == "beteiligt":
+            part_rows.setdefault(v["projekt"], []).append((row, v))
         parts[v["projekt"]].append(Participation(
             projekt=v["projekt"], kommune=v["kommune"], status=v["status"], rolle=v["rolle"], lkg=bool(v["lkg"]),
             vertreter=v["vertreter"], unterzeichnet=v["unterzeichnet"]))
     for pid, plist in parts.items():
-        if plist and not any(p.rolle == "PL" for p in plist if p.beteiligt):
-            prow = next(r for r, v in proj_rows if v["id"] == pid)
-            c.warn(prow, "id", "Für dieses Projekt ist keine Projektleitung (Rolle »PL«) eingetragen.", value=pid)
-        if sum(1 for p in plist if p.rolle == "PL") > 2:
-            prow = next(r for r, v in proj_rows if v["id"] == pid)
-            c.warn(prow, "id", "Mehr als zwei Kommunen mit Projektleitung (PL).", value=pid)
+        beteiligt = part_rows.get(pid, [])
+        if beteiligt and not any(p.rolle == "PL" for p in plist if p.beteiligt):
+            row, v = beteiligt[0]
+            c.warn(row, "rolle", f"Für das Projekt »{pid}« ist keine Projektleitung eingetragen: bei einer "
+                   "beteiligten Kommune »PL« wählen.", value=v["rolle"], allowed="PL bei einer Kommune")
+        leaders = [(row, v) for row, v in beteiligt if v["rolle"] == "PL"]
+        if len(leaders) > 2:
+            row, v = leaders[2]
+            c.warn(row, "rolle", f"Mehr als zwei Kommunen leiten das Projekt »{pid}« (PL).", value=v["rolle"])
 
     # Follow-up participants should take part in (or at least be responsible for) the parent task.
     for pid, (row, parent) in parents.items():
@@ -384,10 +402,13 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
         if v["art"] == "Zwischenbericht" and not v["votum"]:
             c.add(row, "votum", "Ein Zwischenbericht braucht das Fazit der Projektgruppe.", allowed=", ".join(schema.VOTEN))
         needed = ("Ist-Analyse", "Vorteile") if v["art"] == "Zwischenbericht" else ("Soll-Konzeption", "Ergebnis")
-        for art in needed:
-            if art not in texts.get(v["projekt"], {}):
-                c.warn(row, "art", f"Für den {v['art']} fehlt im Blatt »Projekttexte« der Text »{art}«; der Abschnitt entfällt.",
-                       value=v["projekt"])
+        missing = [art for art in needed if art not in texts.get(v["projekt"], {})]
+        if missing:
+            arten = " und ".join(f"»{art}«" for art in missing)
+            c.warn(None, None, f"Für den {v['art']} des Projekts »{v['projekt']}« fehlen Zeilen mit der Textart "
+                   f"{arten}; diese Abschnitte entfallen." if len(missing) > 1 else
+                   f"Für den {v['art']} des Projekts »{v['projekt']}« fehlt die Zeile mit der Textart {arten}; "
+                   "der Abschnitt entfällt.", sheet="Projekttexte")
         reports[v["projekt"]].append(ProjectReport(v["projekt"], v["art"], v["datum"], v["votum"]))
 
     projekte: list[Project] = []
@@ -399,10 +420,11 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
             have = {p.kommune for p in parts.get(pid, [])}
             lacking = [k.key for k in kommunen if k.key not in have]
             if lacking and parts.get(pid):
-                c.warn(row, "aktuell", "Für dieses Projekt des Jahresberichts fehlen Zeilen im Blatt »Beteiligung« für: "
-                       + ", ".join(lacking) + " (gelten als nicht beteiligt).", value=pid)
+                c.warn(None, None, f"Für das Projekt »{pid}« des Jahresberichts fehlen Zeilen für: "
+                       + ", ".join(lacking) + " (gelten als nicht beteiligt).", sheet="Beteiligung")
             if not parts.get(pid):
-                c.warn(row, "aktuell", "Das Projekt steht im Jahresbericht, hat aber keine Zeilen im Blatt »Beteiligung«.", value=pid)
+                c.warn(None, None, f"Das Projekt »{pid}« steht im Jahresbericht, hat aber keine Zeilen.",
+                       sheet="Beteiligung")
         if v["status"] in ("abgeschlossen", "abgeschlossen ohne Kooperation", "extern vergeben") and v["start"] and not v["ende"]:
             c.warn(row, "ende", "Das Projekt ist abgeschlossen, aber ohne Enddatum.")
         projekte.append(Project(

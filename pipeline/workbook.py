@@ -66,6 +66,35 @@ def _norm_header(text: object) -> str:
     return re.sub(r"\s+", " ", str(text or "")).strip().casefold()
 
 
+def excel_lock(path: Path) -> Path | None:
+    """Excel's lock file beside the workbook (»~$name.xlsx«) while it is open, else None."""
+    lock = Path(path).with_name("~$" + Path(path).name)
+    return lock if lock.exists() else None
+
+
+def require_closed(path: Path) -> None:
+    """Stop before anything is done while Excel has the workbook open: unsaved changes would be missing."""
+    lock = excel_lock(path)
+    if lock is not None:
+        raise WorkbookError(
+            f"Die Arbeitsmappe ist gerade in Excel geöffnet (Sperrdatei »{lock.name}«). Bitte in Excel speichern "
+            "und schließen, dann erneut starten. Ist Excel schon geschlossen, die Sperrdatei löschen, oder mit "
+            "ARGS=--trotz-sperrdatei den zuletzt gespeicherten Stand verwenden.",
+            Location(Path(path)),
+        )
+
+
+def _workbooks_nearby(path: Path) -> str:
+    """Which workbooks there are where staff keep them (inputs/) and in the folder named."""
+    folders = [f for f in dict.fromkeys((Path("inputs"), path.parent)) if f.is_dir()]
+    for folder in folders:
+        found = sorted(p.name for p in folder.glob("*.xlsx") if not p.name.startswith("~$"))
+        if found:
+            shown = ", ".join(found[:10]) + (f" und {len(found) - 10} weitere" if len(found) > 10 else "")
+            return f"Arbeitsmappen in {folder.absolute()}: {shown}."
+    return "Bitte den Pfad prüfen; Arbeitsmappen liegen üblicherweise im Ordner inputs/."
+
+
 DAMAGED = ("Die Datei ist beschädigt oder keine Excel-Arbeitsmappe. "
            "Bitte in Excel öffnen und als »Excel-Arbeitsmappe (*.xlsx)« neu speichern.")
 
@@ -80,7 +109,7 @@ def check_container(path: Path) -> None:
             loc,
         )
     if not path.exists():
-        raise WorkbookError("Die Arbeitsmappe gibt es nicht. Bitte den Pfad prüfen.", loc)
+        raise WorkbookError(f"Die Arbeitsmappe gibt es nicht ({path.absolute()}). {_workbooks_nearby(path)}", loc)
     if path.is_dir():
         raise WorkbookError("Das ist ein Ordner, keine Arbeitsmappe.", loc)
     size = path.stat().st_size
@@ -162,8 +191,8 @@ def read_workbook(path: Path | str) -> RawWorkbook:
         raise WorkbookError(DAMAGED, Location(path)) from exc
 
     problems: list[Problem] = []
-    lock = path.with_name("~$" + path.name)
-    if lock.exists():
+    lock = excel_lock(path)
+    if lock is not None:
         problems.append(
             Problem(
                 Location(path),

@@ -59,3 +59,31 @@ def test_readme_workbook_section_matches_schema():
     assert m, "README.md lacks the generated workbook section"
     assert m.group(1).strip() == workbook_markdown().strip(), (
         "The workbook section of README.md is out of date: run `python -m tools.readme`")
+
+
+def test_blank_workbook_prints_readably(tmp_path):
+    """Printed (LibreOffice Calc, as staff print it), the Anleitung takes at most three pages and no sheet
+    is cut off: every sheet is one page wide."""
+    import subprocess
+
+    import openpyxl
+    from pypdf import PdfReader
+
+    from pipeline.blank import write_workbook
+
+    path = write_workbook(tmp_path / "neu.xlsx")
+    wb = openpyxl.load_workbook(path)
+    for name in wb.sheetnames:
+        if name != "Anleitung":
+            del wb[name]
+    wb.save(tmp_path / "anleitung.xlsx")
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profil'}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path / "pdf"), str(tmp_path / "anleitung.xlsx"), str(path)],
+                   capture_output=True, timeout=300, check=True)
+    anleitung = PdfReader(tmp_path / "pdf" / "anleitung.pdf")
+    assert 1 <= len(anleitung.pages) <= 3
+    text = "".join(p.extract_text() for p in anleitung.pages)
+    assert "So geht es" in text and "make check" in text and "make report" in text
+    whole = PdfReader(tmp_path / "pdf" / "neu.pdf")
+    visible = [ws for ws in openpyxl.load_workbook(path).worksheets if ws.sheet_state == "visible"]
+    assert len(whole.pages) <= len(visible) + 2  # one page per (empty) sheet, not 40 with cut-off text

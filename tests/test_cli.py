@@ -45,7 +45,8 @@ def test_check_bad_workbook_lists_all_errors_exit_1(tmp_path):
 def test_check_missing_file_is_one_german_line(tmp_path):
     result = run("check", tmp_path / "fehlt.xlsx")
     assert result.returncode == 1
-    assert result.stderr.strip() == "Fehler: fehlt.xlsx: Die Arbeitsmappe gibt es nicht. Bitte den Pfad prüfen."
+    assert result.stderr.count("\n") == 1  # one line
+    assert result.stderr.startswith(f"Fehler: fehlt.xlsx: Die Arbeitsmappe gibt es nicht ({tmp_path / 'fehlt.xlsx'}).")
 
 
 def test_check_warnings_only_exit_0(tmp_path):
@@ -113,7 +114,7 @@ def _invalid(tmp_path: Path) -> Path:
 
 
 WORKBOOK_CASES = {
-    "fehlt": (lambda tmp: tmp / "fehlt.xlsx", "Die Arbeitsmappe gibt es nicht. Bitte den Pfad prüfen."),
+    "fehlt": (lambda tmp: tmp / "fehlt.xlsx", "Die Arbeitsmappe gibt es nicht ("),
     "abgeschnitten": (_truncated, DAMAGED),
     "csv": (_csv, DAMAGED),
     "steuerzeichen": (_control_byte, DAMAGED),
@@ -197,7 +198,7 @@ def test_invalid_project_id_is_one_error_with_its_references_counted(tmp_path):
                     row[key] = "A/B C"
     result = run("check", make_workbook(tmp_path / "id.xlsx", rows))
     assert result.returncode == 1
-    errors = [line for line in result.stdout.splitlines() if line.startswith("Fehler:")]
+    errors = sorted({line for line in result.stdout.splitlines() if line.startswith("Fehler:")})
     assert len(errors) == 1, errors
     assert errors[0].startswith("Fehler: id.xlsx › Projekte!A2 (Projekt-ID): Ungültige Kennung. Dazu 9 Verweise darauf")
     assert "1 Fehler" in result.stdout
@@ -230,3 +231,24 @@ def test_readme_exit_code_table_matches_the_program():
     assert set(table) == {"0", "1", "2", "3"}
     assert {int(k) for k in table} == {e.value for e in Exit if e.value < 100}
     assert "Arbeitsmappe" in table["1"] and "Vorlage" in table["1"] and "LibreOffice" in table["3"]
+
+
+def test_misspelled_names_get_a_suggestion_and_errors_come_again_at_the_end(tmp_path):
+    rows = minimal_rows()
+    rows["Kommunen"][2]["key"] = "Büttelborn"
+    for r in rows["Beteiligung"] + rows["Lenkungsgruppe"]:
+        if r.get("kommune") == "Gernsheim":
+            r["kommune"] = "Büttelborn"
+    rows["Beteiligung"][0]["kommune"] = "Buttelborn"  # no umlaut, as typed in a hurry
+    rows["Projekttexte"][0]["projekt"] = "REINIGUGN"
+    result = run("check", make_workbook(tmp_path / "tippfehler.xlsx", rows))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any("Unbekannte Kommune. Meinten Sie »Büttelborn«? Gefunden: »Buttelborn«." in line for line in lines)
+    assert any("Unbekannte Projekt-ID. Meinten Sie »REINIGUNG«? Gefunden: »REINIGUGN«." in line for line in lines)
+    # after the warnings, the errors once more, so they are not buried
+    summary = lines.index("Zu beheben (2 Fehler):")
+    assert [line for line in lines[summary + 1:] if line.startswith("Fehler:")] == \
+        [line for line in lines[:summary] if line.startswith("Fehler:")]
+    assert max(i for i, line in enumerate(lines) if line.startswith("Warnung:")) < summary
+    assert lines[-1].startswith("Die Arbeitsmappe hat Fehler. Bitte die Zellen oben korrigieren")

@@ -278,7 +278,7 @@ def test_slugs_are_ascii_and_unique():
     assert stem_slug("A/B") != stem_slug("A-B")
     data = data_2025()
     assert document_kind("projektauftrag").stem(data, data.projekt("FEUERWEHR")) == "projektauftrag-FEUERWEHR"
-    assert document_kind("jahresbericht").stem(data, None) == "ikz-zwischenbericht-2025"
+    assert document_kind("jahresbericht").stem(data, None) == "jahresbericht-2025"
 
 
 def test_frozen_model_is_not_changed():

@@ -394,7 +394,7 @@ def test_file_names(rendered_2025, tmp_path, templates):
     names = sorted(str(d.path.relative_to(d.path.parent.parent)) for d in rendered_2025)
     assert "projektauftrag/projektauftrag-FEUERWEHR.docx" in names
     assert "schlussbericht/schlussbericht-SMART-REGION.docx" in names
-    assert "jahresbericht/ikz-zwischenbericht-2025.docx" in names
+    assert "jahresbericht/jahresbericht-2025.docx" in names
     # IDs with umlauts, separators and case-only differences
     import dataclasses
 
@@ -511,7 +511,7 @@ def test_every_document_opens_in_libreoffice(rendered_sets, tmp_path):
         pdf = outdir / (f.stem + ".pdf")
         assert pdf.stat().st_size > 1000
         assert pdf.read_bytes().startswith(b"%PDF")
-    annual = next(outdir / (f.stem + ".pdf") for f in files if f.name.endswith("ikz-zwischenbericht-2025.docx"))
+    annual = next(outdir / (f.stem + ".pdf") for f in files if f.name.endswith("jahresbericht-2025.docx"))
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", "-layout", str(annual), "-"], capture_output=True, text=True).stdout
         assert "SUMME" in text and "Inhalt" in text

@@ -65,8 +65,10 @@ def entries(run, kind):
 def test_summary_and_counts(sample_run):
     out = sample_run["result"].stdout
     assert "Fertig in" in out and "15 neu erzeugt, 0 unverändert übernommen" in out
-    assert "11 Projektaufträge" in out and "3 Schlussberichte" in out and "1 Jahresbericht" in out
+    assert "11 Projektaufträge" in out and "3 Schlussberichte der Projektgruppen" in out and "1 Jahresbericht" in out
     assert "16 neu erzeugt" in out and "15 Mappen für die Gremien, 1 Gesamtmappe" in out
+    named = next(line for line in out.splitlines() if line.startswith("  Neu erzeugt: "))
+    assert named.count(".pdf") == 10 and named.endswith("und 21 weitere")  # 31 new files, ten named
     assert "Demonstrationszertifikat" not in out  # a real certificate was configured
     assert len(entries(sample_run, "ratsmappe")) == 15 and len(entries(sample_run, "gesamtmappe")) == 1
 
@@ -93,11 +95,11 @@ def test_council_bundles_hold_exactly_their_projects(sample_run):
     by_path = {e["path"]: e for e in sample_run["manifest"]["entries"]}
     for e in entries(sample_run, "ratsmappe"):
         projects = {p.id for p in data.projekte if any(x.kommune == e["kommune"] for x in p.participants)}
-        expected = ["pdf/ikz-zwischenbericht-2025.pdf"] + [
+        expected = ["pdf/jahresbericht-2025.pdf"] + [
             d["path"] for d in sample_run["manifest"]["entries"]
             if d["project"] in projects and d["kind"] in ("projektauftrag", "zwischenbericht", "schlussbericht")]
         assert sorted(e["documents"]) == sorted(expected), e["kommune"]
-        assert e["documents"][0] == "pdf/ikz-zwischenbericht-2025.pdf"
+        assert e["documents"][0] == "pdf/jahresbericht-2025.pdf"
         reader = PdfReader(folder / e["path"])
         titles = [o.title for o in reader.outline if not isinstance(o, list)]
         assert titles == [by_path[d]["title"] for d in e["documents"]]
@@ -223,7 +225,7 @@ def test_one_project_change_rebuilds_only_its_documents(small):
     after = _snapshot(small["folder"])
     changed = {k for k in after if after[k] != before.get(k)} - {"manifest.json"}
     assert "pdf/projektauftrag-REINIGUNG.pdf" in changed and "word/projektauftrag-REINIGUNG.docx" in changed
-    assert "pdf/ikz-zwischenbericht-2025.pdf" in changed  # the annual report shows every project
+    assert "pdf/jahresbericht-2025.pdf" in changed  # the annual report shows every project
     assert "pdf/projektauftrag-REINIGUNG-PILOT.pdf" not in changed  # other project: reused as it was
     assert "word/projektauftrag-REINIGUNG-PILOT.docx" not in changed
     assert "2 neu erzeugt, 1 unverändert übernommen" in result.stdout
@@ -327,9 +329,9 @@ def test_delivered_word_files_show_the_pdf_page_numbers_in_their_contents(sample
     from tests.helpers_docx import docx_content
 
     folder = sample_run["folder"]
-    word = folder / "word" / "ikz-zwischenbericht-2025.docx"
+    word = folder / "word" / "jahresbericht-2025.docx"
     toc = [line for line in docx_content(word)["word/document.xml"] if re.search(r"\t\d+$", line)]
-    reader = PdfReader(folder / "pdf" / "ikz-zwischenbericht-2025.pdf")
+    reader = PdfReader(folder / "pdf" / "jahresbericht-2025.pdf")
     bookmarks = []
 
     def walk(items):

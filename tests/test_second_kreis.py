@@ -67,7 +67,7 @@ def test_no_name_of_another_kreis_in_any_output(kreis_run):
 
 
 def test_participation_table_of_26_kommunen_and_13_columns(kreis_run):
-    content = docx_content(kreis_run["folder"] / "word" / "ikz-zwischenbericht-2025.docx")["word/document.xml"]
+    content = docx_content(kreis_run["folder"] / "word" / "jahresbericht-2025.docx")["word/document.xml"]
     annual = [re.sub(r" \[[0-9A-F]{6}\]", "", line) for line in content]  # without the cells' shading
     start = next(i for i, line in enumerate(annual) if line.startswith("Kommune | "))
     rows = annual[start:start + 30]
@@ -78,7 +78,7 @@ def test_participation_table_of_26_kommunen_and_13_columns(kreis_run):
 
 
 def test_legend_is_on_the_page_of_the_tables_last_rows(kreis_run):
-    pdf = kreis_run["folder"] / "pdf" / "ikz-zwischenbericht-2025.pdf"
+    pdf = kreis_run["folder"] / "pdf" / "jahresbericht-2025.pdf"
     pages = len(PdfReader(pdf).pages)
     texts = [_pdftotext(pdf, n) for n in range(1, pages + 1)]
     table_pages = [n for n, text in enumerate(texts) if "Kommune" in text and re.search(r"^\s*St\. Märgen|SUMME", text, re.M)]
@@ -101,12 +101,12 @@ def test_header_words_break_only_at_syllables():
 def test_bundle_of_a_kommune_in_no_project_says_so(kreis_run):
     bundle = kreis_run["folder"] / "mappen" / "mappe-Kleinmuess.pdf"
     cover = " ".join(_pdftotext(bundle, 1).split())
-    assert "Enthalten: der IKZ-Zwischenbericht. An den Projekten des Berichtsjahres ist die Gemeinde Kleinmüß " \
+    assert "Enthalten: der Jahresbericht. An den Projekten des Berichtsjahres ist die Gemeinde Kleinmüß " \
            "nicht beteiligt." in cover
     assert "0 Unterlagen" not in cover and "0 weitere" not in cover
     other = kreis_run["folder"] / "mappen" / "mappe-Grossweissach.pdf"
     entry = next(e for e in kreis_run["manifest"]["entries"] if e["path"] == "mappen/mappe-Grossweissach.pdf")
     n = len(entry["documents"])
     text = " ".join(_pdftotext(other, 1).split())
-    assert f"Enthalten: der IKZ-Zwischenbericht und {n - 1} weitere Dokumente der Projekte" in text
+    assert f"Enthalten: der Jahresbericht und {n - 1} weitere Dokumente der Projekte" in text
     assert f"Diese Mappe enthält {n} Dokumente" in text

@@ -165,14 +165,14 @@ def test_templates_saved_by_libreoffice_give_equivalent_documents(tmp_path, resa
         assert a["tables"] == b["tables"], name
         assert a["paragraphs"] == b["paragraphs"], name
         assert a["margins"] == b["margins"], name
-    annual = _structure(resaved["ikz-zwischenbericht-2025.docx"])
+    annual = _structure(resaved["jahresbericht-2025.docx"])
     matrix = next(rows for style, rows in annual["tables"] if style == "ikz tabelle" and rows[0][0] == "Kommune")
     assert matrix[-1][0] == "SUMME"
     assert any(style == "ikz beteiligungstabelle" for style, _ in annual["paragraphs"])
     assert sum(1 for style, _ in annual["paragraphs"] if style.startswith("toc ")) >= 5
 
     # page counts within one page: the annual report and one document of each other kind
-    sample = ["ikz-zwischenbericht-2025.docx"] + [
+    sample = ["jahresbericht-2025.docx"] + [
         next(n for n in original if n.startswith(prefix)) for prefix in ("projektauftrag-", "schlussbericht-")]
     pdfs_a = convert_all([original[n] for n in sample], tmp_path / "pdf-a", jobs=2)
     pdfs_b = convert_all([resaved[n] for n in sample], tmp_path / "pdf-b", jobs=2)

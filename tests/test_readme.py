@@ -1,0 +1,143 @@
+"""The README's staff commands, run exactly as written, in a copy of the project."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _staff_part() -> str:
+    return README[: README.index("## Die Arbeitsmappe")]
+
+
+def _commands() -> list[str]:
+    """The two commands at the top, then every `make …` command quoted in the staff part, in order."""
+    top = [line.split("#")[0].strip() for line in README.split("```")[1].strip().splitlines()]
+    found = re.findall(r"`(make [^`]+)`", _staff_part())
+    return list(dict.fromkeys(top + [c for c in found if "<" not in c and "…" not in c]))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A copy of the checked-in project (as after `git clone`), sharing the installed .venv."""
+    target = tmp_path_factory.mktemp("projekt") / "ikz"
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    for name in files:
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+    (target / ".venv").symlink_to(ROOT / ".venv")
+    os.utime(target / "pyproject.toml", (0, 0))  # the shared .venv is up to date: make need not install
+    return target
+
+
+def make(project: Path, command: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IKZ_", "MAKE"))}
+    return subprocess.run(["bash", "-c", command], cwd=project, env=env, capture_output=True, text=True,
+                          timeout=900, stdin=subprocess.DEVNULL)
+
+
+def test_readme_starts_with_the_two_commands():
+    block = README.split("```")[1]
+    assert [line.split("#")[0].strip() for line in block.strip().splitlines()] == ["make report", "make test"]
+    assert {"make check", "make report", "make verify", "make help"} <= {c.split()[0] + " " + c.split()[1]
+                                                                        for c in _commands()}
+
+
+def test_staff_commands_work_as_written(project):
+    commands = _commands()
+    ran = []
+    for command in commands:
+        if command in ("make test",):
+            continue  # the test suite itself
+        if "verify" in command and "ARGS=" in command:
+            # the returned file the README names: a Projektauftrag as a council sends it back
+            pdf = re.search(r'ARGS="([^"]+)"', command).group(1)
+            (project / pdf).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(project / "outputs" / "ikz-2025" / "pdf" / Path(pdf).name, project / pdf)
+        result = make(project, command)
+        output = result.stdout + result.stderr
+        ran.append(command)
+        assert "Traceback" not in output, (command, output)
+        assert ".venv/bin/python -m" not in result.stdout, (command, "internal command echoed")
+        if command.startswith("make check WORKBOOK=") and "2026" in command:
+            # a new, still empty workbook: the check says what is missing, in the sheet where it belongs
+            assert result.returncode != 0
+            assert "Kommunen" in output and "Bitte die Zellen oben korrigieren" in output, output
+        elif command.startswith("make report WORKBOOK=") and "2026" in command:
+            assert result.returncode != 0 and "Kommunen" in output, output
+        else:
+            assert result.returncode == 0, (command, output)
+        if command == "make report":
+            assert "Fertig in" in output and "Neu erzeugt:" in output
+        if command.startswith("make new-workbook"):
+            path = project / re.search(r'DATEI="([^"]+)"', command).group(1)
+            assert path.is_file() and "So geht es weiter" in output
+            mode = stat.S_IMODE(path.stat().st_mode)
+            assert mode & 0o044 == 0o044, oct(mode)  # colleagues can read it (umask 022)
+    assert "make report" in ran and "make check" in ran and any(c.startswith("make verify") for c in ran)
+
+
+def test_paths_with_spaces_and_umlauts(project):
+    path = "inputs/Meine Mappe für Jürgen.xlsx"
+    shutil.copyfile(project / "inputs" / "ikz-2025.xlsx", project / path)
+    result = make(project, f'make check WORKBOOK="{path}"')
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Meine Mappe für Jürgen.xlsx: 15 Kommunen" in result.stdout
+    missing = make(project, 'make check WORKBOOK="inputs/Gibt es nicht.xlsx"')
+    assert missing.returncode != 0
+    assert f"Die Arbeitsmappe gibt es nicht ({project / 'inputs' / 'Gibt es nicht.xlsx'})" in missing.stderr
+    assert "ikz-2025.xlsx" in missing.stderr and "Meine Mappe für Jürgen.xlsx" in missing.stderr
+
+
+def test_new_workbook_force_keeps_a_backup(project):
+    first = make(project, 'make new-workbook DATEI="inputs/leer.xlsx"')
+    assert first.returncode == 0
+    again = make(project, 'make new-workbook DATEI="inputs/leer.xlsx"')
+    assert again.returncode != 0 and "gibt es schon" in again.stderr
+    forced = make(project, 'make new-workbook DATEI="inputs/leer.xlsx" ARGS=--force')
+    assert forced.returncode == 0, forced.stderr
+    assert "Sicherungskopie" in forced.stdout
+    assert len(list((project / "inputs").glob("leer.sicherung-*.xlsx"))) == 1
+
+
+def test_make_sample_never_destroys_an_edited_workbook(project):
+    import openpyxl
+
+    path = project / "inputs" / "ikz-2025.xlsx"
+    wb = openpyxl.load_workbook(path)
+    wb["Bericht"]["J2"] = "0000 / 111-222"
+    wb.save(path)
+    before = path.read_bytes()
+    refused = make(project, "make sample")
+    assert refused.returncode != 0 and "Nichts wurde verändert" in refused.stderr
+    assert path.read_bytes() == before
+    forced = make(project, "make sample ARGS=--force")
+    assert forced.returncode == 0, forced.stderr
+    backups = list((project / "inputs").glob("ikz-2025.sicherung-*.xlsx"))
+    assert len(backups) == 1 and backups[0].read_bytes() == before
+
+
+def test_open_workbook_stops_the_run_before_anything_is_done(project):
+    lock = project / "inputs" / "~$ikz-2025.xlsx"
+    lock.write_bytes(b"\x00" * 165)
+    try:
+        outputs = {p: p.stat().st_mtime_ns for p in (project / "outputs").rglob("*") if p.is_file()}
+        result = make(project, "make report")
+        assert result.returncode == 2  # make's own status when the program exits 1
+        assert "Die Arbeitsmappe ist gerade in Excel geöffnet" in result.stderr
+        assert "speichern und schließen" in result.stderr
+        assert {p: p.stat().st_mtime_ns for p in (project / "outputs").rglob("*") if p.is_file()} == outputs
+        anyway = make(project, "make report ARGS=--trotz-sperrdatei")
+        assert anyway.returncode == 0, anyway.stderr
+    finally:
+        lock.unlink()
