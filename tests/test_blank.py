@@ -69,8 +69,6 @@ def test_blank_workbook_prints_readably(tmp_path):
     import openpyxl
     from pypdf import PdfReader
 
-    from pipeline.blank import write_workbook
-
     path = write_workbook(tmp_path / "neu.xlsx")
     wb = openpyxl.load_workbook(path)
     for name in wb.sheetnames:
