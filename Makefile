@@ -66,5 +66,6 @@ sample: setup #dev Beispielarbeitsmappe aus tools/sample_data.py neu erzeugen (�
 	@$(BIN)/python -m tools.build_sample $(ARGS)
 
 
-clean: ## erzeugte Ausgaben löschen
-	rm -rf outputs/*/ outputs/.staging* .pytest_cache
+clean: ## erzeugte Ausgaben löschen (gesicherte Unterschriften in outputs/ruecklauf/ bleiben)
+	@find outputs -mindepth 1 -maxdepth 1 ! -name ruecklauf ! -name .gitkeep -exec rm -rf {} +
+	@rm -rf .pytest_cache

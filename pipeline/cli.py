@@ -228,6 +228,9 @@ def cmd_report(args) -> Exit:
         shown = ", ".join(new[:_LISTED]) + (f" und {len(new) - _LISTED} weitere" if len(new) > _LISTED else "")
         print(f"  Neu erzeugt: {shown}")
     print(f"  Übersicht aller Dateien: {result.folder}/manifest.json")
+    if result.kept:
+        print(f"  Nachträglich unterschrieben und gesichert (nichts geht verloren): "
+              f"{', '.join(str(p) for p in result.kept)}")
     if result.warnings:
         print(f"  {len(result.warnings)} Warnungen zur Arbeitsmappe (»make check« zeigt sie).")
     if result.demo_certificate:

@@ -70,6 +70,8 @@ class RunResult:
     warnings: tuple[Problem, ...]
     demo_certificate: bool
     seconds: float
+    kept: tuple[Path, ...] = ()
+    """Copies of delivered PDFs that were signed since the last run, kept in outputs/ruecklauf/."""
 
 
 def _noop(step: str, item: str, done: int, total: int) -> None:
@@ -104,8 +106,12 @@ def run(options: Options, progress: Progress | None = None) -> RunResult:
     cache = BuildCache(Path(options.state) / "cache", options.cache_limit)
     with store.locked(wait=options.wait):
         check_free_space(Path(options.outputs), 200 * 1024 * 1024)
-        previous = None if options.force else store.previous_manifest()
-        prev_by_path = {e.path: e for e in previous.entries} if previous else {}
+        previous = store.previous_manifest()
+        # Signed in place since the last run (a Dienststellenleitung signed its field): never lost.
+        kept = _keep_signed_copies(store, previous, Path(options.outputs) / RUECKLAUF / store.name)
+        changed = {rel for rel, _ in kept}
+        prev_by_path = ({} if options.force or previous is None else
+                        {e.path: e for e in previous.entries})
 
         def reads_for(rel: str) -> Reads | None:
             prev = prev_by_path.get(rel)
@@ -115,7 +121,7 @@ def run(options: Options, progress: Progress | None = None) -> RunResult:
         staging = store.begin()
         try:
             result = _build(options, data, warnings, plan, store, staging, prev_by_path, cache, config, settings,
-                            code, progress)
+                            code, progress, changed)
             progress("Ausgaben übernehmen", str(store.final), 0, 1)
             store.commit()
         except BaseException:
@@ -123,7 +129,8 @@ def run(options: Options, progress: Progress | None = None) -> RunResult:
             raise
         finally:
             cache.finish()
-    return dataclasses.replace(result, folder=store.final, seconds=time.monotonic() - started)
+    return dataclasses.replace(result, folder=store.final, seconds=time.monotonic() - started,
+                               kept=tuple(copy for _, copy in kept))
 
 
 class _DemoConfig:
@@ -174,8 +181,34 @@ def _cached_reads(cache: BuildCache, docx_key: str) -> Reads | None:
         return None
 
 
+RUECKLAUF = "ruecklauf"
+"""Folder in the outputs (beside the run folders) where signed copies are kept."""
+
+
+def _keep_signed_copies(store, previous, folder: Path) -> list[tuple[str, Path]]:
+    """Copy every delivered PDF that changed since the run that made it (a council signed it in
+    the outputs folder) to `folder`, once per content. Returns (path in the run folder, copy)."""
+    if previous is None:
+        return []
+    kept = []
+    for entry in previous.entries:
+        current = store.final / entry.path
+        if not entry.path.startswith("pdf/") or not current.is_file():
+            continue
+        digest = sha256_file(current)
+        if digest == entry.sha256:
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        copy = next((p for p in folder.glob(f"{current.stem}-*.pdf") if sha256_file(p) == digest), None)
+        if copy is None:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            copy = write_atomic(folder / f"{current.stem}-{stamp}.pdf", current.read_bytes())
+        kept.append((entry.path, copy))
+    return kept
+
+
 def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, cache: BuildCache, config,
-           settings: SigningSettings, code, progress) -> RunResult:
+           settings: SigningSettings, code, progress, changed: set[str] = frozenset()) -> RunResult:
     entries: dict[str, ManifestEntry] = {}
     force = options.force
     final: dict[str, DocumentPlan] = {}  # by pdf_rel, with the keys it ends up with
@@ -185,10 +218,13 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
     todo: list[DocumentPlan] = []
     for doc in plan.documents:
         prev = prev_by_path.get(doc.pdf_rel)
+        signed_since = doc.pdf_rel in changed  # still current: keep the copy with the new signatures
         if (prev is not None and prev.key == doc.signed_key and prev.pdf_key and prev.docx_key
                 and cache.get(prev.pdf_key, ".pdf") is not None
-                and store.reuse(doc.pdf_rel, prev.sha256) and store.reuse(doc.docx_rel, prev.docx_sha256)):
-            entries[doc.pdf_rel] = dataclasses.replace(prev, reused=True)
+                and store.reuse(doc.pdf_rel, None if signed_since else prev.sha256)
+                and store.reuse(doc.docx_rel, prev.docx_sha256)):
+            sha = sha256_file(staging / doc.pdf_rel) if signed_since else prev.sha256
+            entries[doc.pdf_rel] = dataclasses.replace(prev, sha256=sha, reused=True)
             final[doc.pdf_rel] = dataclasses.replace(doc, docx_key=prev.docx_key, pdf_key=prev.pdf_key)
         else:
             todo.append(doc)

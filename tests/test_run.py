@@ -355,3 +355,38 @@ def test_delivered_word_files_show_the_pdf_page_numbers_in_their_contents(sample
     for title, page in bookmarks[:5]:
         text = title.split(" ", 1)[1][:30]
         assert re.search(re.escape(text) + r".*[.\s]" + str(page) + r"\s*$", page2, re.M), (title, page, page2)
+
+
+def test_a_collected_signature_survives_the_next_runs(small, pki, tmp_path):
+    """A Dienststellenleitung signs the Projektauftrag in the outputs folder; the next runs keep it."""
+    folder, rel = small["folder"], "pdf/projektauftrag-REINIGUNG.pdf"
+    pdf = folder / rel
+    field = next(f for f in sign.verify(pdf, []).fields if not f.signed and f.label.endswith("Stadt Gernsheim"))
+    p12 = make_p12(pki["ca"], tmp_path / "bm.p12", "Peter Burger", b"pw", key_type="rsa")
+    sign.sign_pdf(pdf, pdf, sign.SigningConfig(p12, b"pw"), field_name=field.name, reason="Zustimmung",
+                  location="Gernsheim")
+    signed = pdf.read_bytes()
+
+    def signed_fields(path):
+        return [f.label for f in sign.verify(path, [pki["ca"].pem]).fields if f.signed and f.name != "IKZ-Geschaeftsstelle"]
+
+    # unchanged workbook: the signed copy stays in place, and a copy is kept in outputs/ruecklauf/
+    again = cli("report", small["wb"], "--outputs", small["out"], "--state", small["state"], env=small["env"])
+    assert again.returncode == 0, again.stderr
+    assert pdf.read_bytes() == signed and signed_fields(pdf) == ["Unterschrift Stadt Gernsheim"]
+    kept = sorted((small["out"] / "ruecklauf" / "klein").glob("projektauftrag-REINIGUNG-*.pdf"))
+    assert len(kept) == 1 and kept[0].read_bytes() == signed
+    assert "Nachträglich unterschrieben und gesichert" in again.stdout and kept[0].name in again.stdout
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert next(e for e in manifest["entries"] if e["path"] == rel)["sha256"] == sha256_file(pdf)
+
+    # --force, and a change of the project: a new edition is built; the signed one stays in ruecklauf/
+    rows = minimal_rows()
+    rows["Projekttexte"][0]["text"] = "Neue Fassung der Ausgangslage."
+    make_workbook(small["wb"], rows)
+    changed = cli("report", small["wb"], "--outputs", small["out"], "--state", small["state"], "--force",
+                  env=small["env"])
+    assert changed.returncode == 0, changed.stderr
+    assert signed_fields(pdf) == []  # the new edition, unsigned
+    kept = sorted((small["out"] / "ruecklauf" / "klein").glob("projektauftrag-REINIGUNG-*.pdf"))
+    assert len(kept) == 1 and signed_fields(kept[0]) == ["Unterschrift Stadt Gernsheim"]
