@@ -12,6 +12,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from .fsutil import write_atomic
+
 __all__ = ["DEFAULT_LIMIT", "BuildCache"]
 
 DEFAULT_LIMIT = 1024 * 1024 * 1024
@@ -43,6 +45,11 @@ class BuildCache:
         path = self.path(key, suffix)
         os.replace(source, path)
         return path
+
+    def write(self, key: str, suffix: str, data: bytes) -> Path:
+        """Store `data` as the entry `key` (written completely before it gets its name)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        return write_atomic(self.path(key, suffix), data)
 
     def scratch(self, name: str) -> Path:
         """A path for temporary files inside the cache folder (same file system as the entries)."""

@@ -18,6 +18,7 @@ __all__ = [
     "SOFT_HYPHEN",
     "ascii_fold",
     "hyphenate",
+    "identifier",
     "buchstaben",
     "datum",
     "datum_lang",

@@ -48,8 +48,6 @@ class SigningSettings:
     """»Ort« of the signature: the office (Dienststelle or Herausgeber)."""
     contact: str | None
     """Contact shown with the signature (e-mail of the office)."""
-    demo: bool
-    """True for the demonstration certificate."""
 
 
 @dataclass(frozen=True)
@@ -70,10 +68,8 @@ class DocumentPlan:
     """Cache key of the .docx: the whole context, template, code."""
     pdf_key: str
     """Cache key of the unsigned PDF: .docx key and converter."""
-    content_key: str
-    """Key of what the document shows: the context paths its template read, template, code."""
     signed_key: str
-    """Key of the signed PDF in ``pdf/``: content key, converter, fields, signing settings."""
+    """Key of the signed PDF in ``pdf/``: content key (`content_key`), converter, fields, signing settings."""
     template_sha256: str
     """Digest of the template file."""
     signers: tuple[tuple[str, str], ...]
@@ -131,14 +127,10 @@ class Plan:
     signing: SigningSettings
     """Signing settings."""
 
-    def with_reads(self, doc: DocumentPlan, reads: Reads, docx_key: str | None = None,
-                   pdf_key: str | None = None) -> DocumentPlan:
-        """`doc` with its content and signed keys from `reads` (and, when reused, the cache keys
-        of the files it was made from)."""
+    def with_reads(self, doc: DocumentPlan, reads: Reads) -> DocumentPlan:
+        """`doc` with its signed key from the context paths its template read (`reads`)."""
         content = content_key(doc, self.contexts[doc.docx_key], reads, self.code)
-        return dataclasses.replace(
-            doc, content_key=content, signed_key=_signed_key(doc, content, self.converter, self.signing, self.code),
-            docx_key=docx_key or doc.docx_key, pdf_key=pdf_key or doc.pdf_key)
+        return dataclasses.replace(doc, signed_key=_signed_key(doc, content, self.converter, self.signing, self.code))
 
 
 def content_key(doc: DocumentPlan, context: dict, reads: Reads | None, code: str) -> str:
@@ -173,11 +165,10 @@ def make_plan(data: IKZData, templates: Path, code: str, converter: str, signing
         title = kind.document_title(data, project)
         doc = DocumentPlan(
             ref=ref, title=title, label=kind.label, stem=kind.stem(data, project), template=template,
-            docx_key=docx_key, pdf_key=pdf_key, content_key="", signed_key="", template_sha256=template_sha[kind.name],
+            docx_key=docx_key, pdf_key=pdf_key, signed_key="", template_sha256=template_sha[kind.name],
             signers=signers, reason=f"{title} – erstellt von der IKZ-Geschäftsstelle")
         content = content_key(doc, context, reads_for(doc.pdf_rel), code)
-        documents.append(dataclasses.replace(
-            doc, content_key=content, signed_key=_signed_key(doc, content, converter, signing, code)))
+        documents.append(dataclasses.replace(doc, signed_key=_signed_key(doc, content, converter, signing, code)))
         contexts[docx_key] = context
     return Plan(tuple(documents), contexts, code, converter, signing)
 

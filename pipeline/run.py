@@ -25,8 +25,8 @@ from .errors import Problem
 from .fsutil import write_atomic
 from .kinds import document_kind
 from .plan import BundlePlan, DocumentPlan, Plan, SigningSettings, make_plan, plan_bundles
-from .tracking import Reads
 from .store import Manifest, ManifestEntry, OutputStore, check_free_space
+from .tracking import Reads
 
 Progress = Callable[[str, str, int, int], None]
 """progress(step, item, done, total): called by the run; the CLI draws it."""
@@ -99,8 +99,7 @@ def run(options: Options, progress: Progress | None = None) -> RunResult:
     settings = SigningSettings(
         certificate_sha256=sha256_file(config.pkcs12) if Path(config.pkcs12).is_file() else "-",
         timestamp_url=getattr(config, "timestamp_url", None),
-        location=data.bericht.dienststelle or data.bericht.herausgeber, contact=data.bericht.email,
-        demo=bool(config.demo))
+        location=data.bericht.dienststelle or data.bericht.herausgeber, contact=data.bericht.email)
     code = code_version()
     store = OutputStore(Path(options.outputs), Path(options.workbook).stem)
     cache = BuildCache(Path(options.state) / "cache", options.cache_limit)
@@ -243,14 +242,10 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
             progress("Word-Dokumente erzeugen", doc.stem, i, len(todo))
             reads = Reads()
             blob = render.render_context(doc.template, plan.contexts[doc.docx_key], document_kind(doc.ref.kind), reads)
-            tmp = cache.scratch(f"{doc.docx_key}.docx")
-            tmp.write_bytes(blob)
-            cache.put(doc.docx_key, ".docx", tmp)
-            tmp = cache.scratch(f"{doc.docx_key}.reads.json")
-            tmp.write_text(reads.to_json(), encoding="utf-8")
-            cache.put(doc.docx_key, ".reads.json", tmp)
+            cache.write(doc.docx_key, ".docx", blob)
+            cache.write(doc.docx_key, ".reads.json", reads.to_json().encode("utf-8"))
         final[doc.pdf_rel] = plan.with_reads(doc, reads)
-        if (force or cache.get(doc.pdf_key, ".pdf") is None) and doc not in to_convert:
+        if force or cache.get(doc.pdf_key, ".pdf") is None:
             to_convert.append(doc)
     todo = [final[d.pdf_rel] for d in todo]
     documents = [final[d.pdf_rel] for d in plan.documents]

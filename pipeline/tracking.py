@@ -64,13 +64,10 @@ class Node(dict):
         return value
 
     def get(self, key, default=None):
-        if key in self.keys_untracked():
+        if dict.__contains__(self, key):
             return self[key]
         self._whole()
         return default
-
-    def keys_untracked(self):
-        return dict.keys(self)
 
     def __contains__(self, key) -> bool:
         self._whole()

@@ -312,7 +312,7 @@ def _worker_stats(spec: dict) -> dict:
     from pipeline.validate import load
 
     data, _ = load(Path(spec["workbook"]))
-    plan = make_plan(data, Path(spec["templates"]), "bench", "bench", SigningSettings("-", None, "-", None, True))
+    plan = make_plan(data, Path(spec["templates"]), "bench", "bench", SigningSettings("-", None, "-", None))
     members = sum(len(b.members) for b in plan.bundles)
     return dict(docx=len(plan.documents), bundle_members=members, rss_self=0, rss_children=0)
 
