@@ -82,72 +82,75 @@ def cmd_new_workbook(args) -> Exit:
     return Exit.OK
 
 
-def _trust_roots(args) -> list[Path]:
-    """Trust roots: from the signing configuration, plus the local demo CA when present."""
-    import os
-
+def _trust_roots(args) -> tuple[list[Path], list[Path]]:
+    """Trust roots from the command line and the signing configuration; the local demo CAs apart
+    (signatures under them are checked, but never called trusted)."""
     from . import sign
 
     roots: list[Path] = list(args.vertrauen or [])
     config = sign.load_config(Path(args.config), os.environ)
     if config is not None:
         roots.extend(config.trust_roots)
-    roots.extend(sorted((Path(args.state) / "demo").glob(f"**/{sign.DEMO_CA_FILE}")))
-    return roots
+    demo = sorted((Path(args.state) / "demo").glob(f"**/{sign.DEMO_CA_FILE}"))
+    return roots, demo
 
 
-def _pdfs_from_outputs(outputs: Path) -> list[Path]:
+def _pdfs_from_outputs(outputs: Path) -> list[tuple[Path, str | None]]:
+    """Every PDF the runs in `outputs` delivered, with its project (None for reports and bundles)."""
     from .store import Manifest
 
-    files: list[Path] = []
+    files: list[tuple[Path, str | None]] = []
     for manifest_path in sorted(outputs.glob("*/manifest.json")):
         manifest = Manifest.load(manifest_path)
         if manifest is None:
             continue
-        files.extend(manifest_path.parent / e.path for e in manifest.entries if e.path.endswith(".pdf"))
+        files.extend(
+            (manifest_path.parent / e.path, e.project if e.signature_fields else None)
+            for e in manifest.entries if e.path.endswith(".pdf")
+        )
     return files
 
 
 def cmd_verify(args) -> Exit:
-    from . import sign
+    from .sign import overview, verification
 
-    files = [Path(f) for f in args.pdf] or _pdfs_from_outputs(Path(args.outputs))
+    explicit = [(Path(f), None) for f in args.pdf]
+    files = explicit or _pdfs_from_outputs(Path(args.outputs))
     if not files:
         print(f"Keine PDF-Dateien gefunden (weder angegeben noch in {args.outputs}/). Zuerst »make report« ausführen.",
               file=sys.stderr)
         return Exit.USAGE
-    roots = _trust_roots(args)
-    demo_cas = [r for r in roots if r.name == sign.DEMO_CA_FILE and (Path(args.state) / "demo") in r.parents]
-    if demo_cas:
-        print(f"Hinweis: Die Demonstrations-CA ({demo_cas[0].parent}) gilt hier als vertrauenswürdig; "
-              "Empfänger vertrauen ihr nicht.")
-    if not roots:
+    roots, demo_roots = _trust_roots(args)
+    if not roots and not demo_roots:
         print("Hinweis: Keine Vertrauensanker eingerichtet; keine Signatur kann als vertrauenswürdig gelten.")
-    broken = 0
-    for pdf in files:
-        report = sign.verify(pdf, roots)
-        print(f"{pdf}")
-        office = [f for f in report.fields if not f.name.startswith(sign.FIELD_PREFIX)]
-        people = [f for f in report.fields if f.name.startswith(sign.FIELD_PREFIX)]
-        for f in report.fields:
-            state = ("vertrauenswürdig" if f.trusted else "nicht vertrauenswürdig") if f.intact else ""
-            print(f"  {f.label}: {f.status}" + (f" [{state}]" if f.signed and f.intact and state not in f.status else ""))
-        if not report.fields:
-            print("  keine Signatur")
-        if people:
-            done = sum(1 for f in people if f.signed)
-            line = f"  Projektauftrag: {done} von {len(people)} unterschrieben"
-            missing = [f.label.removeprefix("Unterschrift ") for f in people if not f.signed]
-            if missing:
-                line += "; es fehlen: " + ", ".join(missing)
+    every_field = bool(explicit) or args.alle
+    reports = []
+    for pdf, project in files:
+        report = verification.verify(pdf, roots, demo_roots)
+        reports.append((report, project))
+        name = str(pdf)
+        lines = overview.file_lines(report, name, every_field=args.alle) if every_field else overview.problem_lines(report, name)
+        for line in lines:
             print(line)
-        if not report.ok:
-            broken += 1
-        elif not office and not people:
-            pass
+    broken = [r for r, _ in reports if not r.ok]
+    signable = [(r, p) for r, p in reports if r.persons]
     print()
-    print(f"{len(files)} Dateien geprüft, {broken} mit ungültiger Signatur.")
+    if signable:
+        print("Unterschriften der Dienststellenleitungen:")
+        width = max(len(_document_name(r, p)) for r, p in signable)
+        for report, project in signable:
+            print(f"  {_document_name(report, project):<{width}}  {overview.persons_line(report.persons)}")
+    print(overview.office_line(r for r, _ in reports))
+    untrusted = sum(1 for r, _ in reports for f in r.fields if f.signed and f.intact and not f.trusted)
+    print(f"{_count(len(reports), 'Datei', 'Dateien')} geprüft, {len(broken)} mit ungültiger Signatur"
+          + (f", {_count(untrusted, 'Signatur', 'Signaturen')} nicht vertrauenswürdig (Warnung)." if untrusted else "."))
+    if not every_field:
+        print("Jedes Unterschriftsfeld einzeln: make verify ARGS=--alle")
     return Exit.ERRORS if broken else Exit.OK
+
+
+def _document_name(report, project: str | None) -> str:
+    return project or report.title or report.file.name
 
 
 class _ProgressDisplay:
@@ -310,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vertrauen", action="append", type=Path, help="zusätzlicher Vertrauensanker (Zertifikat, PEM/DER)")
     p.add_argument("--config", default="ikz-signatur.toml", help="Signatur-Konfiguration (TOML)")
     p.add_argument("--state", default=".ikz", help="Ordner für das Demonstrationszertifikat")
+    p.add_argument("--alle", action="store_true", help="jedes Unterschriftsfeld einzeln zeigen (auch die leeren)")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("new-workbook", help="leere Arbeitsmappe anlegen")
@@ -319,12 +323,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_libraries(show: bool) -> None:
+    """No library log line reaches the terminal unless --traceback is given.
+
+    pyHanko and others log warnings (with tracebacks) through `logging`; without
+    a handler Python prints them to stderr. Everything a user needs is in our
+    own messages.
+    """
+    import logging
+
+    if show:
+        logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    else:
+        logging.getLogger().addHandler(logging.NullHandler())
+        logging.getLogger().setLevel(logging.CRITICAL + 1)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) and Exit.USAGE
+    _quiet_libraries(args.traceback)
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

@@ -37,11 +37,11 @@ class TestCA:
     pem: Path
 
 
-def _name(cn: str) -> x509.Name:
+def _name(cn: str, org: str = "IKZ Testumgebung") -> x509.Name:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "DE"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "IKZ Testumgebung"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, org),
             x509.NameAttribute(NameOID.COMMON_NAME, cn),
         ]
     )
@@ -85,6 +85,7 @@ def issue(
     not_before: dt.datetime | None = None,
     not_after: dt.datetime | None = None,
     time_stamping: bool = False,
+    org: str = "IKZ Testumgebung",
 ):
     """Issue an end-entity certificate; returns (private key, certificate)."""
     key = (
@@ -95,7 +96,7 @@ def issue(
     now = dt.datetime.now(UTC)
     builder = (
         x509.CertificateBuilder()
-        .subject_name(_name(cn))
+        .subject_name(_name(cn, org))
         .issuer_name(ca.cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
@@ -133,9 +134,12 @@ def make_p12(
     not_before: dt.datetime | None = None,
     not_after: dt.datetime | None = None,
     with_key: bool = True,
+    org: str = "IKZ Testumgebung",
 ) -> Path:
     """Write a PKCS#12 file with a fresh signer certificate issued by `ca`."""
-    key, cert = issue(ca, cn, key_type=key_type, not_before=not_before, not_after=not_after)
+    key, cert = issue(
+        ca, cn, key_type=key_type, not_before=not_before, not_after=not_after, org=org
+    )
     encryption = (
         serialization.BestAvailableEncryption(passphrase)
         if passphrase
@@ -191,6 +195,47 @@ def pdfsig(pdf: Path, nssdir: str) -> str:
         ["pdfsig", "-nssdir", nssdir, str(pdf)], capture_output=True, text=True
     )
     return result.stdout + result.stderr
+
+
+@dataclass(frozen=True)
+class PopplerSigner:
+    """A council's signing identity in its own NSS database, used through poppler's pdfsig."""
+
+    __test__ = False
+
+    nssdir: str
+    nick: str
+    password: str
+
+
+def poppler_signer(directory: Path, ca: TestCA, cn: str, org: str) -> PopplerSigner:
+    """An NSS database holding a fresh certificate for `cn` (organisation `org`), issued by `ca`.
+
+    Made with NSS's own tools (certutil, pk12util), as a council's Okular would have it.
+    """
+    password = "rat-" + cn.lower().replace(" ", "-")
+    p12 = make_p12(
+        ca, directory.with_suffix(".p12"), cn, password.encode(), org=org, key_type="rsa"
+    )
+    nssdir = nss_db(directory, ca.pem)
+    subprocess.run(
+        ["pk12util", "-i", str(p12), "-d", nssdir, "-W", password, "-K", ""],
+        check=True, capture_output=True,
+    )
+    p12.unlink()
+    return PopplerSigner(nssdir=nssdir, nick=cn, password=password)
+
+
+def poppler_sign(pdf: Path, out: Path, field: str, signer: PopplerSigner) -> Path:
+    """Sign the existing empty field `field` of `pdf` with poppler's pdfsig into `out`."""
+    result = subprocess.run(
+        ["pdfsig", "-nssdir", signer.nssdir, "-nick", signer.nick, "-kpw", "",
+         "-sign", field, "-reason", "Zustimmung des Gremiums", str(pdf), str(out)],
+        capture_output=True, text=True,
+    )
+    if result.returncode != 0 or not out.exists():
+        raise AssertionError(f"pdfsig -sign failed ({result.returncode}): {result.stderr}")
+    return out
 
 
 @contextlib.contextmanager

@@ -175,7 +175,7 @@ def test_two_dienststellenleitungen_sign_then_tamper(sample_run, pki, tmp_path):
                       location="Groß-Gerau")
     result = cli("verify", pdf, "--vertrauen", pki["ca"].pem, "--state", tmp_path / "none")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Projektauftrag: 2 von 4 unterschrieben; es fehlen: " in result.stdout
+    assert "2 von 4 unterschrieben; es fehlen: " in result.stdout
     assert "Stadt Mörfelden-Walldorf" in result.stdout and "Stadt Riedstadt" in result.stdout
     out = pdfsig(pdf, pki["nss"])
     assert out.count("Signature is Valid.") == 3

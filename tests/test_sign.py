@@ -85,7 +85,8 @@ def test_sign_invisible_valid_for_pyhanko_and_pdfsig(env, tmp_path):
     assert status.signed and status.intact and status.trusted
     assert status.signer == "Anna Alpha"
     assert abs(status.signing_time - dt.datetime.now(UTC)) < dt.timedelta(minutes=5)
-    assert status.status.startswith("Gültig: unterschrieben von Anna Alpha am ")
+    assert status.status.startswith("Unterschrieben von Anna Alpha (IKZ Testumgebung) am ")
+    assert status.status.endswith(", unversehrt; vertrauenswürdig.")
     assert report.summary_line() == "1 von 1 unterschrieben"
 
     out = pki.pdfsig(signed, env["nss"])
@@ -312,6 +313,8 @@ def test_pades_b_t_with_timestamp_server(env, tmp_path, tsa):
     (status,) = report.fields
     assert status.timestamped and status.intact and status.trusted
     assert abs(status.signing_time - dt.datetime.now(UTC)) < dt.timedelta(minutes=5)
+    assert status.timestamp.authority == "IKZ Test-Zeitstempel"
+    assert "; Zeitstempel von IKZ Test-Zeitstempel am " in status.status
     out = pki.pdfsig(signed, env["nss"])
     assert "Signature Validation: Signature is Valid." in out
 
@@ -330,7 +333,8 @@ def test_pades_b_t_with_timestamp_server(env, tmp_path, tsa):
     report = sign.verify(tmp_path / "lta.pdf", [env["ca"].pem])
     assert report.ok and report.all_trusted
     assert [f.document_timestamp for f in report.fields] == [False, True]
-    assert report.fields[1].status.startswith("Gültiger Dokumentzeitstempel von IKZ Test-Zeitstempel am ")
+    assert report.fields[1].status.startswith("Dokumentzeitstempel von IKZ Test-Zeitstempel am ")
+    assert "unversehrt; vertrauenswürdig" in report.fields[1].status
     assert report.summary_line() == "1 von 1 unterschrieben"
 
 
