@@ -9,7 +9,7 @@ SYSTEM_TOOLS := soffice fc-list pdfsig pdffonts pdftoppm pdftotext certutil
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fontconfig poppler-utils libnss3-tools fonts-liberation2 fonts-dejavu-core fonts-crosextra-carlito
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system report render check verify test bench new-workbook sample clean
+.PHONY: help setup system report render check verify ruecklauf versand test bench new-workbook sample clean
 
 help: ## diese Übersicht
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -49,6 +49,12 @@ check: setup ## Arbeitsmappe und Vorlagen prüfen
 
 verify: setup ## Signaturen der erzeugten PDFs prüfen
 	@$(BIN)/python -m pipeline verify $(ARGS)
+
+versand: setup ## je Kommune ein Ordner mit Mappe, Projektaufträgen und E-Mail-Entwurf (nach make report)
+	@$(BIN)/python -m pipeline versand "$(WORKBOOK)" $(ARGS)
+
+ruecklauf: setup ## zurückgekommene PDFs zuordnen und Unterschriften zählen (ORDNER=..., ARGS=--arbeitsmappe-kopie)
+	@$(BIN)/python -m pipeline ruecklauf "$(or $(ORDNER),$(error Bitte angeben: make ruecklauf ORDNER=Ordner-mit-den-PDFs))" "$(WORKBOOK)" $(ARGS)
 
 new-workbook: setup ## leere Arbeitsmappe anlegen (DATEI=neu.xlsx, ARGS=--force überschreibt mit Sicherungskopie)
 	@$(BIN)/python -m pipeline new-workbook "$(or $(DATEI),neue-arbeitsmappe.xlsx)" $(ARGS)

@@ -149,6 +149,62 @@ def cmd_verify(args) -> Exit:
     return Exit.ERRORS if broken else Exit.OK
 
 
+def cmd_ruecklauf(args) -> Exit:
+    import datetime as dt
+
+    from . import ruecklauf
+    from .run import RUECKLAUF
+    from .validate import load
+    from .workbook import require_closed
+
+    folder = Path(args.ordner)
+    if not folder.is_dir():
+        print(f"Fehler: Der Ordner »{folder}« existiert nicht. Die zurückgekommenen PDF-Dateien in einen Ordner "
+              "legen und ihn angeben: make ruecklauf ORDNER=…", file=sys.stderr)
+        return Exit.USAGE
+    workbook = Path(args.workbook)
+    data, _ = load(workbook)
+    run_folder = Path(args.outputs) / workbook.stem
+    roots, demo_roots = _trust_roots(args)
+    issued = ruecklauf.issued_documents(run_folder, roots, demo_roots)
+    kept = Path(args.outputs) / RUECKLAUF / workbook.stem
+    result = ruecklauf.collect([folder] + ([kept] if kept.is_dir() else []), issued, roots, demo_roots)
+
+    print(f"Rücklauf aus {folder}/" + (f" und den gesicherten Kopien in {kept}/" if kept.is_dir() else "") + ":")
+    for r in result.files:
+        print(f"  {r.file.name}: {r.describe()}")
+        if r.match in (ruecklauf.CURRENT, ruecklauf.OLDER):
+            for f in r.report.persons:
+                if f.signed:
+                    print(f"    {f.label}: {f.status}")
+    if not result.files:
+        print("  keine PDF-Dateien gefunden")
+    print()
+    print("Projektaufträge (alle Exemplare zusammen):")
+    for state in result.projects:
+        print(f"  {state.line()}")
+    label_of = {f"Unterschrift {k.name}": k for k in data.kommunen}
+    kept.mkdir(parents=True, exist_ok=True)  # kept by »make clean« and by every run, unlike the run folder
+    overview = ruecklauf.write_overview(kept / "Ruecklauf.xlsx", result,
+                                        {label: k.name for label, k in label_of.items()})
+    print(f"Übersicht: {overview}")
+    if args.arbeitsmappe_kopie:
+        require_closed(workbook)
+        copy, filled = ruecklauf.workbook_copy(workbook, result, {label: k.key for label, k in label_of.items()},
+                                               dt.date.today())
+        print(f"Kopie der Arbeitsmappe mit {_count(filled, 'ergänztem Datum', 'ergänzten Daten')} in »Unterzeichnet am«: "
+              f"{copy} (das Original ist unverändert)")
+    foreign = sum(1 for r in result.files if r.match == ruecklauf.FOREIGN)
+    older = sum(1 for r in result.files if r.match == ruecklauf.OLDER)
+    if foreign or older:
+        print(f"Hinweis: {_count(foreign, 'fremde Datei', 'fremde Dateien')} und "
+              f"{_count(older, 'Exemplar einer älteren Ausgabe', 'Exemplare älterer Ausgaben')} wurden nicht gezählt.")
+    if not result.ok:
+        print("Fehler: Es gibt ungültige Signaturen (siehe »UNGÜLTIG« oben). Diese Exemplare zählen nicht.")
+        return Exit.ERRORS
+    return Exit.OK
+
+
 def _document_name(report, project: str | None) -> str:
     return project or report.title or report.file.name
 
@@ -257,6 +313,48 @@ def cmd_render(args) -> Exit:
     return Exit.OK
 
 
+def _megabytes(text: str) -> float:
+    """Value of --max-anhang: a number of MB above 0; a German decimal comma is fine (7,5)."""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"keine Zahl: »{text}« (z. B. 10 oder 7,5)") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"muss größer als 0 sein, gefunden: »{text}«")
+    return value
+
+
+def cmd_versand(args) -> Exit:
+    from .german import dateigroesse
+    from .versand import DEFAULT_MAX_MB, ReportMissing, VersandOptions, run_versand
+
+    try:
+        result = run_versand(VersandOptions(
+            workbook=Path(args.workbook), outputs=Path(args.outputs), templates=Path(args.templates),
+            max_mb=args.max_anhang or DEFAULT_MAX_MB, wait=args.wait, allow_open=args.allow_open))
+    except ReportMissing as exc:
+        if args.traceback:
+            raise
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return Exit.USAGE
+    missing, big = result.without_address, result.not_attached
+    print(f"Versand vorbereitet in {result.folder}/")
+    print(f"  {_count(len(result.plan.mailings), 'Ordner', 'Ordner')} (je Kommune einer), "
+          f"{_count(len(result.drafts), 'E-Mail-Entwurf', 'E-Mail-Entwürfe')} (.eml)")
+    print(f"  Ohne E-Mail-Adresse: {_count(len(missing), 'Kommune', 'Kommunen')}"
+          + (f" ({', '.join(m.kommune.key for m in missing)}) – kein Entwurf, bitte auf anderem Weg versenden"
+             if missing else ""))
+    print(f"  Nicht angehängt (größer als {dateigroesse(result.plan.max_bytes)}): {_count(len(big), 'Datei', 'Dateien')}"
+          + (" – die E-Mail nennt stattdessen den Ablageort" if big else ""))
+    print(f"  Versandliste: {result.liste}")
+    if result.warnings:
+        print(f"  {len(result.warnings)} Warnungen zur Arbeitsmappe (»make check« zeigt sie).")
+    if result.demo_certificate:
+        print("ACHTUNG: Die Dokumente sind mit dem Demonstrationszertifikat signiert, dem kein Empfänger vertraut. "
+              "Vor dem Versand ein echtes Zertifikat einrichten und »make report« erneut ausführen.")
+    return Exit.OK
+
+
 _ARGPARSE_DE = {
     "usage: ": "Aufruf: ",
     "positional arguments": "Argumente",
@@ -307,6 +405,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="auch erzeugen, wenn die Arbeitsmappe in Excel geöffnet ist (zuletzt gespeicherter Stand)")
     p.set_defaults(func=cmd_render)
 
+    p = sub.add_parser("versand", help="je Kommune einen Ordner mit Mappe, Projektaufträgen und E-Mail-Entwurf anlegen")
+    p.add_argument("workbook", nargs="?", default=DEFAULT_WORKBOOK, type=Path, metavar="ARBEITSMAPPE", help="Arbeitsmappe (.xlsx)")
+    p.add_argument("--outputs", default="outputs", help="Ausgabeordner (der letzte »report« liegt darin)")
+    p.add_argument("--templates", default="templates", metavar="ORDNER",
+                   help="Ordner der Vorlagen (mit versand-anschreiben.txt)")
+    p.add_argument("--max-anhang", type=_megabytes, metavar="MB",
+                   help="größere Dateien werden nicht angehängt (Standard: 10 MB)")
+    p.add_argument("--wait", type=float, default=0.0, help="Sekunden, die auf einen laufenden »report« gewartet wird")
+    p.add_argument("--trotz-sperrdatei", dest="allow_open", action="store_true",
+                   help="auch ausführen, wenn die Arbeitsmappe in Excel geöffnet ist (zuletzt gespeicherter Stand)")
+    p.set_defaults(func=cmd_versand)
+
     p = sub.add_parser("verify", help="Signaturen von PDF-Dateien prüfen")
     p.add_argument("pdf", nargs="*", help="PDF-Dateien (ohne Angabe: alle PDFs in outputs/ laut manifest.json)")
     p.add_argument("--outputs", default="outputs", help="Ausgabeordner")
@@ -315,6 +425,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--state", default=".ikz", help="Ordner für das Demonstrationszertifikat")
     p.add_argument("--alle", action="store_true", help="jedes Unterschriftsfeld einzeln zeigen (auch die leeren)")
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("ruecklauf", help="zurückgekommene, unterschriebene PDFs zuordnen und zählen")
+    p.add_argument("ordner", metavar="ORDNER", help="Ordner mit den zurückgekommenen PDF-Dateien (beliebige Namen)")
+    p.add_argument("workbook", nargs="?", default=DEFAULT_WORKBOOK, type=Path, metavar="ARBEITSMAPPE",
+                   help="Arbeitsmappe (.xlsx)")
+    p.add_argument("--outputs", default="outputs", help="Ausgabeordner")
+    p.add_argument("--vertrauen", action="append", type=Path, help="zusätzlicher Vertrauensanker (Zertifikat, PEM/DER)")
+    p.add_argument("--config", default="ikz-signatur.toml", help="Signatur-Konfiguration (TOML)")
+    p.add_argument("--state", default=".ikz", help="Ordner für das Demonstrationszertifikat")
+    p.add_argument("--arbeitsmappe-kopie", action="store_true",
+                   help="eine Kopie der Arbeitsmappe mit ausgefülltem »Unterzeichnet am« anlegen (das Original bleibt)")
+    p.set_defaults(func=cmd_ruecklauf)
 
     p = sub.add_parser("new-workbook", help="leere Arbeitsmappe anlegen")
     p.add_argument("path", type=Path, help="Datei, die angelegt wird (.xlsx)")
