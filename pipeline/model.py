@@ -26,6 +26,8 @@ class Kommune:
     sitz: str
     gremium: str
     einwohner: int | None = None
+    email: str | None = None
+    """Address of the e-mail draft `versand` writes (column »E-Mail«); None: no draft."""
 
     @property
     def is_kreis(self) -> bool:

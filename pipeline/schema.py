@@ -124,6 +124,9 @@ class Column:
     choices: tuple[str, ...] = ()
     hint: str = ""
     width: int = 18
+    may_be_absent: bool = False
+    """A column added after workbooks were in use: a workbook without it reads as if the column were
+    empty (with a warning that says how to add it) instead of failing."""
 
     @property
     def max_length(self) -> int:
@@ -168,8 +171,8 @@ class Sheet:
         raise KeyError(field_name)
 
 
-def _c(header, field, type_, required=False, choices=(), hint="", width=18):
-    return Column(header, field, type_, required, tuple(choices), hint, width)
+def _c(header, field, type_, required=False, choices=(), hint="", width=18, may_be_absent=False):
+    return Column(header, field, type_, required, tuple(choices), hint, width, may_be_absent)
 
 
 SHEETS: tuple[Sheet, ...] = (
@@ -207,6 +210,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("Sitz", "sitz", Type.TEXT, True, hint="Ort für die Unterschriftszeile, z. B. Musterdorf am See", width=22),
             _c("Gremium", "gremium", Type.CHOICE, True, GREMIEN, "Vertretungskörperschaft, die den Bericht erhält", 26),
             _c("Einwohner", "einwohner", Type.INT, hint="Einwohnerzahl (entscheidet z. B. über Pflichten nach dem HinSchG)", width=12),
+            _c("E-Mail", "email", Type.EMAIL, hint="Adresse, an die »make versand« den E-Mail-Entwurf richtet, z. B. poststelle@musterdorf.de; leer: kein Entwurf", width=30, may_be_absent=True),
         ),
         unique=(("key",), ("name",)),
     ),

@@ -269,6 +269,15 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
             c.warn(row, "leitung", f"Keine Dienststellenleitung eingetragen; Dokumente sprechen das Amt an ({v['amt']}).")
         kommunen.append(Kommune(**v))
     keys = {k.key for k in kommunen}
+    no_address = [k.key for k in kommunen if not k.email]
+    if no_address:
+        where = Location(c.path, "Kommunen", None, schema.sheet("Kommunen").column("email").header)
+        c.problems.append(Problem(where, (
+            "Keine Kommune hat eine E-Mail-Adresse; »make versand« legt nur die Ordner an, ohne E-Mail-Entwürfe."
+            if len(no_address) == len(kommunen) else
+            f"Ohne E-Mail-Adresse: {', '.join(no_address)}. Für "
+            + ("diese Kommune" if len(no_address) == 1 else "diese Kommunen")
+            + " legt »make versand« nur den Ordner an, ohne E-Mail-Entwurf."), Severity.WARNING))
     n_kreis = sum(1 for k in kommunen if k.is_kreis)
     if not kommunen and not _has_errors(c, "Kommunen"):
         c.add(None, None, "Das Blatt »Kommunen« enthält keine Kommune; ohne Kommunen gibt es nichts zu berichten.",

@@ -248,9 +248,12 @@ def _read_sheet(path: Path, sheet_def: schema.Sheet, ws, fws, problems: list[Pro
     by_norm = {_norm_header(h): i for i, h in headers.items()}
     col_index: dict[str, int] = {}
     missing: list[schema.Column] = []
+    absent: list[schema.Column] = []  # optional columns newer than the workbook: read as empty
     for col in sheet_def.columns:
         idx = by_norm.get(_norm_header(col.header))
-        if idx is None:
+        if idx is None and col.may_be_absent:
+            absent.append(col)
+        elif idx is None:
             missing.append(col)
         else:
             col_index[col.field] = idx
@@ -269,6 +272,15 @@ def _read_sheet(path: Path, sheet_def: schema.Sheet, ws, fws, problems: list[Pro
                 f"Die Spalte »{col.header}« fehlt in der Kopfzeile (Zeile 1).{hint}",
                 value=close[0] if close else None,
                 allowed=f"Spaltenüberschrift »{col.header}«",
+            )
+        )
+    for col in absent:
+        problems.append(
+            Problem(
+                Location(path, name, None, col.header),
+                f"Die Spalte »{col.header}« fehlt (die Arbeitsmappe ist älter als diese Spalte); sie gilt als leer. "
+                f"Zum Ergänzen die Überschrift »{col.header}« in Zeile 1 rechts neben die letzte Spalte schreiben.",
+                Severity.WARNING,
             )
         )
     renamed = {m.header for m in missing}
@@ -321,6 +333,8 @@ def _read_sheet(path: Path, sheet_def: schema.Sheet, ws, fws, problems: list[Pro
             if value is not None:
                 empty = False
             cells[field_name] = RawCell(value, cell.coordinate)
+        for col in absent:
+            cells[col.field] = RawCell(None, "")
         if not empty:
             result.append(RawRow(name, r, cells))
     return tuple(result)

@@ -12,11 +12,15 @@ bullets (two leading spaces: second level), ``**bold**``.
 Nothing here is invented: where the report gives no value (Einwohner, names of
 most Dienststellenleitungen, most project dates) the cell stays empty. The few
 places where the report had to be interpreted are marked with a comment.
+The one exception are the Kommunen's e-mail addresses (for ``make versand``):
+invented, under the reserved domain ``.example``, so no draft can reach anyone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+
+from pipeline.naming import slug
 
 D = dt.date
 
@@ -45,6 +49,8 @@ BERICHT = [
 
 
 def _kommune(key, name, art, region, sitz, amt="Bürgermeister/in", leitung=None):
+    """One row of »Kommunen«; the e-mail address is an invented example (see module docstring),
+    none for Trebur, so the sample shows a Kommune without address."""
     gremium = {
         "Gemeinde": "Gemeindevertretung",
         "Stadt": "Stadtverordnetenversammlung",
@@ -60,6 +66,7 @@ def _kommune(key, name, art, region, sitz, amt="Bürgermeister/in", leitung=None
         "sitz": sitz,
         "gremium": gremium,
         "einwohner": None,
+        "email": None if key == "Trebur" else f"poststelle@{slug(key).lower()}.example",
     }
 
 
