@@ -20,7 +20,10 @@ ENV_PASSPHRASE = "IKZ_SIGNATUR_PASSWORT"
 
 CONFIG_FILE_NAME = "ikz-signatur.toml"
 
-CONFIG_KEYS = ("zertifikat", "zeitstempel_url", "vertrauensanker")
+CONFIG_KEYS = ("zertifikat", "zeitstempel_url", "zeitstempel_wartezeit", "vertrauensanker")
+
+TIMESTAMP_TIMEOUT_S = 30.0
+"""How long one request to the timestamp service may take (``zeitstempel_wartezeit``)."""
 
 
 # configuration
@@ -39,6 +42,8 @@ class SigningConfig:
     timestamp_url: str | None = None
     trust_roots: tuple[Path, ...] = ()
     demo: bool = False
+    timestamp_timeout: float = TIMESTAMP_TIMEOUT_S
+    """Seconds one request to the timestamp service may take."""
 
     def with_passphrase(self, passphrase: bytes | str | None) -> SigningConfig:
         """Copy with a passphrase the CLI asked for (str is encoded as UTF-8)."""
@@ -71,6 +76,7 @@ def load_config(
         settings = _read_config_file(config_file)
 
     timestamp_url = settings.get("zeitstempel_url")
+    timestamp_timeout = float(settings.get("zeitstempel_wartezeit", TIMESTAMP_TIMEOUT_S))  # type: ignore[arg-type]
     trust_roots = tuple(_resolve(base, p) for p in settings.get("vertrauensanker", ()))  # type: ignore[union-attr]
 
     certificate: Path | None = None
@@ -91,6 +97,7 @@ def load_config(
         pkcs12=certificate,
         passphrase=passphrase,
         timestamp_url=timestamp_url,  # type: ignore[arg-type]
+        timestamp_timeout=timestamp_timeout,
         trust_roots=trust_roots,
     )
 
@@ -136,6 +143,13 @@ def _read_config_file(config_file: Path) -> dict[str, object]:
     if url is not None and not re.match(r"^https?://", url):
         raise SigningError(
             f"»zeitstempel_url« muss mit http:// oder https:// beginnen (gefunden: »{url}«).", where
+        )
+    wait = data.get("zeitstempel_wartezeit")
+    if wait is not None and (isinstance(wait, bool) or not isinstance(wait, (int, float)) or not 0 < wait <= 600):
+        raise SigningError(
+            "»zeitstempel_wartezeit« muss eine Anzahl Sekunden sein (mehr als 0, höchstens 600), "
+            f"z. B. zeitstempel_wartezeit = 30 (gefunden: »{wait}«).",
+            where,
         )
     anchors = data.get("vertrauensanker", [])
     if isinstance(anchors, str):

@@ -45,6 +45,7 @@ from .fields import (
     is_visible,
     label_from_name,
 )
+from .timestamp import timestamper_for
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +56,6 @@ FONT_CANDIDATES = (
     Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
     Path("/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf"),
 )
-
-_TIMESTAMP_TIMEOUT_S = 30
-
 
 # loading the signer
 
@@ -303,11 +301,7 @@ def sign_pdf(
     )
     if new_field is not None:
         _check_new_field(writer, new_field, where)
-    timestamper = None
-    if config.timestamp_url:
-        from pyhanko.sign.timestamps import HTTPTimeStamper
-
-        timestamper = HTTPTimeStamper(config.timestamp_url, timeout=_TIMESTAMP_TIMEOUT_S)
+    timestamper = timestamper_for(config)  # faults raise TimestampError (a SigningError) naming the service
     when = dt.datetime.now(BERLIN)
     text_params = {"zeit": when.strftime("%d.%m.%Y %H:%M Uhr")}
     out = io.BytesIO()
@@ -324,7 +318,9 @@ def sign_pdf(
     except SigningError:
         raise
     except Exception as exc:
-        raise _signing_failure(exc, config, pdf_in) from None
+        raise SigningError(
+            f"»{pdf_in.name}« konnte nicht unterschrieben werden ({type(exc).__name__}: {exc}).", where
+        ) from None
     write_atomically(pdf_out, out.getvalue())
     log.info("Unterschrieben: %s (Feld %s)", pdf_out, field_name)
 
@@ -341,28 +337,6 @@ def _check_new_field(writer: IncrementalPdfFileWriter, spec: SigFieldSpec, where
         llx, lly, urx, ury = spec.box
         if urx <= llx or ury <= lly:
             raise SigningError(f"Das Feld für die sichtbare Unterschrift hat keine Fläche (Box {spec.box}).", where)
-
-
-def _signing_failure(exc: Exception, config: SigningConfig, pdf_in: Path) -> SigningError:
-    from pyhanko.sign.timestamps import TimestampRequestError
-
-    where = Location(file=pdf_in)
-    chain = [exc]
-    while chain[-1].__cause__ is not None or chain[-1].__context__ is not None:
-        chain.append(chain[-1].__cause__ or chain[-1].__context__)  # type: ignore[arg-type]
-        if len(chain) > 10:
-            break
-    if any(isinstance(e, TimestampRequestError) for e in chain) or (
-        config.timestamp_url and any(type(e).__module__.startswith("aiohttp") for e in chain)
-    ):
-        return SigningError(
-            f"Der Zeitstempeldienst {config.timestamp_url} hat keinen Zeitstempel geliefert ({exc}). "
-            "Prüfen Sie die Internetverbindung und »zeitstempel_url« in den Einstellungen.",
-            where,
-        )
-    return SigningError(
-        f"»{pdf_in.name}« konnte nicht unterschrieben werden ({type(exc).__name__}: {exc}).", where
-    )
 
 
 def find_font() -> Path:
