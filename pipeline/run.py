@@ -9,6 +9,7 @@ and locked (a second run on the same outputs waits or stops).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
@@ -161,11 +162,14 @@ def _demo_config(state: Path, organisation: str) -> _DemoConfig:
 
 
 def _signing(config):
-    """The real SigningConfig, checked (passphrase, validity) before the first signature."""
+    """The real SigningConfig, checked (passphrase, validity, timestamp service) before the first signature."""
     from . import sign
 
     real = config.real() if isinstance(config, _DemoConfig) else config
     sign.load_signer(real)
+    # One request before the workers start: a dead service is reported once, after one timeout;
+    # its answer is inherited by the workers (pyHanko's size estimate), so each signature costs one request.
+    sign.check_service(real)
     return real
 
 
@@ -304,22 +308,24 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
         signing = _signing(config)
         progress("PDF signieren und Mappen bilden", f"{len(todo)} Dokumente, {b_built} Mappen", 0, len(tasks))
         by_rel = {d.pdf_rel: d for d in todo}
-        for i, res in enumerate(_run_tasks(tasks, signing, options.jobs)):
-            progress("PDF signieren und Mappen bilden", res.rel, i, len(tasks))
-            if res.rel in by_rel:
-                doc = by_rel[res.rel]
-                entries[res.rel] = ManifestEntry(
-                    kind=doc.ref.kind, title=doc.title, path=res.rel, sha256=res.sha256, key=doc.signed_key,
-                    project=doc.ref.project, docx=doc.docx_rel, docx_sha256=res.docx_sha256, pages=res.pages,
-                    signature=_sig_label(config), signature_fields=res.fields,
-                    template=f"templates/{doc.template.name}", template_sha256=doc.template_sha256,
-                    docx_key=doc.docx_key, pdf_key=doc.pdf_key)
-            else:
-                bp = bundles_todo[res.rel]
-                entries[res.rel] = ManifestEntry(kind=bp.kind, title=bp.title, path=res.rel, sha256=res.sha256,
-                                                 key=bp.key, kommune=bp.kommune, pages=res.pages,
-                                                 signature=_sig_label(config),
-                                                 documents=tuple(m.pdf_rel for m in bp.members))
+        results = _run_tasks(tasks, signing, options.jobs)
+        with contextlib.closing(results):  # on any error the workers stop before staging is removed
+            for i, res in enumerate(results):
+                progress("PDF signieren und Mappen bilden", res.rel, i, len(tasks))
+                if res.rel in by_rel:
+                    doc = by_rel[res.rel]
+                    entries[res.rel] = ManifestEntry(
+                        kind=doc.ref.kind, title=doc.title, path=res.rel, sha256=res.sha256, key=doc.signed_key,
+                        project=doc.ref.project, docx=doc.docx_rel, docx_sha256=res.docx_sha256, pages=res.pages,
+                        signature=_sig_label(config), signature_fields=res.fields,
+                        template=f"templates/{doc.template.name}", template_sha256=doc.template_sha256,
+                        docx_key=doc.docx_key, pdf_key=doc.pdf_key)
+                else:
+                    bp = bundles_todo[res.rel]
+                    entries[res.rel] = ManifestEntry(kind=bp.kind, title=bp.title, path=res.rel, sha256=res.sha256,
+                                                     key=bp.key, kommune=bp.kommune, pages=res.pages,
+                                                     signature=_sig_label(config),
+                                                     documents=tuple(m.pdf_rel for m in bp.members))
 
     manifest = Manifest(
         workbook=str(options.workbook), workbook_sha256=data.sha256,
@@ -390,7 +396,13 @@ class TaskResult:
 
 
 def _run_tasks(tasks: list[FinishDocument | BuildBundle], signing, jobs: int):
-    """Run finishing tasks, in worker processes when more than one job is allowed; yield TaskResults."""
+    """Run finishing tasks, in worker processes when more than one job is allowed; yield TaskResults.
+
+    The first failure stops the rest: tasks not started are cancelled, and the
+    workers, which share a stop event, give up before their next step or
+    timestamp request (or while waiting for one). The error raised is the
+    first real one, never a task's »cancelled because another failed«.
+    """
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
             yield _finish(task, signing)
@@ -398,23 +410,51 @@ def _run_tasks(tasks: list[FinishDocument | BuildBundle], signing, jobs: int):
     import concurrent.futures as cf
     import multiprocessing
 
+    from .sign import SigningCancelled
+
     # Largest first (the complete bundle) so the workers finish together.
     order = sorted(tasks, key=lambda t: -len(t.spec.documents) if isinstance(t, BuildBundle) else 0)
     ctx = multiprocessing.get_context("fork")
-    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+    stop = ctx.Event()
+    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_start_worker, initargs=(stop,))
+    try:
         futures = [pool.submit(_finish, task, signing) for task in order]
-        try:
-            for future in cf.as_completed(futures):
-                yield future.result()
-        except BaseException:
+        cancelled: BaseException | None = None
+        for future in cf.as_completed(futures):
+            if future.cancelled():
+                continue
+            error = future.exception()
+            if error is None:
+                if cancelled is None:
+                    yield future.result()
+                continue
+            stop.set()
             for f in futures:
                 f.cancel()
-            raise
+            if not isinstance(error, SigningCancelled):
+                raise error
+            cancelled = cancelled or error  # another task failed first: wait for its error
+        if cancelled is not None:
+            raise cancelled
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_worker(stop) -> None:
+    """Pool initializer: the worker's signing gives up once `stop` is set (by any failed task)."""
+    from . import sign
+
+    sign.cancel_on(stop)
 
 
 def _finish(task: FinishDocument | BuildBundle, signing) -> TaskResult:
     """Worker: finish one standalone document or build one bundle; sign it."""
     from . import sign
+
+    sign.raise_if_cancelled()  # another task failed: do not start
 
     if isinstance(task, FinishDocument):
         from .convert import pdf_info
