@@ -958,6 +958,10 @@ def _unterschriften(data: IKZData, p: Project) -> list[dict]:
             "unterzeichner": adressierung(k),
             "beschriftung": signature_line(k),
             "unterzeichnet": datum(x.unterzeichnet),
+            # signed already (»Unterzeichnet am«): the date on the line, a note where the signature goes,
+            # and no empty signature field (plan.py); else both left blank for hand or field
+            "datum": datum(x.unterzeichnet) if x.unterzeichnet else "",
+            "vermerk": f"unterzeichnet am {datum(x.unterzeichnet)}" if x.unterzeichnet else "",
         })
     return result
 

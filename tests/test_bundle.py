@@ -112,7 +112,7 @@ def test_cover_and_index(bundle) -> None:
     ):
         assert needle in cover, needle
     index = " ".join(texts[1].split())
-    assert index.startswith("Inhalt")
+    assert index.startswith(f"Mappe · Seite 2 von {result.pages} Inhalt")
     for entry in result.entries:
         words = entry.title.split()
         assert " ".join(words[:4]) in index
@@ -164,18 +164,24 @@ def test_every_page_is_stamped_with_its_number(bundle) -> None:
         assert f"Seite {number} von {total}" in text, (number, text[-200:])
 
 
-def test_stamp_does_not_overlap_the_footer(bundle) -> None:
-    _, result, _ = bundle
+def test_stamp_is_the_mappe_number_above_the_documents_own(bundle) -> None:
+    """One page number to go by: the bundle's, labelled »Mappe«, at the top right above everything
+    the document draws; the document's own »Seite 1 von N« in its footer stays below and apart."""
+    _, result, reader = bundle
+    total = len(reader.pages)
     for s, entry in zip(SAMPLES, result.entries):
         page = entry.first_page
         words = word_boxes(result.path, page)
-        stamp = [w for w in words if w[0] in ("Seite", "von") or w[0] == str(page)]
-        footer = [w for w in words if w[0] == "Fußzeile"]
-        assert stamp and footer, words[-10:]
-        stamp_top = min(w[2] for w in stamp if w[0] == "Seite")
-        footer_bottom = max(w[4] for w in footer)
-        assert stamp_top > footer_bottom, "stamp must be below the documents' footer"
-        assert stamp_top < 842, "stamp must be on the page"
+        stamp_words = f"Mappe · Seite {page} von {total}".split()
+        texts = [w[0] for w in words]
+        at = next(i for i in range(len(words)) if texts[i:i + len(stamp_words)] == stamp_words)
+        stamp = words[at:at + len(stamp_words)]
+        rest = words[:at] + words[at + len(stamp_words):]
+        stamp_bottom = max(w[4] for w in stamp)
+        assert all(w[2] > stamp_bottom for w in rest), "stamp must be above the document's content"
+        assert min(w[1] for w in stamp) > 842 * 0.5 / 1.414, "stamp must sit at the right"
+        footer = [w for w in rest if w[0] == "Fußzeile"]
+        assert footer and min(w[2] for w in footer) > 700, "the document's footer stays at the bottom"
 
 
 def test_metadata_info_xmp_and_language(bundle) -> None:
@@ -315,8 +321,8 @@ def test_stamps_on_rotated_and_landscape_pages(pdfs, tmp_path: Path) -> None:
         seite = [w for w in words if w[0] == "Seite"]
         assert len(seite) == 1, (number, words)
         _, x0, y0, x1, y1 = seite[0]
-        # bottom right of the page as the reader sees it, upright text
-        assert width * 0.6 < x1 < width and height * 0.9 < y0 < height, (number, seite, width, height)
+        # top right of the page as the reader sees it, upright text
+        assert width * 0.6 < x1 < width and 0 < y0 < height * 0.1, (number, seite, width, height)
         assert f"Seite {number} von {result.pages}" in page.extract_text()
 
 

@@ -7,6 +7,7 @@ atomicity and the lock are checked on a small workbook built in the test.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -22,6 +23,7 @@ from pypdf import PdfReader
 from pipeline import sign
 from pipeline.store import OutputStore, sha256_file
 from pipeline.validate import load
+from tests.helpers_docx import docx_content
 from tests.pki import make_ca, make_p12, nss_db, pdfsig
 from tests.wb import make_workbook, minimal_rows
 
@@ -229,6 +231,27 @@ def test_one_project_change_rebuilds_only_its_documents(small):
     assert "pdf/projektauftrag-REINIGUNG-PILOT.pdf" not in changed  # other project: reused as it was
     assert "word/projektauftrag-REINIGUNG-PILOT.docx" not in changed
     assert "2 neu erzeugt, 1 unverändert übernommen" in result.stdout
+
+
+def test_signed_on_paper_shows_its_date_and_gets_no_empty_field(small):
+    """»Unterzeichnet am« filled: the Projektauftrag says so, and only the others get a signature field."""
+    rows = minimal_rows()
+    first = rows["Beteiligung"][0]
+    first["unterzeichnet"] = dt.date(2023, 3, 14)
+    make_workbook(small["wb"], rows)
+    result = cli("report", small["wb"], "--outputs", small["out"], "--state", small["state"], env=small["env"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    pdf = small["folder"] / "pdf/projektauftrag-REINIGUNG.pdf"
+    kommune = next(k for k in rows["Kommunen"] if k["key"] == first["kommune"])
+    fields = [f.label for f in sign.verify(pdf, []).fields if not f.signed]
+    assert len(fields) == len([r for r in rows["Beteiligung"] if r["projekt"] == "REINIGUNG"]) - 1
+    assert f"Unterschrift {kommune['name']}" not in fields
+    text = " ".join(subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "unterzeichnet am 14.3.2023" in text
+    assert f"{kommune['sitz']}, den 14.3.2023" in text
+    assert f"Unterschrift {kommune['name']}" in text  # the line stays, with its date
+    docx_text = str(docx_content(small["folder"] / "word/projektauftrag-REINIGUNG.docx"))
+    assert "unterzeichnet am 14.3.2023" in docx_text
 
 
 def test_force_rebuilds_everything(small):

@@ -47,7 +47,9 @@ _TOP = _PAGE_H - 20 * mm
 _INDEX_BOTTOM = 25 * mm
 _STAMP_SIZE = 8
 _STAMP_RIGHT_MARGIN = 20 * mm
-_STAMP_BASELINE = 7 * mm
+_STAMP_TOP = 5 * mm  # the box's top edge below the page's top edge (above the documents' headers)
+_STAMP_PAD = 1.6 * mm
+_STAMP_FILL = (0.93, 0.93, 0.93)
 
 _BLACK = (0, 0, 0)
 _DARK = (0.2, 0.2, 0.2)
@@ -275,7 +277,7 @@ def _draw_index(front: Front, spec: BundleSpec, rows: list[_Row], pages: list[li
         front.artifact_begin()
         front.text(_LEFT, y, "Nr.", _FONT_BOLD, 9, _GREY)
         front.text(_LEFT + _NUMBER_W, y, "Dokument", _FONT_BOLD, 9, _GREY)
-        front.text(_RIGHT, y, "Seite", _FONT_BOLD, 9, _GREY, align="right")
+        front.text(_RIGHT, y, "Mappe · Seite", _FONT_BOLD, 9, _GREY, align="right")
         front.end()
         front.rule(_INDEX_ROWS_TOP, _RULE, 0.75)
         y = _INDEX_ROWS_TOP
@@ -320,17 +322,37 @@ def render_front(spec: BundleSpec, sizes: list[int], day: dt.date) -> tuple[byte
     return front.buffer.getvalue(), front, first_pages, total
 
 
+def stamp_text(number: int, total: int) -> str:
+    """The bundle's page number as printed on every page: »Mappe · Seite 22 von 69«."""
+    return f"Mappe · Seite {number} von {total}"
+
+
 def render_stamps(sizes: list[tuple[float, float]]) -> bytes:
-    """One page per bundle page (visual size w×h) with "Seite N von M" as artifact."""
+    """One page per bundle page (visual size w×h) with the bundle's page number as artifact.
+
+    The number sits in a grey box at the top right, labelled »Mappe«, so it cannot be
+    mistaken for a document's own »Seite 1 von 5« in its footer: one number to go by
+    (the index and the cover count the same pages), the document's own stays its own.
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, initialFontName=_FONT, pageCompression=1)
     total = len(sizes)
     for number, (width, height) in enumerate(sizes, start=1):
         canvas.setPageSize((width, height))
-        canvas.addLiteral("/Artifact <</Type /Pagination /Subtype /Footer>> BDC")
-        canvas.setFont(_FONT, _STAMP_SIZE)
-        canvas.setFillColorRGB(*_GREY)
-        canvas.drawRightString(width - _STAMP_RIGHT_MARGIN, _STAMP_BASELINE, f"Seite {number} von {total}")
+        text = stamp_text(number, total)
+        box_w = stringWidth(text, _FONT_BOLD, _STAMP_SIZE) + 2 * _STAMP_PAD
+        box_h = _STAMP_SIZE + 2 * _STAMP_PAD
+        right, top = width - _STAMP_RIGHT_MARGIN, height - _STAMP_TOP
+        canvas.addLiteral("/Artifact <</Type /Pagination /Subtype /Header>> BDC")
+        canvas.setFillColorRGB(*_STAMP_FILL)
+        canvas.setStrokeColorRGB(*_RULE)
+        canvas.setLineWidth(0.5)
+        canvas.roundRect(right - box_w, top - box_h, box_w, box_h, 1.2 * mm, stroke=1, fill=1)
+        canvas.setFont(_FONT_BOLD, _STAMP_SIZE)
+        canvas.setFillColorRGB(*_BLACK)
+        canvas.drawRightString(right - _STAMP_PAD, top - box_h + _STAMP_PAD + 1.5, text)
         canvas.addLiteral("EMC")
         canvas.showPage()
     canvas.save()
