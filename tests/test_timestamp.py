@@ -338,6 +338,11 @@ def test_a_fault_stops_the_other_workers_and_a_waiting_request_gives_up(env, tmp
     assert not (tmp_path / "h.pdf").exists()
 
 
+def test_the_example_in_the_signature_docs_is_what_a_refusal_prints():
+    docs = (ROOT / "docs" / "SIGNATUR.md").read_text(encoding="utf-8")
+    assert f"Fehler: {expected('rejection', 'https://zeitstempel.example/tsa')}\n" in docs
+
+
 def test_timeout_setting_in_the_config_file(tmp_path):
     config_file = tmp_path / "ikz-signatur.toml"
     config_file.write_text('zertifikat = "a.p12"\nzeitstempel_url = "https://tsa.example/"\n'
