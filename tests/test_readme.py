@@ -59,11 +59,18 @@ def test_staff_commands_work_as_written(project):
     for command in commands:
         if command in ("make test",):
             continue  # the test suite itself
-        if "verify" in command and "ARGS=" in command:
+        named = re.search(r'ARGS="([^"]+\.pdf)"', command)
+        if "verify" in command and named:
             # the returned file the README names: a Projektauftrag as a council sends it back
-            pdf = re.search(r'ARGS="([^"]+)"', command).group(1)
+            pdf = named.group(1)
             (project / pdf).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(project / "outputs" / "ikz-2025" / "pdf" / Path(pdf).name, project / pdf)
+        folder = re.search(r'ORDNER="([^"]+)"', command)
+        if command.startswith("make ruecklauf") and folder:
+            # the folder the README names, with a returned Projektauftrag under another name
+            (project / folder.group(1)).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(project / "outputs" / "ikz-2025" / "pdf" / "projektauftrag-HITZE.pdf",
+                            project / folder.group(1) / "Scan vom Rathaus.pdf")
         result = make(project, command)
         output = result.stdout + result.stderr
         ran.append(command)
@@ -79,6 +86,9 @@ def test_staff_commands_work_as_written(project):
             assert result.returncode == 0, (command, output)
         if command == "make report":
             assert "Fertig in" in output and "Neu erzeugt:" in output
+        if command.startswith("make ruecklauf"):
+            assert "Scan vom Rathaus.pdf: Projektauftrag" in output
+            assert re.search(r"HITZE: \d+ von \d+ unterschrieben", output), output
         if command.startswith("make new-workbook"):
             path = project / re.search(r'DATEI="([^"]+)"', command).group(1)
             assert path.is_file() and "So geht es weiter" in output
