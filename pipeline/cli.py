@@ -318,9 +318,9 @@ def _megabytes(text: str) -> float:
     try:
         value = float(text.replace(",", "."))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"keine Zahl: »{text}« (z. B. 10 oder 7,5)") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"muss größer als 0 sein, gefunden: »{text}«")
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"erwartet eine Zahl größer als 0 (z. B. 10 oder 7,5), gefunden: »{text}«")
     return value
 
 

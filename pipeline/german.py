@@ -23,6 +23,7 @@ __all__ = [
     "datum",
     "datum_lang",
     "datum_zeit",
+    "dateigroesse",
     "monat_jahr",
     "transliterate",
 ]
@@ -70,6 +71,14 @@ def datum_zeit(moment: dt.datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
     return moment.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M Uhr")
+
+
+def dateigroesse(n: int) -> str:
+    """A file size as staff read it: ``85 KB``, ``1,2 MB``, ``10 MB`` (1 KB = 1024 bytes)."""
+    if n < 1024 * 1024:
+        return f"{max(1, round(n / 1024))} KB"
+    text = f"{n / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0")
+    return f"{text} MB"
 
 
 def buchstaben(n: int) -> str:
