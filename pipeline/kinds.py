@@ -199,10 +199,36 @@ def _zeitraum(data: IKZData) -> str:
     return f"Berichtszeitraum {datum(data.bericht.von)} – {datum(data.bericht.bis)}"
 
 
+OPEN_STATUS = ("geplant", "laufend")
+"""Project statuses under which a Projektauftrag may still need signatures."""
+
+ORDER_STEP = "I"
+"""The Arbeitsabschnitt »Erteilung des Projektauftrags durch die Dienststellenleitungen«."""
+
+
+def signature_open(project: Project, kommune: str) -> bool:
+    """Whether `kommune` still has to sign the Projektauftrag of `project`: the project is »geplant« or
+    »laufend«, its Arbeitsabschnitt I (the order) is not done, and the Kommune takes part without an
+    »Unterzeichnet am«. A finished project's order was given long ago; it needs no signature now."""
+    if project.status not in OPEN_STATUS:
+        return False
+    if any(m.abschnitt == ORDER_STEP and m.erledigt for m in project.milestones):
+        return False
+    part = project.participation(kommune)
+    return part is not None and part.beteiligt and part.unterzeichnet is None
+
+
 def _council_includes(data: IKZData, k: Kommune | None, doc: DocumentRef) -> bool:
+    """A council's Mappe: the documents about the whole process, and those of its projects. Of the
+    Projektaufträge only the ones it still has to sign, unless »Projektaufträge in den Mappen« is »alle«."""
     if doc.project is None:
         return True
-    return any(x.kommune == k.key for x in data.projekt(doc.project).participants)
+    project = data.projekt(doc.project)
+    if not any(x.kommune == k.key for x in project.participants):
+        return False
+    if document_kind(doc.kind).signature_fields and data.bericht.mappen_auftraege != "alle":
+        return signature_open(project, k.key)
+    return True
 
 
 def _council_cover(data: IKZData, k: Kommune | None, n: int) -> dict:

@@ -197,6 +197,7 @@ class ReportSettings:
     telefon: str | None = None
     website: str | None = None
     ziel_projekte: int | None = None
+    mappen_auftraege: str | None = None  # schema.MAPPEN_AUFTRAEGE; None = »nur offene«
 
     @property
     def jahr(self) -> int:

@@ -60,6 +60,9 @@ PROJEKT_STATUS = (
 BETEILIGUNG_STATUS = ("beteiligt", "nicht beteiligt", "keine Aufgabenzuständigkeit")
 ROLLEN = ("PL", "PG")
 ROLLEN_TEXT = {"PL": "Projektleitung", "PG": "Projektgruppe", "LKG": "Lenkungsgruppe"}
+MAPPEN_AUFTRAEGE = ("nur offene", "alle")
+"""Which Projektaufträge a council's Mappe holds (sheet »Bericht«): only those it still has to sign, or all."""
+
 VOTEN = ("empfohlen", "nicht empfohlen", "teilweise empfohlen")
 BERICHTSARTEN = ("Zwischenbericht", "Schlussbericht")
 FOERDER_STATUS = ("beantragt", "bewilligt", "Verwendungsnachweis geführt")
@@ -193,6 +196,9 @@ SHEETS: tuple[Sheet, ...] = (
             _c("Telefon", "telefon", Type.TEXT, hint="z. B. 01234 / 567-89", width=18),
             _c("Website", "website", Type.URL, hint="z. B. https://ikz.musterland.de", width=26),
             _c("Ziel gleichzeitige Projekte", "ziel_projekte", Type.INT, hint="Zahl der Aufgabenfelder, die gleichzeitig bearbeitet werden sollen", width=14),
+            _c("Projektaufträge in den Mappen", "mappen_auftraege", Type.CHOICE, False, MAPPEN_AUFTRAEGE,
+               "»nur offene« (leer = so): in die Mappe eines Gremiums nur Projektaufträge, die die Kommune noch "
+               "unterschreiben muss; »alle«: jeden Projektauftrag ihrer Projekte", 16, may_be_absent=True),
         ),
         single_row=True,
     ),

@@ -97,9 +97,12 @@ def test_council_bundles_hold_exactly_their_projects(sample_run):
     by_path = {e["path"]: e for e in sample_run["manifest"]["entries"]}
     for e in entries(sample_run, "ratsmappe"):
         projects = {p.id for p in data.projekte if any(x.kommune == e["kommune"] for x in p.participants)}
+        # Reports of its projects; of the Projektaufträge only those still to be signed this year: in the
+        # sample, KI-SYSTEME (starts after the reporting period) and REINIGUNG-PILOT (Abschnitt I open).
         expected = ["pdf/jahresbericht-2025.pdf"] + [
             d["path"] for d in sample_run["manifest"]["entries"]
-            if d["project"] in projects and d["kind"] in ("projektauftrag", "zwischenbericht", "schlussbericht")]
+            if d["project"] in projects and (d["kind"] in ("zwischenbericht", "schlussbericht") or (
+                d["kind"] == "projektauftrag" and d["project"] in ("KI-SYSTEME", "REINIGUNG-PILOT")))]
         assert sorted(e["documents"]) == sorted(expected), e["kommune"]
         assert e["documents"][0] == "pdf/jahresbericht-2025.pdf"
         reader = PdfReader(folder / e["path"])
@@ -114,7 +117,8 @@ def test_council_bundles_hold_exactly_their_projects(sample_run):
     # Biebesheim has no duty under the HinSchG: its bundle has no HinSchG document.
     bieb = next(e for e in entries(sample_run, "ratsmappe") if e["kommune"] == "Biebesheim")
     assert not any("HINSCHG" in d for d in bieb["documents"])
-    assert "pdf/projektauftrag-FEUERWEHR.pdf" in bieb["documents"]
+    assert "pdf/schlussbericht-REINIGUNG.pdf" in bieb["documents"]
+    assert "pdf/projektauftrag-FEUERWEHR.pdf" not in bieb["documents"]  # ordered in 2021: nothing to sign
 
 
 def test_index_links_point_to_documents(sample_run):
@@ -252,6 +256,24 @@ def test_signed_on_paper_shows_its_date_and_gets_no_empty_field(small):
     assert f"Unterschrift {kommune['name']}" in text  # the line stays, with its date
     docx_text = str(docx_content(small["folder"] / "word/projektauftrag-REINIGUNG.docx"))
     assert "unterzeichnet am 14.3.2023" in docx_text
+
+
+def test_mappen_hold_open_projektauftraege_or_all_by_setting(small):
+    """»Projektaufträge in den Mappen«: empty = only those still to be signed; »alle« = every one."""
+    manifest = json.loads((small["folder"] / "manifest.json").read_text(encoding="utf-8"))
+    bieb = next(e for e in manifest["entries"] if e["kind"] == "ratsmappe" and e["kommune"] == "Biebesheim")
+    assert "pdf/projektauftrag-REINIGUNG.pdf" not in bieb["documents"]  # REINIGUNG is »abgeschlossen«
+    gern = next(e for e in manifest["entries"] if e["kind"] == "ratsmappe" and e["kommune"] == "Gernsheim")
+    assert "pdf/projektauftrag-REINIGUNG-PILOT.pdf" in gern["documents"]  # »laufend«, not yet signed
+    rows = minimal_rows()
+    rows["Bericht"][0]["mappen_auftraege"] = "alle"
+    make_workbook(small["wb"], rows)
+    result = cli("report", small["wb"], "--outputs", small["out"], "--state", small["state"], env=small["env"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((small["folder"] / "manifest.json").read_text(encoding="utf-8"))
+    bieb = next(e for e in manifest["entries"] if e["kind"] == "ratsmappe" and e["kommune"] == "Biebesheim")
+    assert "pdf/projektauftrag-REINIGUNG.pdf" in bieb["documents"]
+    assert "0 neu erzeugt, 3 unverändert übernommen" in result.stdout  # only the Mappen change
 
 
 def test_force_rebuilds_everything(small):

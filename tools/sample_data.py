@@ -40,6 +40,7 @@ BERICHT = [
         "telefon": "06142 / 402-216",
         "website": "https://ikz.imkreisgg.de",
         "ziel_projekte": 5,
+        "mappen_auftraege": "nur offene",
     }
 ]
 

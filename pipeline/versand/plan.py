@@ -24,7 +24,7 @@ from pathlib import Path
 from ..context import signature_line
 from ..errors import Location, PipelineError
 from ..german import datum_zeit
-from ..kinds import BUNDLE_KINDS, DOCUMENT_KINDS
+from ..kinds import BUNDLE_KINDS, DOCUMENT_KINDS, signature_open
 from ..model import IKZData, Kommune, Project
 from ..naming import slug
 from ..store import MANIFEST, Manifest
@@ -45,12 +45,6 @@ DEFAULT_MAX_MB = 10.0
 """Files larger than this many megabytes (MiB) are not attached to the e-mail draft."""
 
 MB = 1024 * 1024
-
-OPEN_STATUS = ("geplant", "laufend")
-"""Project statuses under which a Projektauftrag may still need signatures."""
-
-ORDER_STEP = "I"
-"""The Arbeitsabschnitt »Erteilung des Projektauftrags durch die Dienststellenleitungen«."""
 
 FOLDER = "versand"
 """The folder in the run folder that ``versand`` writes (and replaces as a whole)."""
@@ -176,12 +170,7 @@ def mail_address(text: str | None) -> str | None:
 
 def _needs_signature(project: Project, kommune: Kommune) -> bool:
     """Whether `kommune` still has to sign the Projektauftrag of `project` (see module docstring)."""
-    if project.status not in OPEN_STATUS:
-        return False
-    if any(m.abschnitt == ORDER_STEP and m.erledigt for m in project.milestones):
-        return False
-    part = project.participation(kommune.key)
-    return part is not None and part.beteiligt and part.unterzeichnet is None
+    return signature_open(project, kommune.key)
 
 
 def make_plan(data: IKZData, run_folder: Path, manifest: Manifest, max_mb: float = DEFAULT_MAX_MB) -> VersandPlan:
