@@ -227,6 +227,8 @@ def test_projektauftrag_context_2025():
         "unterzeichner": "Der Bürgermeister / Die Bürgermeisterin der Gemeinde Biebesheim am Rhein",
         "beschriftung": "Unterschrift Gemeinde Biebesheim am Rhein",
         "unterzeichnet": "",
+        "datum": "",
+        "vermerk": "",
     }
     assert [a["termin"] for a in ctx["abschnitte"]][:3] == ["erledigt am 1.7.2025", "bis 31.8.2025",
                                                             "bis 31.10.2025"]
