@@ -248,12 +248,18 @@ def _signing_config(args):
     return config
 
 
+def _config_file(args) -> Path | None:
+    """The signing configuration file when it exists (its bytes are part of the outputs' fingerprint)."""
+    path = Path(args.config)
+    return path if path.is_file() else None
+
+
 def _run_options(args):
     from .run import Options
 
     return Options(workbook=Path(args.workbook), outputs=Path(args.outputs), templates=Path(args.templates),
                    state=Path(args.state), jobs=max(1, args.jobs), force=args.force, signing=_signing_config(args),
-                   wait=args.wait, allow_open=args.allow_open)
+                   wait=args.wait, allow_open=args.allow_open, config_file=_config_file(args))
 
 
 _LISTED = 10  # changed files named in the summary before »und N weitere«
@@ -264,14 +270,24 @@ def _count(n: int, singular: str, plural: str) -> str:
 
 
 def cmd_report(args) -> Exit:
-    from .kinds import BUNDLE_KINDS, DOCUMENT_KINDS
-    from .run import run
+    from .uptodate import current_outputs
 
-    display = _ProgressDisplay()
-    try:
-        result = run(_run_options(args), progress=display)
-    finally:
-        display.close()
+    from .workbook import excel_lock
+
+    result = None
+    if not args.force and (args.allow_open or excel_lock(Path(args.workbook)) is None):
+        # Nothing changed since the last run: decided from the manifest, without reading the workbook.
+        result = current_outputs(Path(args.workbook), Path(args.outputs), Path(args.templates), _config_file(args))
+    if result is None:
+        from .run import run
+
+        display = _ProgressDisplay()
+        try:
+            result = run(_run_options(args), progress=display)
+        finally:
+            display.close()
+    from .kinds import BUNDLE_KINDS, DOCUMENT_KINDS
+
     m = result.manifest
     kinds = {}
     for e in m.entries:

@@ -48,8 +48,6 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from defusedxml.ElementTree import fromstring as parse_xml_safely
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from .digest import sha256_bytes
 from .errors import ConversionError
@@ -256,7 +254,7 @@ def read_pdfa_id(xmp: bytes | None) -> tuple[int | None, str | None]:
     return part, conformance
 
 
-def _xmp_bytes(reader: PdfReader) -> bytes | None:
+def _xmp_bytes(reader) -> bytes | None:
     metadata = reader.root_object.get("/Metadata")
     if metadata is None:
         return None
@@ -299,6 +297,9 @@ def _pdffonts(path: Path) -> tuple[str, ...]:
 
 def pdf_info(path: Path) -> PdfFacts:
     """Facts about a PDF: pages, PDF/A id, tagging, output intent, language, title, fonts."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     path = Path(path)
     try:
         reader = PdfReader(path)
@@ -441,6 +442,8 @@ def _soffice() -> str:
 def outline_pages(pdf: Path) -> list[int]:
     """The page number (1-based) of every bookmark of a PDF, in document order: LibreOffice makes
     one bookmark per heading, so these are the numbers its table of contents shows."""
+    from pypdf import PdfReader
+
     reader = PdfReader(str(pdf))
     pages: list[int] = []
 
@@ -521,6 +524,8 @@ def _tail(path: Path | None) -> str:
 
 def _check_pdf(pdf: Path) -> str | None:
     """A German reason why `pdf` is not a usable PDF/A-2 file, else None."""
+    from pypdf import PdfReader
+
     if not pdf.is_file():
         return "LibreOffice hat keine PDF-Datei erzeugt."
     if pdf.stat().st_size == 0:
