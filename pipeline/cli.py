@@ -210,28 +210,63 @@ def _document_name(report, project: str | None) -> str:
 
 
 class _ProgressDisplay:
-    """A bar on a terminal; plain log lines otherwise (CI, a pipe)."""
+    """A bar that fits the terminal on a terminal; plain log lines otherwise (CI, a pipe).
+
+    Terminal: one line, redrawn in place, never wider than the terminal (so it never wraps):
+    ``PDF signieren und Mappen bilden [########------]  12/31  mappe-Raunheim.pdf``.
+    Otherwise: a line when a step starts, then one per item for short steps and one per
+    tenth for long ones.
+    """
 
     def __init__(self, stream=sys.stderr):
         self.stream = stream
         self.tty = stream.isatty()
         self.last_step = None
+        self.last_tenth = -1
+        self.drawn = 0
 
     def __call__(self, step: str, item: str, done: int, total: int) -> None:
+        count = max(0, done + 1)
         if self.tty:
-            width = 24
-            filled = int(width * done / total) if total else 0
-            line = f"\r[{'#' * filled}{'-' * (width - filled)}] {step}: {item}"
-            self.stream.write(line[:110].ljust(110))
-            self.stream.flush()
+            self._draw(step, item, count, total)
         else:
-            if step != self.last_step or total <= 20:
-                print(f"{step}: {item}" + (f" ({done + 1}/{total})" if total > 1 else ""), file=self.stream, flush=True)
+            tenth = count * 10 // total if total else 10
+            if step != self.last_step:
+                print(f"{step}: {item}" + (f" ({count}/{total})" if total > 1 and done >= 0 else ""),
+                      file=self.stream, flush=True)
+                self.last_tenth = tenth
+            elif total <= 20 or tenth != self.last_tenth:
+                print(f"{step}: {item} ({count}/{total})", file=self.stream, flush=True)
+                self.last_tenth = tenth
         self.last_step = step
 
+    def _draw(self, step: str, item: str, count: int, total: int) -> None:
+        width = max(20, self._columns() - 1)
+        counter = f" {count}/{total} " if total > 1 else " "
+        bar_width = max(5, min(30, width // 5))
+        filled = bar_width * count // total if total else bar_width
+        bar = f"[{'#' * filled}{'-' * (bar_width - filled)}]"
+        line = f"{step} {bar}{counter}{item}"
+        if len(line) > width:
+            line = line[:width - 1] + "…"
+        self.stream.write("\r" + line.ljust(self.drawn))
+        self.stream.flush()
+        self.drawn = len(line)
+
+    def _columns(self) -> int:
+        """The terminal's width: $COLUMNS, else the size of the terminal we draw on, else 80."""
+        try:
+            return int(os.environ["COLUMNS"])
+        except (KeyError, ValueError):
+            pass
+        try:
+            return os.get_terminal_size(self.stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):
+            return 80
+
     def close(self) -> None:
-        if self.tty:
-            self.stream.write("\r" + " " * 110 + "\r")
+        if self.tty and self.drawn:
+            self.stream.write("\r" + " " * self.drawn + "\r")
             self.stream.flush()
 
 

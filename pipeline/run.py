@@ -29,7 +29,8 @@ from .store import Manifest, ManifestEntry, OutputStore, check_free_space
 from .tracking import Reads
 
 Progress = Callable[[str, str, int, int], None]
-"""progress(step, item, done, total): called by the run; the CLI draws it."""
+"""progress(step, item, done, total): called by the run; the CLI draws it. `item` is the one just
+finished as the `done`-th (0-based) of `total`, or, with done = -1, a description of the step starting."""
 
 from .uptodate import code_version, fingerprint  # noqa: E402 (re-exported: run.code_version)
 
@@ -256,7 +257,7 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
     if to_convert:
         from . import convert
 
-        progress("PDF erzeugen (LibreOffice)", f"{len(to_convert)} Dokumente", 0, len(to_convert))
+        progress("PDF erzeugen (LibreOffice)", f"{len(to_convert)} Dokumente", -1, len(to_convert))
         conv_dir = cache.scratch("convert")
         shutil.rmtree(conv_dir, ignore_errors=True)
         inputs = conv_dir / "in"
@@ -267,7 +268,15 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
             shutil.copyfile(cache.path(doc.docx_key, ".docx"), link)
             links[link] = doc
         try:
-            pdfs = convert.convert_all(list(links), conv_dir / "out", jobs=options.jobs, timeout=options.timeout)
+            converted = 0
+
+            def converted_one(docx: Path) -> None:
+                nonlocal converted
+                progress("PDF erzeugen (LibreOffice)", docx.stem, converted, len(to_convert))
+                converted += 1
+
+            pdfs = convert.convert_all(list(links), conv_dir / "out", jobs=options.jobs, timeout=options.timeout,
+                                       on_progress=converted_one)
             for link, pdf in pdfs.items():
                 cache.put(links[link].pdf_key, ".pdf", pdf)
         finally:
@@ -304,7 +313,7 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
 
     if tasks:
         signing = _signing(config)
-        progress("PDF signieren und Mappen bilden", f"{len(todo)} Dokumente, {b_built} Mappen", 0, len(tasks))
+        progress("PDF signieren und Mappen bilden", f"{len(todo)} Dokumente, {b_built} Mappen", -1, len(tasks))
         by_rel = {d.pdf_rel: d for d in todo}
         results = _run_tasks(tasks, signing, options.jobs)
         with contextlib.closing(results):  # on any error the workers stop before staging is removed
