@@ -499,17 +499,19 @@ def build_parser() -> argparse.ArgumentParser:
 def _quiet_libraries(show: bool) -> None:
     """No library log line reaches the terminal unless --traceback is given.
 
-    pyHanko and others log warnings (with tracebacks) through `logging`; without
-    a handler Python prints them to stderr. Everything a user needs is in our
-    own messages.
+    pyHanko and others log warnings (with tracebacks) through `logging`, others
+    through `warnings`; without a handler Python prints them to stderr.
+    Everything a user needs is in our own messages.
     """
     import logging
+    import warnings
 
     if show:
         logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     else:
         logging.getLogger().addHandler(logging.NullHandler())
         logging.getLogger().setLevel(logging.CRITICAL + 1)
+        warnings.simplefilter("ignore")  # libraries' UserWarnings and the like: not for staff
 
 
 def main(argv: list[str] | None = None) -> int:
