@@ -210,28 +210,63 @@ def _document_name(report, project: str | None) -> str:
 
 
 class _ProgressDisplay:
-    """A bar on a terminal; plain log lines otherwise (CI, a pipe)."""
+    """A bar that fits the terminal on a terminal; plain log lines otherwise (CI, a pipe).
+
+    Terminal: one line, redrawn in place, never wider than the terminal (so it never wraps):
+    ``PDF signieren und Mappen bilden [########------]  12/31  mappe-Raunheim.pdf``.
+    Otherwise: a line when a step starts, then one per item for short steps and one per
+    tenth for long ones.
+    """
 
     def __init__(self, stream=sys.stderr):
         self.stream = stream
         self.tty = stream.isatty()
         self.last_step = None
+        self.last_tenth = -1
+        self.drawn = 0
 
     def __call__(self, step: str, item: str, done: int, total: int) -> None:
+        count = max(0, done + 1)
         if self.tty:
-            width = 24
-            filled = int(width * done / total) if total else 0
-            line = f"\r[{'#' * filled}{'-' * (width - filled)}] {step}: {item}"
-            self.stream.write(line[:110].ljust(110))
-            self.stream.flush()
+            self._draw(step, item, count, total)
         else:
-            if step != self.last_step or total <= 20:
-                print(f"{step}: {item}" + (f" ({done + 1}/{total})" if total > 1 else ""), file=self.stream, flush=True)
+            tenth = count * 10 // total if total else 10
+            if step != self.last_step:
+                print(f"{step}: {item}" + (f" ({count}/{total})" if total > 1 and done >= 0 else ""),
+                      file=self.stream, flush=True)
+                self.last_tenth = tenth
+            elif total <= 20 or tenth != self.last_tenth:
+                print(f"{step}: {item} ({count}/{total})", file=self.stream, flush=True)
+                self.last_tenth = tenth
         self.last_step = step
 
+    def _draw(self, step: str, item: str, count: int, total: int) -> None:
+        width = max(20, self._columns() - 1)
+        counter = f" {count}/{total} " if total > 1 else " "
+        bar_width = max(5, min(30, width // 5))
+        filled = bar_width * count // total if total else bar_width
+        bar = f"[{'#' * filled}{'-' * (bar_width - filled)}]"
+        line = f"{step} {bar}{counter}{item}"
+        if len(line) > width:
+            line = line[:width - 1] + "…"
+        self.stream.write("\r" + line.ljust(self.drawn))
+        self.stream.flush()
+        self.drawn = len(line)
+
+    def _columns(self) -> int:
+        """The terminal's width: $COLUMNS, else the size of the terminal we draw on, else 80."""
+        try:
+            return int(os.environ["COLUMNS"])
+        except (KeyError, ValueError):
+            pass
+        try:
+            return os.get_terminal_size(self.stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):
+            return 80
+
     def close(self) -> None:
-        if self.tty:
-            self.stream.write("\r" + " " * 110 + "\r")
+        if self.tty and self.drawn:
+            self.stream.write("\r" + " " * self.drawn + "\r")
             self.stream.flush()
 
 
@@ -248,12 +283,18 @@ def _signing_config(args):
     return config
 
 
+def _config_file(args) -> Path | None:
+    """The signing configuration file when it exists (its bytes are part of the outputs' fingerprint)."""
+    path = Path(args.config)
+    return path if path.is_file() else None
+
+
 def _run_options(args):
     from .run import Options
 
     return Options(workbook=Path(args.workbook), outputs=Path(args.outputs), templates=Path(args.templates),
                    state=Path(args.state), jobs=max(1, args.jobs), force=args.force, signing=_signing_config(args),
-                   wait=args.wait, allow_open=args.allow_open)
+                   wait=args.wait, allow_open=args.allow_open, config_file=_config_file(args))
 
 
 _LISTED = 10  # changed files named in the summary before »und N weitere«
@@ -264,14 +305,24 @@ def _count(n: int, singular: str, plural: str) -> str:
 
 
 def cmd_report(args) -> Exit:
-    from .kinds import BUNDLE_KINDS, DOCUMENT_KINDS
-    from .run import run
+    from .uptodate import current_outputs
 
-    display = _ProgressDisplay()
-    try:
-        result = run(_run_options(args), progress=display)
-    finally:
-        display.close()
+    from .workbook import excel_lock
+
+    result = None
+    if not args.force and (args.allow_open or excel_lock(Path(args.workbook)) is None):
+        # Nothing changed since the last run: decided from the manifest, without reading the workbook.
+        result = current_outputs(Path(args.workbook), Path(args.outputs), Path(args.templates), _config_file(args))
+    if result is None:
+        from .run import run
+
+        display = _ProgressDisplay()
+        try:
+            result = run(_run_options(args), progress=display)
+        finally:
+            display.close()
+    from .kinds import BUNDLE_KINDS, DOCUMENT_KINDS
+
     m = result.manifest
     kinds = {}
     for e in m.entries:
@@ -448,17 +499,19 @@ def build_parser() -> argparse.ArgumentParser:
 def _quiet_libraries(show: bool) -> None:
     """No library log line reaches the terminal unless --traceback is given.
 
-    pyHanko and others log warnings (with tracebacks) through `logging`; without
-    a handler Python prints them to stderr. Everything a user needs is in our
-    own messages.
+    pyHanko and others log warnings (with tracebacks) through `logging`, others
+    through `warnings`; without a handler Python prints them to stderr.
+    Everything a user needs is in our own messages.
     """
     import logging
+    import warnings
 
     if show:
         logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     else:
         logging.getLogger().addHandler(logging.NullHandler())
         logging.getLogger().setLevel(logging.CRITICAL + 1)
+        warnings.simplefilter("ignore")  # libraries' UserWarnings and the like: not for staff
 
 
 def main(argv: list[str] | None = None) -> int:

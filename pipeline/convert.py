@@ -42,14 +42,12 @@ import subprocess
 import tempfile
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from defusedxml.ElementTree import fromstring as parse_xml_safely
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from .digest import sha256_bytes
 from .errors import ConversionError
@@ -256,7 +254,7 @@ def read_pdfa_id(xmp: bytes | None) -> tuple[int | None, str | None]:
     return part, conformance
 
 
-def _xmp_bytes(reader: PdfReader) -> bytes | None:
+def _xmp_bytes(reader) -> bytes | None:
     metadata = reader.root_object.get("/Metadata")
     if metadata is None:
         return None
@@ -299,6 +297,9 @@ def _pdffonts(path: Path) -> tuple[str, ...]:
 
 def pdf_info(path: Path) -> PdfFacts:
     """Facts about a PDF: pages, PDF/A id, tagging, output intent, language, title, fonts."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     path = Path(path)
     try:
         reader = PdfReader(path)
@@ -441,6 +442,8 @@ def _soffice() -> str:
 def outline_pages(pdf: Path) -> list[int]:
     """The page number (1-based) of every bookmark of a PDF, in document order: LibreOffice makes
     one bookmark per heading, so these are the numbers its table of contents shows."""
+    from pypdf import PdfReader
+
     reader = PdfReader(str(pdf))
     pages: list[int] = []
 
@@ -521,6 +524,8 @@ def _tail(path: Path | None) -> str:
 
 def _check_pdf(pdf: Path) -> str | None:
     """A German reason why `pdf` is not a usable PDF/A-2 file, else None."""
+    from pypdf import PdfReader
+
     if not pdf.is_file():
         return "LibreOffice hat keine PDF-Datei erzeugt."
     if pdf.stat().st_size == 0:
@@ -645,14 +650,46 @@ def _read_log(batch: _Batch) -> tuple[dict[int, str | None], list[str]]:
     return status, fatal
 
 
+def _wait(batches: list[_Batch], deadline: float, on_progress: Callable[[Path], None] | None) -> None:
+    """Wait for every batch (killing those past `deadline`), reporting each PDF once it appears."""
+    reported: set[Path] = set()
+
+    def report() -> None:
+        if on_progress is None:
+            return
+        for batch in batches:
+            for doc in batch.docs:
+                if doc not in reported and (batch.work / (doc.stem + ".pdf")).is_file():
+                    reported.add(doc)
+                    on_progress(doc)
+
+    while True:
+        running = [b for b in batches if b.process is not None and b.process.poll() is None]
+        report()
+        if not running:
+            return
+        if time.monotonic() >= deadline:
+            for batch in running:
+                batch.timed_out = True
+                _kill_group(batch.process)
+            for batch in running:
+                batch.process.wait()
+            return
+        time.sleep(0.1)
+
+
 def convert_all(
     docx_files: Sequence[Path],
     out_dir: Path,
     *,
     jobs: int = os.cpu_count() or 1,
     timeout: float = 300,
+    on_progress: Callable[[Path], None] | None = None,
 ) -> dict[Path, Path]:
     """Convert .docx files to PDF/A-2b in `out_dir` (same stem, suffix .pdf).
+
+    `on_progress(docx)` is called once for each document whose PDF LibreOffice has
+    written (polled while the batches run), for a progress display.
 
     Returns {docx: pdf} in input order. Raises ConversionError when LibreOffice
     is missing or two inputs share a file name; BatchConversionError (a
@@ -698,13 +735,7 @@ def convert_all(
             deadline = time.monotonic() + timeout
             for batch in batches:
                 _start(batch, soffice, input_filter)
-            for batch in batches:
-                assert batch.process is not None
-                try:
-                    batch.process.wait(timeout=max(0.0, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    batch.timed_out = True
-                    _kill_group(batch.process)
+            _wait(batches, deadline, on_progress)
             for batch in batches:
                 status, fatal = _read_log(batch)
                 batch_failed = False

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
 from .cache import DEFAULT_LIMIT, BuildCache
-from .digest import key_of, sha256_file
+from .digest import sha256_file
 from .errors import Problem
 from .fsutil import write_atomic
 from .kinds import document_kind
@@ -30,15 +29,10 @@ from .store import Manifest, ManifestEntry, OutputStore, check_free_space
 from .tracking import Reads
 
 Progress = Callable[[str, str, int, int], None]
-"""progress(step, item, done, total): called by the run; the CLI draws it."""
+"""progress(step, item, done, total): called by the run; the CLI draws it. `item` is the one just
+finished as the `done`-th (0-based) of `total`, or, with done = -1, a description of the step starting."""
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def code_version() -> str:
-    """Digest of the package's own source: a code change invalidates all outputs."""
-    sources = [(str(path.relative_to(PACKAGE_DIR)), sha256_file(path)) for path in sorted(PACKAGE_DIR.rglob("*.py"))]
-    return key_of(__version__, sources)[:16]
+from .uptodate import code_version, fingerprint  # noqa: E402 (re-exported: run.code_version)
 
 
 @dataclass(frozen=True)
@@ -56,6 +50,7 @@ class Options:
     wait: float = 0.0  # seconds to wait for another run's lock
     cache_limit: int = DEFAULT_LIMIT  # bytes kept in the shared cache of intermediates
     allow_open: bool = False  # go on although Excel has the workbook open (its last saved state is used)
+    config_file: Path | None = None  # the signing configuration file, if any (part of the outputs' fingerprint)
 
 
 @dataclass(frozen=True)
@@ -117,11 +112,14 @@ def run(options: Options, progress: Progress | None = None) -> RunResult:
             prev = prev_by_path.get(rel)
             return _cached_reads(cache, prev.docx_key) if prev is not None and prev.docx_key else None
 
-        plan = make_plan(data, Path(options.templates), code, converter_identity(), settings, reads_for)
+        converter = converter_identity()
+        made_from = fingerprint(Path(options.workbook), Path(options.templates), options.config_file,
+                             Path(config.pkcs12), converter, code)
+        plan = make_plan(data, Path(options.templates), code, converter, settings, reads_for)
         staging = store.begin()
         try:
             result = _build(options, data, warnings, plan, store, staging, prev_by_path, cache, config, settings,
-                            code, progress, changed)
+                            code, progress, changed, made_from)
             progress("Ausgaben übernehmen", str(store.final), 0, 1)
             store.commit()
         except BaseException:
@@ -211,7 +209,8 @@ def _keep_signed_copies(store, previous, folder: Path) -> list[tuple[str, Path]]
 
 
 def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, cache: BuildCache, config,
-           settings: SigningSettings, code, progress, changed: set[str] = frozenset()) -> RunResult:
+           settings: SigningSettings, code, progress, changed: set[str] = frozenset(),
+           made_from: dict | None = None) -> RunResult:
     entries: dict[str, ManifestEntry] = {}
     force = options.force
     final: dict[str, DocumentPlan] = {}  # by pdf_rel, with the keys it ends up with
@@ -258,7 +257,7 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
     if to_convert:
         from . import convert
 
-        progress("PDF erzeugen (LibreOffice)", f"{len(to_convert)} Dokumente", 0, len(to_convert))
+        progress("PDF erzeugen (LibreOffice)", f"{len(to_convert)} Dokumente", -1, len(to_convert))
         conv_dir = cache.scratch("convert")
         shutil.rmtree(conv_dir, ignore_errors=True)
         inputs = conv_dir / "in"
@@ -269,7 +268,15 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
             shutil.copyfile(cache.path(doc.docx_key, ".docx"), link)
             links[link] = doc
         try:
-            pdfs = convert.convert_all(list(links), conv_dir / "out", jobs=options.jobs, timeout=options.timeout)
+            converted = 0
+
+            def converted_one(docx: Path) -> None:
+                nonlocal converted
+                progress("PDF erzeugen (LibreOffice)", docx.stem, converted, len(to_convert))
+                converted += 1
+
+            pdfs = convert.convert_all(list(links), conv_dir / "out", jobs=options.jobs, timeout=options.timeout,
+                                       on_progress=converted_one)
             for link, pdf in pdfs.items():
                 cache.put(links[link].pdf_key, ".pdf", pdf)
         finally:
@@ -306,7 +313,7 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
 
     if tasks:
         signing = _signing(config)
-        progress("PDF signieren und Mappen bilden", f"{len(todo)} Dokumente, {b_built} Mappen", 0, len(tasks))
+        progress("PDF signieren und Mappen bilden", f"{len(todo)} Dokumente, {b_built} Mappen", -1, len(tasks))
         by_rel = {d.pdf_rel: d for d in todo}
         results = _run_tasks(tasks, signing, options.jobs)
         with contextlib.closing(results):  # on any error the workers stop before staging is removed
@@ -332,7 +339,7 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
         created=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         code_version=code, certificate=str(config.pkcs12), demo_certificate=bool(config.demo),
         entries=tuple(entries[k] for k in [d.pdf_rel for d in documents] + [b.path for b in bundles]),
-        warnings=tuple(str(w) for w in warnings))
+        warnings=tuple(str(w) for w in warnings), inputs=made_from or {})
     (staging / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
     return RunResult(staging, manifest, built, reused, b_built, b_reused, tuple(warnings), bool(config.demo), 0.0)
 

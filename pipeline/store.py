@@ -56,6 +56,8 @@ class Manifest:
     demo_certificate: bool
     entries: tuple[ManifestEntry, ...] = ()
     warnings: tuple[str, ...] = ()
+    inputs: dict = field(default_factory=dict)
+    """Digests of everything the outputs were made from (`uptodate.fingerprint`)."""
 
     def to_json(self) -> str:
         data = asdict(self)

@@ -252,3 +252,41 @@ def test_misspelled_names_get_a_suggestion_and_errors_come_again_at_the_end(tmp_
         [line for line in lines[:summary] if line.startswith("Fehler:")]
     assert max(i for i, line in enumerate(lines) if line.startswith("Warnung:")) < summary
     assert lines[-1].startswith("Die Arbeitsmappe hat Fehler. Bitte die Zellen oben korrigieren")
+
+
+def test_progress_bar_fits_an_80_column_terminal(tmp_path):
+    """In a real (pseudo-)terminal of 80 columns every redraw of the bar stays on one line, and it
+    moves: one update per document, bundle and step, then the summary as in a pipe."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    wb = make_workbook(tmp_path / "klein.xlsx")
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env["PYTHONPATH"] = str(ROOT)
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "report", str(wb), "--outputs", str(tmp_path / "out"),
+                             "--state", str(tmp_path / "state")], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    stdout = proc.communicate(timeout=600)[0].decode()
+    os.close(leader)
+    assert proc.returncode == 0, stdout
+    drawn = b"".join(chunks).decode("utf-8", errors="replace").replace("\r\n", "\n")
+    updates = [u for u in re.split(r"[\r\n]", drawn) if u.strip()]
+    assert updates and max(len(u) for u in updates) <= 79, max(updates, key=len)
+    assert len(updates) >= 3 + 3 + 5, updates  # documents rendered, converted, signed + bundles
+    assert any(re.search(r"\[#+-*\] \d+/\d+ ", u) for u in updates), updates
+    assert "\n" not in drawn.strip("\n"), "a redraw must not start a new line"
+    assert "Fertig in" in stdout

@@ -31,13 +31,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "inputs" / "ikz-2025.xlsx"
 
 
-def cli(*args, env=None, timeout=900):
+def cli(*args, env=None, timeout=900, python_only=False):
+    """`python -m pipeline ARGS` (with `python_only`: `python ARGS`, for interpreter options)."""
     full_env = dict(os.environ, PYTHONPATH=str(ROOT))
     full_env.pop("IKZ_SIGNATUR_ZERTIFIKAT", None)
     full_env.pop("IKZ_SIGNATUR_PASSWORT", None)
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=ROOT, env=full_env,
-                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    command = [sys.executable, *map(str, args)] if python_only else [sys.executable, "-m", "pipeline", *map(str, args)]
+    return subprocess.run(command, cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
 
 
 @pytest.fixture(scope="module")
@@ -219,6 +221,43 @@ def test_no_change_run_rebuilds_nothing(small):
     assert "0 neu erzeugt, 5 unverändert" in again.stdout
     after = _snapshot(small["folder"])
     assert {k: v for k, v in after.items() if k != "manifest.json"} == {k: v for k, v in before.items() if k != "manifest.json"}
+
+
+def _imports(result) -> set[str]:
+    """Top-level packages a `python -X importtime` run imported."""
+    return {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines()
+            if line.startswith("import time:")}
+
+
+def test_no_change_run_decides_from_the_manifest(small):
+    """Nothing changed: the run neither parses the workbook (openpyxl) nor loads pyHanko or LibreOffice;
+    any change to what the outputs are made from sends it down the full path."""
+    def report(*extra):
+        return cli("-X", "importtime", "-m", "pipeline", "report", small["wb"], "--outputs", small["out"],
+                   "--state", small["state"], *extra, env=small["env"], python_only=True)
+
+    fast = report()
+    assert fast.returncode == 0, fast.stderr[-2000:]
+    assert "0 neu erzeugt, 3 unverändert übernommen" in fast.stdout
+    assert not {"openpyxl", "pyhanko", "docxtpl", "reportlab", "pypdf"} & _imports(fast), _imports(fast)
+    before = _snapshot(small["folder"])
+
+    # a template file changes (even one the report does not use): the full, incremental path decides
+    (small["tmp"] / "vorlagen").mkdir()
+    for p in (ROOT / "templates").iterdir():
+        (small["tmp"] / "vorlagen" / p.name).write_bytes(p.read_bytes())
+    (small["tmp"] / "vorlagen" / "versand-anschreiben.txt").write_text("Betreff: anders\n", encoding="utf-8")
+    full = report("--templates", small["tmp"] / "vorlagen")
+    assert full.returncode == 0, full.stderr[-2000:]
+    assert "openpyxl" in _imports(full)
+    assert "0 neu erzeugt, 3 unverändert übernommen" in full.stdout  # nothing it reads has changed
+    assert _snapshot(small["folder"]) == before | {"manifest.json": _snapshot(small["folder"])["manifest.json"]}
+
+    # a file in the outputs is no longer as delivered (signed by a council): the full run keeps that copy
+    pdf = small["folder"] / "pdf/projektauftrag-REINIGUNG.pdf"
+    pdf.write_bytes(pdf.read_bytes() + b"\n% unterschrieben\n")
+    kept = report("--templates", small["tmp"] / "vorlagen")
+    assert "openpyxl" in _imports(kept) and "Nachträglich unterschrieben und gesichert" in kept.stdout
 
 
 def test_one_project_change_rebuilds_only_its_documents(small):

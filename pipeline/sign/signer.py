@@ -60,12 +60,29 @@ FONT_CANDIDATES = (
 # loading the signer
 
 
+_SIGNERS: dict[tuple, signers.SimpleSigner] = {}
+"""Signers loaded in this process, by file identity and settings: the key is read once per process
+(the run loads it before forking its workers, so they inherit it)."""
+
+
 def load_signer(config: SigningConfig) -> signers.SimpleSigner:
-    """Load key and certificate from the PKCS#12 file, with German errors.
+    """Load key and certificate from the PKCS#12 file, with German errors (once per process and file).
 
     Raises PassphraseError (a SigningError) when the passphrase is missing or
     wrong, so the CLI can ask for it; SigningError for everything else.
     """
+    try:
+        st = Path(config.pkcs12).stat()
+    except OSError:
+        return _load_signer(config)  # the German message for a missing or unreadable file
+    key = (str(Path(config.pkcs12).resolve()), st.st_mtime_ns, st.st_size, config.passphrase, config.demo,
+           tuple(str(p) for p in config.trust_roots))
+    if key not in _SIGNERS:
+        _SIGNERS[key] = _load_signer(config)
+    return _SIGNERS[key]
+
+
+def _load_signer(config: SigningConfig) -> signers.SimpleSigner:
     path = Path(config.pkcs12)
     where = Location(file=path)
     name = path.name

@@ -1,0 +1,113 @@
+"""Is the last run still current? Decided from the manifest alone.
+
+Staff rerun ``make report`` after every correction; most reruns change
+nothing. Every run records in its manifest the digests of everything its
+outputs were made from (`Fingerprint`): the workbook file, every file in the
+templates folder, the code, the converter (LibreOffice build, fonts), the
+signing configuration and the certificate. When all of them are unchanged and
+every delivered file is still as recorded, the outputs are current: no
+workbook parsing, no pyHanko, no LibreOffice. Any difference, or anything this
+module cannot read, sends the run down the full (incremental) path, which
+decides file by file.
+
+This module must stay light: it imports nothing beyond the standard library,
+`digest` and `store`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .digest import key_of, sha256_file
+from .store import Manifest, ManifestEntry
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+CERTIFICATE_ENV = "IKZ_SIGNATUR_ZERTIFIKAT"
+"""The environment variable that names a certificate (see sign.config); it changes what is signed with."""
+
+
+def code_version() -> str:
+    """Digest of the package's own source: a code change invalidates all outputs."""
+    sources = [(str(path.relative_to(PACKAGE_DIR)), sha256_file(path)) for path in sorted(PACKAGE_DIR.rglob("*.py"))]
+    return key_of(__version__, sources)[:16]
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return sha256_file(path)
+    except OSError:
+        return "-"
+
+
+def fingerprint(workbook: Path, templates: Path, config_file: Path | None, certificate: Path,
+                converter: str, code: str, environ: Mapping[str, str] = os.environ) -> dict[str, object]:
+    """Digests of everything a run's outputs are made from (stored in the manifest as ``inputs``)."""
+    template_files = sorted(p for p in Path(templates).glob("*") if p.is_file() and not p.name.startswith("~$"))
+    return {
+        "workbook": _file_digest(Path(workbook)),
+        "templates": {p.name: _file_digest(p) for p in template_files},
+        "config": _file_digest(Path(config_file)) if config_file is not None else "-",
+        "certificate_env": environ.get(CERTIFICATE_ENV, ""),
+        "certificate": _file_digest(Path(certificate)),
+        "converter": converter,
+        "code": code,
+    }
+
+
+@dataclass(frozen=True)
+class Current:
+    """The outputs of the last run, found current: what the summary shows."""
+
+    folder: Path
+    manifest: Manifest
+    built: int
+    reused: int
+    bundles_built: int
+    bundles_reused: int
+    warnings: tuple[str, ...]
+    demo_certificate: bool
+    seconds: float
+    kept: tuple[Path, ...] = ()
+
+
+def current_outputs(workbook: Path, outputs: Path, templates: Path, config_file: Path | None,
+                    environ: Mapping[str, str] = os.environ) -> Current | None:
+    """The last run's result when nothing it was made from has changed and its files are intact; else None."""
+    import time
+
+    from .convert import converter_identity
+
+    started = time.monotonic()
+    folder = Path(outputs) / Path(workbook).stem
+    manifest = Manifest.load(folder / "manifest.json")
+    if manifest is None or not manifest.inputs or manifest.certificate is None:
+        return None
+    now = fingerprint(workbook, templates, config_file, Path(manifest.certificate), converter_identity(),
+                      code_version(), environ)
+    if now != manifest.inputs:
+        return None
+    if not all(_intact(folder, e) for e in manifest.entries):
+        return None  # e.g. a council signed a file in the outputs: the full run keeps that copy
+    bundles = sum(1 for e in manifest.entries if e.documents)
+    reused = tuple(ManifestEntry(**{**e.__dict__, "reused": True}) for e in manifest.entries)
+    return Current(
+        folder=folder, manifest=Manifest(**{**manifest.__dict__, "entries": reused}),
+        built=0, reused=len(manifest.entries) - bundles, bundles_built=0, bundles_reused=bundles,
+        warnings=manifest.warnings, demo_certificate=manifest.demo_certificate,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _intact(folder: Path, entry: ManifestEntry) -> bool:
+    """The delivered files are byte for byte as recorded (a file signed by a council is not)."""
+    try:
+        if sha256_file(folder / entry.path) != entry.sha256:
+            return False
+        return entry.docx is None or sha256_file(folder / entry.docx) == entry.docx_sha256
+    except OSError:
+        return False
