@@ -18,7 +18,8 @@ its subset tags made unique, its named destinations made explicit and a stamp
 slot on each page. A bundle is then only what differs between bundles: the page
 tree, cover and index, bookmarks, the /Document element above the members'
 /Part elements, the ParentTree's root, the stamps' content and the metadata.
-qpdf writes what the catalog reaches, nothing else of the working file.
+qpdf writes what the catalog reaches, nothing else of the working file. (pikepdf
+copies stream data at once, so a source is closed right after it is copied in.)
 """
 
 from __future__ import annotations
@@ -42,9 +43,10 @@ from .spec import BundleDocument, BundleEntry, BundleResult, BundleSpec
 
 PRODUCER = f"IKZ-Dokumentenpipeline {__version__} (pikepdf, ReportLab)"
 
-# The working file is started afresh once it holds about this many objects
-# (members plus what earlier bundles left behind); about 0.5 KiB each.
-WORKING_FILE_OBJECTS = 600_000
+# The working file is started afresh before a bundle once it holds about this many
+# objects (members' objects plus what earlier bundles left behind), about 1.5 KiB
+# each in qpdf: some 450 MiB, enough for every document of a Kreis with 150 projects.
+WORKING_FILE_OBJECTS = 300_000
 
 _XMP_SKELETON = (
     '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
@@ -273,7 +275,6 @@ def _walk_resources(resources: Any, tags: _SubsetTags, offset: int, seen: set[tu
 class _Member:
     """One copy of a source document in the working file."""
 
-    source: Pdf  # stays open: qpdf reads the stream data of the copies from it when saving
     pages: list[Dictionary]
     slots: list[pikepdf.Stream]  # per page: the XObject its stamp is drawn into
     geometry: list[tuple[float, float, float, float, float, float, int]]
@@ -296,9 +297,7 @@ def _open_source(doc: BundleDocument) -> Pdf:
     if not path.is_file():
         raise BundleError(f"Die PDF-Datei »{path.name}« für »{doc.title}« fehlt ({path}).", where)
     try:
-        # read into memory: no file handle per member, safe across fork(), and the
-        # cache may replace the file while the working file still needs the data
-        source = pikepdf.open(io.BytesIO(path.read_bytes()))
+        source = pikepdf.open(path)
     except pikepdf.PasswordError as exc:
         raise BundleError(
             f"Die PDF-Datei »{path.name}« für »{doc.title}« ist verschlüsselt und kann nicht in die Mappe übernommen werden.",
@@ -308,19 +307,23 @@ def _open_source(doc: BundleDocument) -> Pdf:
         raise BundleError(
             f"Die PDF-Datei »{path.name}« für »{doc.title}« ist beschädigt oder keine PDF-Datei ({exc}).", where
         ) from exc
-    if source.is_encrypted:
-        raise BundleError(
-            f"Die PDF-Datei »{path.name}« für »{doc.title}« ist verschlüsselt und kann nicht in die Mappe übernommen werden.",
-            where,
-        )
     try:
-        count = len(source.pages)
-    except _PDF_ERRORS as exc:
-        raise BundleError(
-            f"Die PDF-Datei »{path.name}« für »{doc.title}« ist beschädigt oder keine PDF-Datei ({exc}).", where
-        ) from exc
-    if count == 0:
-        raise BundleError(f"Die PDF-Datei »{path.name}« für »{doc.title}« hat keine Seiten.", where)
+        if source.is_encrypted:
+            raise BundleError(
+                f"Die PDF-Datei »{path.name}« für »{doc.title}« ist verschlüsselt und kann nicht in die Mappe übernommen werden.",
+                where,
+            )
+        try:
+            count = len(source.pages)
+        except _PDF_ERRORS as exc:
+            raise BundleError(
+                f"Die PDF-Datei »{path.name}« für »{doc.title}« ist beschädigt oder keine PDF-Datei ({exc}).", where
+            ) from exc
+        if count == 0:
+            raise BundleError(f"Die PDF-Datei »{path.name}« für »{doc.title}« hat keine Seiten.", where)
+    except BundleError:
+        source.close()
+        raise
     return source
 
 
@@ -368,9 +371,6 @@ class Bundler:
         self._wrappers: dict[str, tuple[pikepdf.Stream, pikepdf.Stream]] = {}
 
     def close(self) -> None:
-        for copies in self.members.values():
-            for member in copies:
-                member.source.close()
         self.pdf.close()
         self.members = {}
 
@@ -435,16 +435,17 @@ class Bundler:
         return slot
 
     def _copy_in(self, doc: BundleDocument) -> _Member:
-        source = _open_source(doc)
         path = Path(doc.pdf)
-        try:
-            return self._copy_source(source)
-        except BundleError:
-            raise
-        except _PDF_ERRORS as exc:
-            raise BundleError(
-                f"Die PDF-Datei »{path.name}« für »{doc.title}« ist beschädigt ({exc}).", Location(file=path)
-            ) from exc
+        # pikepdf copies objects with their stream data at once: the source can be closed
+        with _open_source(doc) as source:
+            try:
+                return self._copy_source(source)
+            except BundleError:
+                raise
+            except _PDF_ERRORS as exc:
+                raise BundleError(
+                    f"Die PDF-Datei »{path.name}« für »{doc.title}« ist beschädigt ({exc}).", Location(file=path)
+                ) from exc
 
     def _copy_source(self, source: Pdf) -> _Member:
         pdf = self.pdf
@@ -512,7 +513,7 @@ class Bundler:
         objects = int(source.trailer.get("/Size", 0) or 0) + 3 * len(pages)
         self.objects += objects
         return _Member(
-            source=source, pages=pages, slots=slots, geometry=geometry, tagged=tagged, part=part,
+            pages=pages, slots=slots, geometry=geometry, tagged=tagged, part=part,
             parent_tree=leaf, first_key=offset, role_map=role_map, class_map=class_map,
             outline=outline, outline_visible=_visible(outline), pdfa_part=_pdfa_part(source),
             output_intents=pdf.make_indirect(intents_copy) if isinstance(intents_copy, Array) else None,
@@ -568,8 +569,8 @@ class Bundler:
         sizes = [len(m.pages) for m in members]
         moment = dt.datetime.now().astimezone().replace(microsecond=0)
         front_bytes, front, first_pages, total = render_front(spec, sizes, moment.date() if spec.date is None else spec.date)
-        front_source = pikepdf.open(io.BytesIO(front_bytes))
-        front_pages = [pdf.copy_foreign(page.obj) for page in front_source.pages]
+        with pikepdf.open(io.BytesIO(front_bytes)) as front_source:
+            front_pages = [pdf.copy_foreign(page.obj) for page in front_source.pages]
         seen: set[tuple[int, int]] = set()
         front_geometry = []
         front_slots = []
@@ -578,7 +579,7 @@ class Bundler:
             size = _visual_size(page)
             front_geometry.append(size)
             front_slots.append(self._add_slot(page, size))
-        self.objects += 40 + 12 * len(front_pages) + 8 * len(members)
+        self.objects += 10 * len(front_pages) + 2 * len(members)  # cover, index, links, bookmarks
 
         all_pages = front_pages + [page for m in members for page in m.pages]
         if len(all_pages) != total:
@@ -605,12 +606,12 @@ class Bundler:
         # page stamps "Mappe · Seite N von M" into each page's slot
         geometry = front_geometry + [g for m in members for g in m.geometry]
         slots = front_slots + [s for m in members for s in m.slots]
-        stamps = pikepdf.open(io.BytesIO(render_stamps([(g[0], g[1]) for g in geometry])))
-        stamp_pages = [page.obj for page in stamps.pages]
-        resources = pdf.copy_foreign(stamps.make_indirect(Array([page.Resources for page in stamp_pages])))
-        for slot, stamp, res in zip(slots, stamp_pages, resources):
-            slot.write(stamp.Contents.read_bytes())
-            slot["/Resources"] = res
+        with pikepdf.open(io.BytesIO(render_stamps([(g[0], g[1]) for g in geometry]))) as stamps:
+            stamp_pages = [page.obj for page in stamps.pages]
+            resources = pdf.copy_foreign(stamps.make_indirect(Array([page.Resources for page in stamp_pages])))
+            for slot, stamp, res in zip(slots, stamp_pages, resources):
+                slot.write(stamp.Contents.read_bytes())
+                slot["/Resources"] = res
         for font in self._fonts(resources):
             self.tags.claim(font)
 
@@ -659,9 +660,6 @@ class Bundler:
                 f"({names}): {exc}",
                 Location(file=out),
             ) from exc
-        finally:
-            front_source.close()
-            stamps.close()
 
         entries = tuple(
             BundleEntry(doc.title, first, size) for doc, first, size in zip(spec.documents, first_pages, sizes)
