@@ -7,7 +7,8 @@ the members' unsigned PDFs come from the state's cache (``<state>/cache/<pdf_key
 as in ``make report``. Each round runs in a fresh process, like a worker of the
 pipeline, and builds every bundle of the manifest once (largest first, as run.py
 orders them), without signing. Printed: milliseconds per bundled document (wall
-and CPU time; the CPU time is steadier on a shared machine) and per page.
+and CPU time; the CPU time is steadier on a shared machine), per page, and the
+process's peak memory.
 
 The script uses whatever ``pipeline`` comes first on the path, so another checkout's
 merge is measured with ``PYTHONPATH=/path/to/checkout python tools/bench_bundles.py …``.
@@ -21,6 +22,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -60,7 +62,8 @@ def _one_pass(run_folder: Path, state: Path, out: Path) -> dict:
         pages += build_bundle(spec, out / f"mappe-{i}.pdf").pages
     return dict(wall=time.perf_counter() - wall, cpu=time.process_time() - cpu, bundles=len(specs),
                 members=sum(len(s.documents) for s in specs), pages=pages,
-                bytes=sum(p.stat().st_size for p in out.glob("mappe-*.pdf")))
+                bytes=sum(p.stat().st_size for p in out.glob("mappe-*.pdf")),
+                peak_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{r0['bytes'] / 2**20:.1f} MiB")
     print(f"je Dokument in einer Mappe: {statistics.median(wall):.2f} ms (Wanduhr, Median von {len(wall)}; "
           f"{min(wall):.2f}–{max(wall):.2f}), CPU {statistics.median(cpu):.2f} ms")
-    print(f"je Seite: {statistics.median(r['wall'] * 1000 / r['pages'] for r in results):.3f} ms")
+    print(f"je Seite: {statistics.median(r['wall'] * 1000 / r['pages'] for r in results):.3f} ms; "
+          f"Spitzenspeicher des Prozesses: {max(r['peak_mib'] for r in results):.0f} MiB")
     if args.out is None:
         for path in out.glob("*.pdf"):
             path.unlink()
