@@ -5,8 +5,8 @@ VENV     := .venv
 BIN      := $(VENV)/bin
 WORKBOOK ?= inputs/ikz-2025.xlsx
 ARGS     ?=
-SYSTEM_TOOLS := soffice fc-list pdfsig pdffonts pdftoppm pdftotext certutil
-APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fontconfig poppler-utils libnss3-tools fonts-liberation2 fonts-dejavu-core fonts-crosextra-carlito
+SYSTEM_TOOLS := soffice fc-list pdfsig pdffonts pdftoppm pdftotext certutil qpdf
+APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fontconfig poppler-utils qpdf libnss3-tools fonts-liberation2 fonts-dejavu-core fonts-crosextra-carlito
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system report render check verify ruecklauf versand test bench new-workbook sample clean
@@ -25,7 +25,7 @@ $(BIN)/.installed: pyproject.toml
 
 setup: system $(BIN)/.installed ## Python-Umgebung und Systemprogramme einrichten
 
-system: ## LibreOffice, poppler, NSS-Werkzeuge und Schriften installieren (falls sie fehlen)
+system: ## LibreOffice, poppler, qpdf, NSS-Werkzeuge und Schriften installieren (falls sie fehlen)
 	@missing=""; \
 	if command -v dpkg-query >/dev/null; then \
 	  for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \

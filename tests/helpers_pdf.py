@@ -385,3 +385,120 @@ def _as_list(value: Any) -> list[Any]:
     if isinstance(obj, ArrayObject):
         return list(obj)
     return [value]
+
+
+def parent_tree_problems(path: Path) -> list[str]:
+    """The ParentTree seen from the pages (read with pikepdf, independent of the bundle code):
+
+    * every page whose content marks MCIDs has /StructParents, and its key is in the ParentTree;
+    * every MCID of such a page has an entry there, and every entry of a page's array is a
+      structure element that claims this MCID on this page (as a number with its /Pg, or as
+      an MCR with its own or the element's /Pg);
+    * every annotation's /StructParent key leads to an element with an OBJR for it;
+    * /ParentTreeNextKey is above every key.
+    """
+    import pikepdf
+
+    problems: list[str] = []
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root.StructTreeRoot
+        tree: dict[int, Any] = {}
+        stack = [root.ParentTree]
+        while stack:
+            node = stack.pop()
+            nums = node.get("/Nums")
+            if nums is not None:
+                for i in range(0, len(nums), 2):
+                    if int(nums[i]) in tree:
+                        problems.append(f"ParentTree key {int(nums[i])} twice")
+                    tree[int(nums[i])] = nums[i + 1]
+            stack.extend(node.get("/Kids", []))
+        if tree and max(tree) >= int(root.get("/ParentTreeNextKey", 0)):
+            problems.append("ParentTreeNextKey too small")
+
+        def same(a: Any, b: Any) -> bool:
+            return a is not None and b is not None and a.objgen == b.objgen
+
+        def claims(elem: Any, page: Any, mcid: int) -> bool:
+            kids = elem.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+            for kid in kids:
+                if isinstance(kid, int) and int(kid) == mcid and same(elem.get("/Pg"), page):
+                    return True
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR" and int(kid.MCID) == mcid:
+                    if same(kid.get("/Pg", elem.get("/Pg")), page):
+                        return True
+            return False
+
+        for number, page in enumerate(pdf.pages, start=1):
+            mcids = []
+            for operands, _ in pikepdf.parse_content_stream(page, "BDC"):
+                props = operands[1] if len(operands) > 1 else None
+                if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
+                    mcids.append(int(props.MCID))
+            key = page.obj.get("/StructParents")
+            if mcids:
+                if key is None:
+                    problems.append(f"page {number}: MCIDs but no /StructParents")
+                    continue
+                if int(key) not in tree:
+                    problems.append(f"page {number}: /StructParents {int(key)} not in the ParentTree")
+                    continue
+                array = tree[int(key)]
+                for mcid in mcids:
+                    if mcid >= len(array) or not isinstance(array[mcid], pikepdf.Dictionary):
+                        problems.append(f"page {number}: MCID {mcid} has no element in the ParentTree")
+            if key is not None and int(key) in tree:
+                array = tree[int(key)]
+                if not isinstance(array, pikepdf.Array):
+                    problems.append(f"page {number}: ParentTree entry {int(key)} is no array")
+                    continue
+                for mcid, elem in enumerate(array):
+                    if elem is None or not isinstance(elem, pikepdf.Dictionary):
+                        continue
+                    if not claims(elem, page.obj, mcid):
+                        problems.append(f"page {number}: ParentTree[{int(key)}][{mcid}] ({elem.get('/S')}) "
+                                        "does not claim that MCID on this page")
+            for annot in page.obj.get("/Annots", []):
+                sp = annot.get("/StructParent")
+                if sp is None:
+                    continue
+                elem = tree.get(int(sp))
+                kids = elem.get("/K") if isinstance(elem, pikepdf.Dictionary) else None
+                kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+                if not any(isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR" and same(k.get("/Obj"), annot)
+                           for k in kids):
+                    problems.append(f"page {number}: annotation's /StructParent {int(sp)} is not its element")
+    return problems
+
+
+def qpdf_check(path: Path) -> str:
+    """`qpdf --check`: its report; raises if qpdf finds errors or warnings (exit status 2 or 3)."""
+    run = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run.stdout
+
+
+def figure_alts(path: Path) -> list[str]:
+    """The /Alt texts of every /Figure element in the structure tree, in tree order (pikepdf)."""
+    import pikepdf
+
+    alts: list[str] = []
+    with pikepdf.open(path) as pdf:
+        stack = [pdf.Root.StructTreeRoot.get("/K")]
+        seen: set[tuple[int, int]] = set()
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Array):
+                stack.extend(reversed(list(node)))
+                continue
+            if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+                continue
+            if node.is_indirect:
+                if node.objgen in seen:
+                    continue
+                seen.add(node.objgen)
+            if node.S == "/Figure":
+                alts.append(str(node.get("/Alt", "")))
+            stack.append(node.get("/K"))
+    return alts

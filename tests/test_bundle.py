@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pipeline.bundle import BundleDocument, BundleEntry, BundleSpec, build_bundle
+from pipeline import sign
+from pipeline.bundle import BundleDocument, BundleEntry, BundleSpec, Bundler, build_bundle
 from pipeline.german import datum_lang as german_date
 from pipeline.convert import pdf_info, read_pdfa_id
 from pipeline.errors import BundleError
@@ -21,12 +22,15 @@ from tests.helpers_pdf import (
     link_targets,
     outline_tree,
     page_texts,
+    parent_tree_problems,
     pdffonts_embedded,
     plain_pdf,
+    qpdf_check,
     structure_problems,
     word_boxes,
     xmp_text,
 )
+from tests.pki import make_ca, make_p12, nss_db, pdfsig
 
 TITLES = {
     "beschlussvorlage": "Beschlussvorlage: Gemeinsames Ordnungsamt der Städte Raunheim und Kelsterbach",
@@ -270,6 +274,134 @@ def test_bundle_of_untagged_non_pdfa_document(pdfs, tmp_path: Path) -> None:
     assert "/Keywords" not in reader.metadata
 
 
+def sound(path: Path) -> None:
+    """What every tagged PDF/A bundle must pass: qpdf finds nothing, the structure tree is
+    consistent from both sides (elements → ParentTree, pages → ParentTree), every font is
+    embedded, PDF/A-2b is declared."""
+    qpdf_check(path)
+    reader = PdfReader(path)
+    assert structure_problems(reader) == []
+    assert parent_tree_problems(path) == []
+    fonts = pdffonts_embedded(path)
+    assert fonts and all(emb == "yes" for _, emb in fonts), fonts
+    assert read_pdfa_id(xmp_text(reader).encode()) == (2, "B")
+
+
+def test_qpdf_check_structure_from_the_pages_and_fonts(bundle) -> None:
+    _, result, _ = bundle
+    sound(result.path)
+    assert "No syntax or stream encoding errors found" in qpdf_check(result.path)
+
+
+def test_role_maps_merged(bundle, pdfs) -> None:
+    """Every member's own structure types (LibreOffice maps its paragraph styles) stay mapped."""
+    _, _, reader = bundle
+    role_map = reader.root_object["/StructTreeRoot"]["/RoleMap"]
+    for s in SAMPLES:
+        source_map = PdfReader(pdfs[s.stem]).root_object["/StructTreeRoot"]["/RoleMap"]
+        assert source_map and {k: role_map[k] for k in source_map} == dict(source_map), s.stem
+
+
+def test_bundle_signs_and_verifies(bundle, tmp_path: Path) -> None:
+    """The office signs every Mappe: pyHanko and poppler's pdfsig accept the signature."""
+    from pipeline.sign import SigningConfig
+
+    _, result, _ = bundle
+    ca = make_ca(tmp_path)
+    p12 = make_p12(ca, tmp_path / "amt.p12", "IKZ-Geschäftsstelle Test", b"geheim", key_type="rsa")
+    signed = tmp_path / "signiert.pdf"
+    sign.sign_pdf(result.path, signed, SigningConfig(p12, b"geheim", trust_roots=(ca.pem,)),
+                  reason="Mappe der IKZ-Geschäftsstelle", location="Groß-Gerau")
+    office = [f for f in sign.verify(signed, [ca.pem]).fields if f.signed]
+    assert len(office) == 1 and office[0].intact and office[0].trusted, office
+    out = pdfsig(signed, nss_db(tmp_path / "nss", ca.pem))
+    assert "Signature is Valid." in out and "Certificate is Trusted." in out, out
+    assert "Total document signed" in out
+    qpdf_check(signed)
+
+
+def _fingerprint(path: Path) -> tuple:
+    """What a reader gets from a bundle, without dates and /ID: texts, bookmarks, link targets,
+    the structure tree as poppler reads it."""
+    reader = PdfReader(path)
+    struct = subprocess.run(["pdfinfo", "-struct", str(path)], capture_output=True, check=True).stdout
+    struct = re.sub(rb"Object \d+ \d+", b"Object", struct)  # annotations' object numbers
+    texts = [re.sub(r"\d+\. \w+ \d{4}", "", t) for t in page_texts(path)]
+    links = [sorted(t for _, t in link_targets(reader, i)) for i in range(len(reader.pages))]
+    return texts, outline_tree(reader), links, struct
+
+
+def test_a_working_file_gives_the_same_bundles_in_any_order(pdfs, tmp_path: Path) -> None:
+    """Members are copied into the working file once and reused: a bundle built after others
+    (which share its members, hold one twice, or are untagged) equals one built first."""
+    full = make_spec(pdfs)
+    other = make_spec(pdfs, title="Zweite Mappe", documents=(
+        BundleDocument("Anlage (erste)", pdfs["anlage"], "Anlage"),
+        BundleDocument(TITLES["vereinbarung"], pdfs["vereinbarung"], "Vereinbarung"),
+        BundleDocument("Anlage (zweite)", pdfs["anlage"], "Anlage"),
+    ))
+    mixed = make_spec(pdfs, title="Gemischt", documents=(
+        BundleDocument("Vorlage", pdfs["beschlussvorlage"], "Beschlussvorlage"),
+        BundleDocument("Fremd", plain_pdf(tmp_path / "fremd.pdf"), "Anlage"),
+    ))
+    fresh = Bundler()
+    fresh.build(full, tmp_path / "fresh.pdf")
+    fresh.close()
+
+    bundler = Bundler()
+    bundler.build(other, tmp_path / "other-1.pdf")
+    assert not bundler.build(mixed, tmp_path / "mixed.pdf").tagged
+    bundler.build(full, tmp_path / "full.pdf")
+    bundler.build(other, tmp_path / "other-2.pdf")
+    for name in ("other-1", "full", "other-2"):
+        sound(tmp_path / f"{name}.pdf")
+    assert _fingerprint(tmp_path / "full.pdf") == _fingerprint(tmp_path / "fresh.pdf")
+    assert _fingerprint(tmp_path / "other-2.pdf") == _fingerprint(tmp_path / "other-1.pdf")
+    # the document listed twice is two copies: its pages, bookmarks and tags twice
+    reader = PdfReader(tmp_path / "other-2.pdf")
+    tree = outline_tree(reader)
+    assert [len(flatten(children)) for _, _, children in tree][0::2] == [len(flatten(tree[0][2]))] * 2
+    assert tree[0][1] != tree[2][1]
+    # the working file holds each document once more than it is listed in one bundle
+    assert sorted(len(copies) for copies in bundler.members.values()) == [1, 1, 1, 2]
+    bundler.close()
+
+
+def test_working_file_starts_afresh_when_full_or_after_an_error(pdfs, tmp_path: Path) -> None:
+    broken = tmp_path / "kaputt.pdf"
+    broken.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20)
+    bundler = Bundler(max_objects=1)
+    bundler.build(make_spec(pdfs), tmp_path / "a.pdf")
+    bundler.build(make_spec(pdfs, title="B"), tmp_path / "b.pdf")  # starts afresh first
+    assert bundler.members and all(len(c) == 1 for c in bundler.members.values())
+    sound(tmp_path / "b.pdf")
+    bundler.max_objects = 10**9
+    with pytest.raises(BundleError):
+        bundler.build(make_spec(pdfs, documents=(BundleDocument("Kaputt", broken, "Anlage"),)), tmp_path / "x.pdf")
+    assert not bundler.members
+    bundler.build(make_spec(pdfs, title="B"), tmp_path / "c.pdf")
+    sound(tmp_path / "c.pdf")
+    assert _fingerprint(tmp_path / "c.pdf")[1:] == _fingerprint(tmp_path / "b.pdf")[1:]
+    bundler.close()
+
+
+def test_a_changed_file_is_copied_again(pdfs, tmp_path: Path) -> None:
+    """Members are known by path, size and modification time: the cache may write a new PDF
+    under a name a bundle used before."""
+    member = tmp_path / "dokument.pdf"
+    member.write_bytes(pdfs["anlage"].read_bytes())
+    spec = make_spec(pdfs, documents=(BundleDocument("Dokument", member, "Anlage"),))
+    bundler = Bundler()
+    first = bundler.build(spec, tmp_path / "1.pdf")
+    member.write_bytes(pdfs["vereinbarung"].read_bytes())
+    second = bundler.build(spec, tmp_path / "2.pdf")
+    assert first.pages - 2 == len(PdfReader(pdfs["anlage"]).pages)
+    assert second.pages - 2 == len(PdfReader(pdfs["vereinbarung"]).pages)
+    assert "Vereinbarung – Fußzeile" in page_texts(second.path)[2]
+    sound(second.path)
+    bundler.close()
+
+
 def test_long_index_spans_several_pages(pdfs, tmp_path: Path) -> None:
     documents = tuple(
         BundleDocument(f"Anlage {i}: " + ("Ergänzende Unterlagen zum Projekt " * (1 + i % 3)).strip(), pdfs["anlage"], "Anlage")
@@ -288,6 +420,7 @@ def test_long_index_spans_several_pages(pdfs, tmp_path: Path) -> None:
     assert targets == [e.first_page for e in result.entries]
     assert "Inhalt (Fortsetzung)" in page_texts(result.path)[2]
     assert structure_problems(reader) == []
+    sound(result.path)  # the same document 35 times: 35 copies with their own tags and keys
 
 
 def test_stamps_on_rotated_and_landscape_pages(pdfs, tmp_path: Path) -> None:

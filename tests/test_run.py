@@ -24,6 +24,7 @@ from pipeline import sign
 from pipeline.store import OutputStore, sha256_file
 from pipeline.validate import load
 from tests.helpers_docx import docx_content
+from tests.helpers_pdf import figure_alts, parent_tree_problems, qpdf_check, structure_problems
 from tests.pki import make_ca, make_p12, nss_db, pdfsig
 from tests.wb import make_workbook, minimal_rows
 
@@ -146,6 +147,20 @@ def test_every_pdf_is_pdfa_tagged_with_embedded_fonts(sample_run):
         assert facts.pdfa_part == 2 and facts.pdfa_conformance == "B", e["path"]
         assert facts.has_output_intent and facts.tagged, e["path"]
         assert facts.fonts_all_embedded, (e["path"], facts.fonts_not_embedded)
+
+
+def test_bundles_keep_the_tags_of_their_documents(sample_run):
+    """Every Mappe passes qpdf --check, its structure tree is consistent seen from the elements
+    and from the pages, and the annual report's figures keep their alternative text."""
+    folder = sample_run["folder"]
+    alts = {d: figure_alts(folder / d) for e in entries(sample_run, "gesamtmappe") for d in e["documents"]}
+    assert len(alts["pdf/jahresbericht-2025.pdf"]) >= 2 and all(all(a) for a in alts.values()), alts
+    for e in entries(sample_run, "ratsmappe") + entries(sample_run, "gesamtmappe"):
+        path = folder / e["path"]
+        qpdf_check(path)
+        assert structure_problems(PdfReader(path)) == [], e["path"]
+        assert parent_tree_problems(path) == [], e["path"]
+        assert figure_alts(path) == [a for d in e["documents"] for a in alts[d]], e["path"]
 
 
 def test_every_signature_valid_and_trusted_pyhanko_and_pdfsig(sample_run, pki):

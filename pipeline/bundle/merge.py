@@ -1,12 +1,25 @@
 """Merge PDFs into one bundle (Mappe) with cover, linked index, bookmarks and page stamps.
 
-The bundle stays PDF/A-2b when all documents are (as produced by
-pipeline.convert): XMP with pdfaid, the OutputIntent, a file /ID, Info and XMP
-in sync, only embedded fonts (cover, index and stamps are drawn by ReportLab
-with an embedded TrueType font). It stays tagged as well: the structure trees
-of the documents are merged below one /Document element (each document becomes
-a /Part with its title), cover and index get their own structure elements, the
-page stamps are marked as pagination artifacts.
+The object work is done by qpdf through pikepdf. The bundle stays PDF/A-2b when
+all documents are (as produced by pipeline.convert): XMP with pdfaid, the
+OutputIntent, a file /ID, Info and XMP in sync, only embedded fonts (cover,
+index and stamps are drawn by ReportLab with an embedded TrueType font). It
+stays tagged as well: the structure trees of the documents are merged below one
+/Document element (each document becomes a /Part with its title), cover and
+index get their own structure elements, the page stamps are marked as
+pagination artifacts.
+
+Why a working file: copying a document's pages and structure tree into a PDF
+is qpdf's work per object (the structure tree is most of the objects), and a
+council's bundle repeats the annual report and the project documents that the
+other bundles hold too. So every member document is copied once per process
+into one working file (`Bundler`), with its own fixed range of ParentTree keys,
+its subset tags made unique, its named destinations made explicit and a stamp
+slot on each page. A bundle is then only what differs between bundles: the page
+tree, cover and index, bookmarks, the /Document element above the members'
+/Part elements, the ParentTree's root, the stamps' content and the metadata.
+qpdf writes what the catalog reaches, nothing else of the working file. (pikepdf
+copies stream data at once, so a source is closed right after it is copied in.)
 """
 
 from __future__ import annotations
@@ -14,28 +27,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
-from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.errors import PdfReadError, PyPdfError
-from pypdf.generic import (
-    ArrayObject,
-    BooleanObject,
-    DictionaryObject,
-    Fit,
-    FloatObject,
-    IndirectObject,
-    NameObject,
-    NullObject,
-    NumberObject,
-    PdfObject,
-    StreamObject,
-    TextStringObject,
-)
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Page, Pdf, String
 
 from .. import __version__
 from ..convert import read_pdfa_id
@@ -43,52 +41,58 @@ from ..errors import BundleError, Location
 from .layout import Front, register_fonts, render_front, render_stamps
 from .spec import BundleDocument, BundleEntry, BundleResult, BundleSpec
 
-PRODUCER = f"IKZ-Dokumentenpipeline {__version__} (pypdf, ReportLab)"
+PRODUCER = f"IKZ-Dokumentenpipeline {__version__} (pikepdf, ReportLab)"
 
+# The working file is started afresh before a bundle once it holds about this many
+# objects (members' objects plus what earlier bundles left behind), about 1.5 KiB
+# each in qpdf: some 450 MiB, enough for every document of a Kreis with 150 projects.
+WORKING_FILE_OBJECTS = 300_000
 
-def _indirect(writer: PdfWriter, obj: PdfObject) -> IndirectObject:
-    """Add `obj` to `writer` as an indirect object. pypdf has no public call for this;
-    its internal ``PdfWriter._add_object`` (pypdf 5–7, pinned in pyproject.toml) is used
-    here and nowhere else."""
-    return writer._add_object(obj)  # noqa: SLF001
-
+_XMP_SKELETON = (
+    '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+    ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+    ' xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">\n'
+    '  <rdf:Description rdf:about=""/>\n'
+    ' </rdf:RDF>\n'
+    '</x:xmpmeta>\n'
+    '<?xpacket end="w"?>'
+).encode("utf-8")
+_STAMP = "IkzMappenstempel"  # name of the stamp XObject in each page's resources
+_INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+_PDF_ERRORS = (pikepdf.PdfError, ValueError, KeyError, TypeError, AttributeError, IndexError)
 
 # ---------------------------------------------------------------------------
 # helpers for PDF objects
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None or isinstance(value, NullObject):
+def _items(value: Any) -> list[Any]:
+    """The elements of an array, a single object as a list of one, nothing as []."""
+    if value is None:
         return []
-    if isinstance(value, IndirectObject):
-        resolved = value.get_object()
-        if isinstance(resolved, ArrayObject):
-            return list(resolved)
-        return [value]
-    if isinstance(value, ArrayObject):
+    if isinstance(value, Array):
         return list(value)
     return [value]
 
 
-def _number_tree(node: Any, depth: int = 0) -> Iterator[tuple[int, PdfObject]]:
-    if node is None or depth > 64:
-        return
-    node = node.get_object()
-    if not isinstance(node, DictionaryObject):
+def _number_tree(node: Any, depth: int = 0) -> Iterator[tuple[int, Any]]:
+    if depth > 64 or not isinstance(node, Dictionary):
         return
     nums = node.get("/Nums")
-    if nums is not None:
-        nums = nums.get_object()
+    if isinstance(nums, Array):
         for i in range(0, len(nums) - 1, 2):
             yield int(nums[i]), nums[i + 1]
-    for kid in node.get("/Kids", []) or []:
+    for kid in _items(node.get("/Kids")):
         yield from _number_tree(kid, depth + 1)
 
 
-def _visual_size(page: Any) -> tuple[float, float, float, float, float, float, int]:
-    box = page.cropbox
-    x0, y0 = float(box.left), float(box.bottom)
-    w, h = float(box.width), float(box.height)
+def _visual_size(page: Dictionary) -> tuple[float, float, float, float, float, float, int]:
+    box = page.get("/CropBox") or page.get("/MediaBox") or Array([0, 0, 595.28, 841.89])
+    x0, y0, x1, y1 = (float(v) for v in box)
+    x0, x1 = min(x0, x1), max(x0, x1)
+    y0, y1 = min(y0, y1), max(y0, y1)
+    w, h = x1 - x0, y1 - y0
     rotation = int(page.get("/Rotate", 0) or 0) % 360
     vw, vh = (w, h) if rotation in (0, 180) else (h, w)
     return vw, vh, x0, y0, w, h, rotation
@@ -105,614 +109,760 @@ def _stamp_matrix(x0: float, y0: float, w: float, h: float, rotation: int) -> tu
     return (1, 0, 0, 1, x0, y0)
 
 
-def _pdf_date(moment: dt.datetime) -> str:
-    offset = moment.strftime("%z") or "+0000"
-    return moment.strftime("D:%Y%m%d%H%M%S") + f"{offset[0]}{offset[1:3]}'{offset[3:5]}'"
+def _push_inherited(page: Dictionary) -> None:
+    """Put what a page inherits from its /Pages ancestors onto the page itself
+    (in the opened source, in memory): the copy leaves the source's page tree behind."""
+    missing = [key for key in _INHERITED if key not in page]
+    node = page.get("/Parent")
+    depth = 0
+    while missing and isinstance(node, Dictionary) and depth < 64:
+        for key in [k for k in missing if k in node]:
+            page[key] = node[key]
+            missing.remove(key)
+        node = node.get("/Parent")
+        depth += 1
 
 
-def _xmp(spec: BundleSpec, moment: dt.datetime, pdfa: tuple[int, str] | None) -> bytes:
-    iso = moment.isoformat()
-    keywords = ", ".join(spec.keywords)
-    parts = [
-        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>',
-        '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
-        ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
-    ]
-    if pdfa is not None:
-        parts += [
-            '  <rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">',
-            f"   <pdfaid:part>{pdfa[0]}</pdfaid:part>",
-            f"   <pdfaid:conformance>{pdfa[1]}</pdfaid:conformance>",
-            "  </rdf:Description>",
-        ]
-    parts += [
-        '  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">',
-        "   <dc:format>application/pdf</dc:format>",
-        f'   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(spec.title)}</rdf:li></rdf:Alt></dc:title>',
-    ]
-    if spec.author:
-        parts.append(f"   <dc:creator><rdf:Seq><rdf:li>{escape(spec.author)}</rdf:li></rdf:Seq></dc:creator>")
-    if spec.subject:
-        parts.append(
-            f'   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(spec.subject)}</rdf:li></rdf:Alt></dc:description>'
-        )
-    if spec.keywords:
-        items = "".join(f"<rdf:li>{escape(k)}</rdf:li>" for k in spec.keywords)
-        parts.append(f"   <dc:subject><rdf:Bag>{items}</rdf:Bag></dc:subject>")
-    if spec.lang:
-        parts.append(f"   <dc:language><rdf:Bag><rdf:li>{escape(spec.lang)}</rdf:li></rdf:Bag></dc:language>")
-    parts += [
-        "  </rdf:Description>",
-        '  <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">',
-        f"   <pdf:Producer>{escape(PRODUCER)}</pdf:Producer>",
-    ]
-    if keywords:
-        parts.append(f"   <pdf:Keywords>{escape(keywords)}</pdf:Keywords>")
-    parts += [
-        "  </rdf:Description>",
-        '  <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">',
-        f"   <xmp:CreatorTool>{escape(PRODUCER)}</xmp:CreatorTool>",
-        f"   <xmp:CreateDate>{iso}</xmp:CreateDate>",
-        f"   <xmp:ModifyDate>{iso}</xmp:ModifyDate>",
-        f"   <xmp:MetadataDate>{iso}</xmp:MetadataDate>",
-        "  </rdf:Description>",
-        " </rdf:RDF>",
-        "</x:xmpmeta>",
-    ]
-    padding = (" " * 99 + "\n") * 20  # room for in-place updates, as usual for XMP
-    return ("\n".join(parts) + "\n" + padding + '<?xpacket end="w"?>').encode("utf-8")
+class _NamedDestinations:
+    """Resolves named destinations of a source (/Names /Dests and the older /Dests)."""
+
+    def __init__(self, pdf: Pdf):
+        self.pdf = pdf
+        self._tree: Any = False
+
+    def resolve(self, name: Any) -> Array | None:
+        if self._tree is False:
+            names = self.pdf.Root.get("/Names")
+            dests = names.get("/Dests") if isinstance(names, Dictionary) else None
+            self._tree = pikepdf.NameTree(dests) if isinstance(dests, Dictionary) else None
+        value = None
+        key = str(name)
+        if self._tree is not None and key in self._tree:
+            value = self._tree[key]
+        legacy = self.pdf.Root.get("/Dests")
+        if value is None and isinstance(legacy, Dictionary):
+            value = legacy.get("/" + key.lstrip("/"))
+        if isinstance(value, Dictionary):
+            value = value.get("/D")
+        return value if isinstance(value, Array) else None
 
 
-_SUBSET_TAG = re.compile(r"^([A-Z]{6})\+(.+)$")
+def _explicit(holder: Dictionary, named: _NamedDestinations) -> None:
+    """Replace a named destination of a link or an outline item by the explicit one:
+    the bundle has no name tree (the members' names would collide)."""
+    dest = holder.get("/Dest")
+    if isinstance(dest, (String, Name)):
+        resolved = named.resolve(dest)
+        if resolved is not None:
+            holder["/Dest"] = resolved
+        else:
+            del holder["/Dest"]
+    action = holder.get("/A")
+    if isinstance(action, Dictionary) and action.get("/S") == Name.GoTo:
+        target = action.get("/D")
+        if isinstance(target, (String, Name)):
+            resolved = named.resolve(target)
+            if resolved is not None:
+                action["/D"] = resolved
 
 
-def _font_dicts(writer: PdfWriter) -> Iterator[DictionaryObject]:
-    """Every font dictionary used by the pages (also inside form XObjects), once."""
-    seen: set[int] = set()
-    stack: list[Any] = [page.get("/Resources") for page in writer.pages]
-    while stack:
-        resources = stack.pop()
-        if resources is None:
-            continue
-        if isinstance(resources, IndirectObject):
-            if resources.idnum in seen:
-                continue
-            seen.add(resources.idnum)
-        resources = resources.get_object()
-        if not isinstance(resources, DictionaryObject):
-            continue
-        fonts = resources.get("/Font")
-        for ref in (fonts.get_object().values() if fonts is not None else ()):
-            font = ref.get_object()
-            key = ref.idnum if isinstance(ref, IndirectObject) else id(font)
-            if key in seen or not isinstance(font, DictionaryObject):
-                continue
-            seen.add(key)
-            yield font
-            if "/Resources" in font:  # Type 3
-                stack.append(font.raw_get("/Resources"))
-        xobjects = resources.get("/XObject")
-        for ref in (xobjects.get_object().values() if xobjects is not None else ()):
-            xobject = ref.get_object()
-            if isinstance(ref, IndirectObject):
-                if ref.idnum in seen:
-                    continue
-                seen.add(ref.idnum)
-            if isinstance(xobject, DictionaryObject) and "/Resources" in xobject:
-                stack.append(xobject.raw_get("/Resources"))
+def _outline_items(first: Any, limit: int = 100_000) -> Iterator[Dictionary]:
+    """An outline level: the item `first` and its /Next siblings (loops are cut)."""
+    seen: set[tuple[int, int]] = set()
+    item = first
+    while isinstance(item, Dictionary) and len(seen) < limit:
+        if item.is_indirect:
+            if item.objgen in seen:
+                return
+            seen.add(item.objgen)
+        yield item
+        item = item.get("/Next")
 
 
-def _unique_subset_tags(writer: PdfWriter) -> None:
-    """Give every embedded font subset its own tag ("ABCDEF+Name").
+def _visible(items: Sequence[Dictionary]) -> int:
+    """Items shown when their parent is open: each item, and below it if it is open."""
+    total = 0
+    for item in items:
+        count = int(item.get("/Count", 0) or 0)
+        total += 1 + max(count, 0)
+    return total
 
-    Each source PDF numbers its subsets from AAAAAA, so the bundle would
-    contain different subsets with the same name, which the PDF specification
-    forbids and which makes some printers and viewers use the wrong glyphs.
+
+def _tag_letters(n: int) -> str:
+    letters = []
+    for _ in range(6):
+        n, r = divmod(n, 26)
+        letters.append(chr(ord("A") + r))
+    return "".join(reversed(letters))
+
+
+class _SubsetTags:
+    """Gives every embedded font subset in the working file its own tag ("ABCDEF+Name").
+
+    Each source PDF numbers its subsets from AAAAAA (ReportLab too), so a bundle would
+    contain different subsets with the same name, which the PDF specification forbids
+    and which makes some printers and viewers use the wrong glyphs.
     """
-    used: set[str] = set()
-    counter = 0
 
-    def fresh() -> str:
-        nonlocal counter
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+        self.counter = 0
+
+    def fresh(self) -> str:
         while True:
-            n, letters = counter, []
-            counter += 1
-            for _ in range(6):
-                n, r = divmod(n, 26)
-                letters.append(chr(ord("A") + r))
-            tag = "".join(reversed(letters))
-            if tag not in used:
+            tag = _tag_letters(self.counter)
+            self.counter += 1
+            if tag not in self.used:
+                self.used.add(tag)
                 return tag
 
-    def rename(obj: DictionaryObject, key: str, old: str, new: str) -> None:
-        value = obj.get(key)
-        if value is not None and str(value).startswith("/" + old + "+"):
-            obj[NameObject(key)] = NameObject("/" + new + str(value)[len(old) + 1 :])
-
-    for font in _font_dicts(writer):
+    def claim(self, font: Dictionary) -> None:
         base = str(font.get("/BaseFont", ""))[1:]
-        match = _SUBSET_TAG.match(base)
-        if not match:
-            continue
-        tag = match.group(1)
-        if tag not in used:
-            used.add(tag)
-            continue
-        new = fresh()
-        used.add(new)
-        rename(font, "/BaseFont", tag, new)
-        descendants = [d.get_object() for d in _as_list(font.get("/DescendantFonts"))]
-        for target in [font, *descendants]:
-            if target is not font:
-                rename(target, "/BaseFont", tag, new)
-            descriptor = target.get("/FontDescriptor")
-            if descriptor is not None:
-                rename(descriptor.get_object(), "/FontName", tag, new)
-
-
-# ---------------------------------------------------------------------------
-# structure tree
-
-
-class _Structure:
-    """Builds the merged structure tree of the bundle."""
-
-    def __init__(self, writer: PdfWriter, title: str, lang: str):
-        self.writer = writer
-        self.root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-        self.root_ref = _indirect(writer, self.root)
-        self.parent_tree: list[tuple[int, PdfObject]] = []
-        self.next_key = 0
-        self.role_map = DictionaryObject()
-        self.class_map = DictionaryObject()
-        self.document, self.document_ref = self.element("Document", self.root_ref, title=title)
-        if lang:
-            self.document[NameObject("/Lang")] = TextStringObject(lang)
-        self.root[NameObject("/K")] = ArrayObject([self.document_ref])
-
-    def element(self, role: str, parent: IndirectObject, *, title: str | None = None,
-                page: IndirectObject | None = None) -> tuple[DictionaryObject, IndirectObject]:
-        elem = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/StructElem"),
-                NameObject("/S"): NameObject("/" + role),
-                NameObject("/P"): parent,
-                NameObject("/K"): ArrayObject(),
-            }
-        )
-        if title:
-            elem[NameObject("/T")] = TextStringObject(title)
-        if page is not None:
-            elem[NameObject("/Pg")] = page
-        ref = _indirect(self.writer, elem)
-        parent_obj = parent.get_object()
-        kids = parent_obj.get("/K")
-        if not isinstance(kids, ArrayObject):
-            kids = ArrayObject(_as_list(kids))
-            parent_obj[NameObject("/K")] = kids
-        kids.append(ref)
-        return elem, ref
-
-    def key(self) -> int:
-        key = self.next_key
-        self.next_key += 1
-        return key
-
-    def add_front(self, front: Front, page_refs: list[IndirectObject],
-                  annot_refs: dict[int, IndirectObject], titles: list[str]) -> None:
-        cover, cover_ref = self.element("Sect", self.document_ref, title="Deckblatt")
-        index, index_ref = self.element("Sect", self.document_ref, title="Inhalt")
-        toc, toc_ref = None, None
-        per_page: dict[int, dict[int, IndirectObject]] = {}
-        for tag in front.tags:
-            page_ref = page_refs[tag.page]
-            if tag.group == "cover":
-                _, ref = self.element(tag.role, cover_ref, page=page_ref)
-            elif tag.group == "index":
-                _, ref = self.element(tag.role, index_ref, page=page_ref)
-            else:
-                if toc_ref is None:
-                    toc, toc_ref = self.element("TOC", index_ref)
-                _, item_ref = self.element("TOCI", toc_ref)
-                link, ref = self.element("Link", item_ref, page=page_ref, title=titles[tag.entry or 0])
-                annot = annot_refs.get(tag.entry or 0)
-                if annot is not None:
-                    link["/K"].append(
-                        DictionaryObject(
-                            {
-                                NameObject("/Type"): NameObject("/OBJR"),
-                                NameObject("/Obj"): annot,
-                                NameObject("/Pg"): page_ref,
-                            }
-                        )
-                    )
-                    annot_key = self.key()
-                    annot.get_object()[NameObject("/StructParent")] = NumberObject(annot_key)
-                    self.parent_tree.append((annot_key, ref))
-            obj = ref.get_object()
-            kids = obj["/K"]
-            kids.insert(0, NumberObject(tag.mcid))
-            per_page.setdefault(tag.page, {})[tag.mcid] = ref
-        for page, mcids in sorted(per_page.items()):
-            key = self.key()
-            page_ref = page_refs[page]
-            page_ref.get_object()[NameObject("/StructParents")] = NumberObject(key)
-            array = ArrayObject(mcids.get(i, NullObject()) for i in range(max(mcids) + 1))
-            self.parent_tree.append((key, _indirect(self.writer, array)))
-
-    def add_document(self, reader: PdfReader, title: str, page_refs: list[IndirectObject]) -> None:
-        """Clone the structure of `reader` (its pages are already in the writer)."""
-        writer = self.writer
-        source_root = reader.root_object["/StructTreeRoot"].get_object()
-        # "/P" is not cloned: it would drag in the source's StructTreeRoot; it is set below.
-        kids = [kid.clone(writer, False, ["/P"]) for kid in _as_list(source_root.get("/K"))]
-        kids = [k if isinstance(k, IndirectObject) else _indirect(writer, k) for k in kids]
-        if len(kids) == 1 and kids[0].get_object().get("/S") == "/Document":
-            part_ref = kids[0]
-            part = part_ref.get_object()
-            part[NameObject("/S")] = NameObject("/Part")
-            part[NameObject("/T")] = TextStringObject(title)
-            part[NameObject("/P")] = self.document_ref
-            self.document["/K"].append(part_ref)
-        else:
-            part, part_ref = self.element("Part", self.document_ref, title=title)
-            for kid in kids:
-                part["/K"].append(kid)
-        self._set_parents(part_ref)
-
-        offset = self.next_key
-        highest = -1
-        for key, value in _number_tree(source_root.get("/ParentTree")):
-            self.parent_tree.append((key + offset, value.clone(writer, False, ["/P"])))
-            highest = max(highest, key)
-        next_key = source_root.get("/ParentTreeNextKey")
-        self.next_key = offset + max(highest + 1, int(next_key) if next_key is not None else 0)
-
-        seen: set[int] = set()
-        for page_ref, source_page in zip(page_refs, reader.pages):
-            page = page_ref.get_object()
-            # pypdf drops /StructParents when it copies a page; restore it, shifted
-            key = source_page.get("/StructParents")
-            if key is not None:
-                page[NameObject("/StructParents")] = NumberObject(int(key) + offset)
-            for annot in _as_list(page.get("/Annots")):
-                self._shift(annot.get_object(), "/StructParent", offset)
-            self._shift_xobjects(page.get("/Resources"), offset, seen, 0)
-
-        for name, value in (source_root.get("/RoleMap") or {}).items():
-            if name not in self.role_map:
-                self.role_map[NameObject(name)] = value.clone(writer) if hasattr(value, "clone") else value
-        class_map = source_root.get("/ClassMap")
-        if class_map is not None:
-            for name, value in class_map.get_object().items():
-                if name not in self.class_map:
-                    self.class_map[NameObject(name)] = value.clone(writer)
-
-    @staticmethod
-    def _shift(obj: Any, key: str, offset: int) -> None:
-        if isinstance(obj, DictionaryObject) and key in obj:
-            obj[NameObject(key)] = NumberObject(int(obj[key]) + offset)
-
-    def _shift_xobjects(self, resources: Any, offset: int, seen: set[int], depth: int) -> None:
-        if resources is None or depth > 8:
+        tag, plus, _ = base.partition("+")
+        if not plus or len(tag) != 6 or not tag.isalpha() or not tag.isupper():
             return
-        resources = resources.get_object()
-        if not isinstance(resources, DictionaryObject):
+        if tag not in self.used:
+            self.used.add(tag)
             return
-        xobjects = resources.get("/XObject")
-        if xobjects is None:
+        new = self.fresh()
+        targets = [font, *(d for d in _items(font.get("/DescendantFonts")) if isinstance(d, Dictionary))]
+        for target in targets:
+            for obj, key in ((target, "/BaseFont"), (target.get("/FontDescriptor"), "/FontName")):
+                if isinstance(obj, Dictionary):
+                    value = str(obj.get(key, ""))
+                    if value.startswith("/" + tag + "+"):
+                        obj[key] = Name("/" + new + value[len(tag) + 1:])
+
+
+def _walk_resources(resources: Any, tags: _SubsetTags, offset: int, seen: set[tuple[int, int]],
+                    depth: int = 0) -> None:
+    """Fonts get unique subset tags; form XObjects' structure keys move by `offset`."""
+    if depth > 8 or not isinstance(resources, Dictionary):
+        return
+    if resources.is_indirect:
+        if resources.objgen in seen:
             return
-        for ref in xobjects.get_object().values():
-            if not isinstance(ref, IndirectObject) or ref.idnum in seen:
+        seen.add(resources.objgen)
+    fonts = resources.get("/Font")
+    if isinstance(fonts, Dictionary):
+        for _, font in fonts.items():
+            if not isinstance(font, Dictionary):
                 continue
-            seen.add(ref.idnum)
-            xobject = ref.get_object()
-            self._shift(xobject, "/StructParents", offset)
-            self._shift(xobject, "/StructParent", offset)
-            self._shift_xobjects(xobject.get("/Resources"), offset, seen, depth + 1)
-
-    def _set_parents(self, top: IndirectObject) -> None:
-        stack = [top]
-        seen = {top.idnum}
-        while stack:
-            parent_ref = stack.pop()
-            parent = parent_ref.get_object()
-            for kid in _as_list(parent.get("/K")):
-                if not isinstance(kid, IndirectObject) or kid.idnum in seen:
+            if font.is_indirect:
+                if font.objgen in seen:
                     continue
-                obj = kid.get_object()
-                if isinstance(obj, DictionaryObject) and "/S" in obj:
-                    obj[NameObject("/P")] = parent_ref
-                    seen.add(kid.idnum)
-                    stack.append(kid)
-
-    def finish(self) -> None:
-        nums = ArrayObject()
-        for key, value in sorted(self.parent_tree, key=lambda item: item[0]):
-            nums.append(NumberObject(key))
-            nums.append(value)
-        parent_tree = DictionaryObject({NameObject("/Nums"): nums})
-        self.root[NameObject("/ParentTree")] = _indirect(self.writer, parent_tree)
-        self.root[NameObject("/ParentTreeNextKey")] = NumberObject(self.next_key)
-        if self.role_map:
-            self.root[NameObject("/RoleMap")] = self.role_map
-        if self.class_map:
-            self.root[NameObject("/ClassMap")] = self.class_map
+                seen.add(font.objgen)
+            tags.claim(font)
+            if "/Resources" in font:  # Type 3
+                _walk_resources(font.get("/Resources"), tags, offset, seen, depth + 1)
+    xobjects = resources.get("/XObject")
+    if isinstance(xobjects, Dictionary):
+        for _, xobject in xobjects.items():
+            if not isinstance(xobject, pikepdf.Stream) or not xobject.is_indirect or xobject.objgen in seen:
+                continue
+            seen.add(xobject.objgen)
+            for key in ("/StructParents", "/StructParent"):
+                if key in xobject:
+                    xobject[key] = int(xobject[key]) + offset
+            _walk_resources(xobject.get("/Resources"), tags, offset, seen, depth + 1)
 
 
 # ---------------------------------------------------------------------------
-# bundle
+# member documents in the working file
 
 
-# Parsed member PDFs, per process: a document that is in many bundles (the annual
-# report is in every council bundle) is parsed once. Keyed by path, size and mtime.
-_READERS: dict[tuple[str, int, int], PdfReader] = {}
-_READER_CACHE_LIMIT = 256
+@dataclass(eq=False)
+class _Member:
+    """One copy of a source document in the working file."""
+
+    pages: list[Dictionary]
+    slots: list[pikepdf.Stream]  # per page: the XObject its stamp is drawn into
+    geometry: list[tuple[float, float, float, float, float, float, int]]
+    tagged: bool
+    part: Dictionary | None  # becomes the member's /Part below the bundle's /Document
+    parent_tree: Dictionary | None  # number-tree leaf with the member's keys (its own range)
+    first_key: int
+    role_map: list[tuple[str, Any]]
+    class_map: list[tuple[str, Any]]
+    outline: list[Dictionary]  # the top level of the member's own bookmarks
+    outline_visible: int
+    pdfa_part: int | None
+    output_intents: Array | None
+    objects: int
 
 
-def _open(doc: BundleDocument) -> PdfReader:
-    path = Path(doc.pdf)
-    try:
-        st = path.stat()
-        cache_key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
-    except OSError:
-        cache_key = None
-    if cache_key in _READERS:
-        return _READERS[cache_key]
-    reader = _open_uncached(doc)
-    if cache_key is not None:
-        if len(_READERS) >= _READER_CACHE_LIMIT:
-            _READERS.pop(next(iter(_READERS)))
-        _READERS[cache_key] = reader
-    return reader
-
-
-def _open_uncached(doc: BundleDocument) -> PdfReader:
+def _open_source(doc: BundleDocument) -> Pdf:
     path = Path(doc.pdf)
     where = Location(file=path)
     if not path.is_file():
         raise BundleError(f"Die PDF-Datei »{path.name}« für »{doc.title}« fehlt ({path}).", where)
     try:
-        reader = PdfReader(path, strict=False)
-        if reader.is_encrypted:
+        source = pikepdf.open(path)
+    except pikepdf.PasswordError as exc:
+        raise BundleError(
+            f"Die PDF-Datei »{path.name}« für »{doc.title}« ist verschlüsselt und kann nicht in die Mappe übernommen werden.",
+            where,
+        ) from exc
+    except (*_PDF_ERRORS, OSError) as exc:
+        raise BundleError(
+            f"Die PDF-Datei »{path.name}« für »{doc.title}« ist beschädigt oder keine PDF-Datei ({exc}).", where
+        ) from exc
+    try:
+        if source.is_encrypted:
             raise BundleError(
                 f"Die PDF-Datei »{path.name}« für »{doc.title}« ist verschlüsselt und kann nicht in die Mappe übernommen werden.",
                 where,
             )
-        count = len(reader.pages)
-        for page in reader.pages:
-            _ = page.mediabox
-        _ = reader.root_object
-    except BundleError:
-        raise
-    except (PdfReadError, PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise BundleError(
-            f"Die PDF-Datei »{path.name}« für »{doc.title}« ist beschädigt oder keine PDF-Datei ({exc}).", where
-        ) from exc
-    if count == 0:
-        raise BundleError(f"Die PDF-Datei »{path.name}« für »{doc.title}« hat keine Seiten.", where)
-    return reader
-
-
-def _copy_outline(writer: PdfWriter, reader: PdfReader, items: list[Any], parent: IndirectObject,
-                  offset: int, depth: int = 0) -> None:
-    last: IndirectObject | None = None
-    for item in items:
-        if isinstance(item, list):
-            if last is not None and depth < 16:
-                _copy_outline(writer, reader, item, last, offset, depth + 1)
-            continue
         try:
-            number = reader.get_destination_page_number(item)
-        except Exception:  # noqa: BLE001 - broken destinations are skipped, not fatal
-            number = None
-        if number is None or number < 0:
-            last = None
-            continue
-        fit = _fit_of(item)
-        last = writer.add_outline_item(
-            title=str(item.title or ""), page_number=offset + number, parent=parent, fit=fit, is_open=False
-        )
+            count = len(source.pages)
+        except _PDF_ERRORS as exc:
+            raise BundleError(
+                f"Die PDF-Datei »{path.name}« für »{doc.title}« ist beschädigt oder keine PDF-Datei ({exc}).", where
+            ) from exc
+        if count == 0:
+            raise BundleError(f"Die PDF-Datei »{path.name}« für »{doc.title}« hat keine Seiten.", where)
+    except BundleError:
+        source.close()
+        raise
+    return source
 
 
-def _num(value: Any) -> float | None:
-    if value is None or isinstance(value, NullObject):
+def _is_tagged(source: Pdf) -> bool:
+    root = source.Root
+    mark = root.get("/MarkInfo")
+    return (
+        isinstance(root.get("/StructTreeRoot"), Dictionary)
+        and isinstance(mark, Dictionary)
+        and bool(mark.get("/Marked", False))
+    )
+
+
+def _pdfa_part(source: Pdf) -> int | None:
+    metadata = source.Root.get("/Metadata")
+    if not isinstance(metadata, pikepdf.Stream):
         return None
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        return read_pdfa_id(metadata.read_bytes())[0]
+    except _PDF_ERRORS:
         return None
 
 
-def _fit_of(item: Any) -> Fit:
-    kind = item.get("/Type")
-    if kind == "/XYZ":
-        return Fit.xyz(left=_num(item.get("/Left")), top=_num(item.get("/Top")), zoom=_num(item.get("/Zoom")))
-    if kind == "/FitH":
-        return Fit.fit_horizontally(top=_num(item.get("/Top")))
-    if kind == "/FitBH":
-        return Fit.fit_box_horizontally(top=_num(item.get("/Top")))
-    return Fit.fit()
+# ---------------------------------------------------------------------------
+# the working file
+
+
+class Bundler:
+    """Builds bundles in one working file; each member document is copied into it once.
+
+    Not thread-safe; meant to live in one process (see `build_bundle`). The working
+    file starts afresh when it has grown past `max_objects` and after any error.
+    """
+
+    def __init__(self, max_objects: int = WORKING_FILE_OBJECTS):
+        self.max_objects = max_objects
+        self._start()
+
+    def _start(self) -> None:
+        self.pdf = pikepdf.new()
+        self.members: dict[tuple[str, int, int], list[_Member]] = {}
+        self.next_key = 0  # first ParentTree key of the next member copied in
+        self.tags = _SubsetTags()
+        self.objects = 0
+        self._wrappers: dict[str, tuple[pikepdf.Stream, pikepdf.Stream]] = {}
+
+    def close(self) -> None:
+        self.pdf.close()
+        self.members = {}
+
+    def reset(self) -> None:
+        self.close()
+        self._start()
+
+    # -- members ----------------------------------------------------------------
+
+    def _members_for(self, documents: Sequence[BundleDocument]) -> list[_Member]:
+        """The copies for a bundle's documents; a document listed twice needs a second copy."""
+        taken: dict[tuple[str, int, int], int] = {}
+        result = []
+        for doc in documents:
+            path = Path(doc.pdf)
+            try:
+                st = path.stat()
+            except OSError:
+                raise BundleError(
+                    f"Die PDF-Datei »{path.name}« für »{doc.title}« fehlt ({path}).", Location(file=path)
+                ) from None
+            key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+            n = taken.get(key, 0)
+            taken[key] = n + 1
+            copies = self.members.setdefault(key, [])
+            while len(copies) <= n:
+                copies.append(self._copy_in(doc))
+            result.append(copies[n])
+        return result
+
+    def _wrapper(self, name: str) -> tuple[pikepdf.Stream, pikepdf.Stream]:
+        """Content streams put before and after a page's own: q … Q /stamp Do."""
+        if name not in self._wrappers:
+            self._wrappers[name] = (
+                self.pdf.make_stream(b"q\n"),
+                self.pdf.make_stream(b"\nQ\n/" + name.encode("ascii") + b" Do\n"),
+            )
+        return self._wrappers[name]
+
+    def _add_slot(self, page: Dictionary, geometry: tuple[float, ...]) -> pikepdf.Stream:
+        """Give the page an empty form XObject drawn over its content; each bundle
+        writes the page's stamp into it."""
+        vw, vh, x0, y0, w, h, rotation = geometry
+        slot = self.pdf.make_stream(b"")
+        slot["/Type"] = Name.XObject
+        slot["/Subtype"] = Name.Form
+        slot["/BBox"] = Array([0, 0, vw, vh])
+        slot["/Matrix"] = Array(_stamp_matrix(x0, y0, w, h, rotation))
+        resources = page.get("/Resources")
+        resources = Dictionary(resources) if isinstance(resources, Dictionary) else Dictionary()
+        xobjects = resources.get("/XObject")
+        xobjects = Dictionary(xobjects) if isinstance(xobjects, Dictionary) else Dictionary()
+        name, n = _STAMP, 1
+        while "/" + name in xobjects:
+            n += 1
+            name = f"{_STAMP}{n}"
+        xobjects["/" + name] = slot
+        resources["/XObject"] = xobjects
+        page["/Resources"] = resources
+        before, after = self._wrapper(name)
+        page["/Contents"] = Array([before, *_items(page.get("/Contents")), after])
+        return slot
+
+    def _copy_in(self, doc: BundleDocument) -> _Member:
+        path = Path(doc.pdf)
+        # pikepdf copies objects with their stream data at once: the source can be closed
+        with _open_source(doc) as source:
+            try:
+                return self._copy_source(source)
+            except BundleError:
+                raise
+            except _PDF_ERRORS as exc:
+                raise BundleError(
+                    f"Die PDF-Datei »{path.name}« für »{doc.title}« ist beschädigt ({exc}).", Location(file=path)
+                ) from exc
+
+    def _copy_source(self, source: Pdf) -> _Member:
+        pdf = self.pdf
+        root = source.Root
+        named = _NamedDestinations(source)
+        source_pages = [page.obj for page in source.pages]
+        for page in source_pages:
+            _push_inherited(page)
+            for annot in _items(page.get("/Annots")):
+                if isinstance(annot, Dictionary):
+                    _explicit(annot, named)
+        outlines = root.get("/Outlines")
+        top: list[Dictionary] = []
+        if isinstance(outlines, Dictionary):
+            stack = list(_outline_items(outlines.get("/First")))
+            top = list(stack)
+            seen: set[tuple[int, int]] = set()
+            while stack:
+                item = stack.pop()
+                if item.is_indirect:
+                    if item.objgen in seen:
+                        continue
+                    seen.add(item.objgen)
+                _explicit(item, named)
+                stack.extend(_outline_items(item.get("/First")))
+
+        # pages first (each on its own: qpdf copies a page only as the top object), then
+        # the rest in one go; references to the source's pages land on the copies
+        pages = [pdf.copy_foreign(page) for page in source_pages]
+        tagged = _is_tagged(source)
+        intents = root.get("/OutputIntents")
+        holder = Dictionary(Outline=Array(top))
+        if tagged:
+            holder["/Structure"] = root.StructTreeRoot
+        if isinstance(intents, Array):
+            holder["/Intents"] = intents
+        copied = pdf.copy_foreign(source.make_indirect(holder))
+
+        offset = self.next_key
+        part, leaf, role_map, class_map = None, None, [], []
+        key_count = 0
+        if tagged:
+            structure = copied.Structure
+            part, leaf, key_count = self._copy_structure(structure, offset)
+            role_map = list((structure.get("/RoleMap") or Dictionary()).items())
+            class_map = list((structure.get("/ClassMap") or Dictionary()).items())
+
+        seen_resources: set[tuple[int, int]] = set()
+        geometry = []
+        slots = []
+        for page in pages:
+            if tagged and "/StructParents" in page:
+                page["/StructParents"] = int(page.StructParents) + offset
+            for annot in _items(page.get("/Annots")):
+                if tagged and isinstance(annot, Dictionary) and "/StructParent" in annot:
+                    annot["/StructParent"] = int(annot.StructParent) + offset
+            _walk_resources(page.get("/Resources"), self.tags, offset if tagged else 0, seen_resources)
+            size = _visual_size(page)
+            geometry.append(size)
+            slots.append(self._add_slot(page, size))
+        self.next_key = offset + key_count
+
+        outline = list(_outline_items(copied.Outline[0])) if len(copied.Outline) else []
+        intents_copy = copied.get("/Intents")
+        objects = int(source.trailer.get("/Size", 0) or 0) + 3 * len(pages)
+        self.objects += objects
+        return _Member(
+            pages=pages, slots=slots, geometry=geometry, tagged=tagged, part=part,
+            parent_tree=leaf, first_key=offset, role_map=role_map, class_map=class_map,
+            outline=outline, outline_visible=_visible(outline), pdfa_part=_pdfa_part(source),
+            output_intents=pdf.make_indirect(intents_copy) if isinstance(intents_copy, Array) else None,
+            objects=objects,
+        )
+
+    def _copy_structure(self, structure: Dictionary, offset: int) -> tuple[Dictionary, Dictionary | None, int]:
+        """The copied structure tree: its top element as the member's /Part, its ParentTree
+        as a number-tree leaf with keys from `offset`; returns (part, leaf, keys used)."""
+        pdf = self.pdf
+        kids = [kid if kid.is_indirect else pdf.make_indirect(kid)
+                for kid in _items(structure.get("/K")) if isinstance(kid, Dictionary)]
+        if len(kids) == 1 and kids[0].get("/S") == Name.Document:
+            part = kids[0]
+            part["/S"] = Name.Part
+        else:
+            part = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, K=Array(kids)))
+            for kid in kids:
+                kid["/P"] = part
+        entries = sorted(_number_tree(structure.get("/ParentTree")), key=lambda item: item[0])
+        highest = entries[-1][0] if entries else -1
+        declared = structure.get("/ParentTreeNextKey")
+        count = max(highest + 1, int(declared) if declared is not None else 0)
+        leaf = None
+        if entries:
+            nums: list[Any] = []
+            for key, value in entries:
+                nums.append(key + offset)
+                nums.append(value)
+            leaf = pdf.make_indirect(Dictionary(
+                Nums=Array(nums), Limits=Array([entries[0][0] + offset, highest + offset])))
+        return part, leaf, count
+
+    # -- a bundle ----------------------------------------------------------------
+
+    def build(self, spec: BundleSpec, out: Path) -> BundleResult:
+        """Write the bundle for `spec` to `out` (atomically) and describe it."""
+        out = Path(out)
+        if not spec.documents:
+            raise BundleError(f"Die Mappe »{spec.title}« enthält keine Dokumente.")
+        register_fonts()
+        if self.objects > self.max_objects:
+            self.reset()
+        try:
+            return self._build(spec, out)
+        except BaseException:
+            self.reset()  # a failed bundle may leave the working file half changed
+            raise
+
+    def _build(self, spec: BundleSpec, out: Path) -> BundleResult:
+        pdf = self.pdf
+        members = self._members_for(spec.documents)
+        sizes = [len(m.pages) for m in members]
+        moment = dt.datetime.now().astimezone().replace(microsecond=0)
+        front_bytes, front, first_pages, total = render_front(spec, sizes, moment.date() if spec.date is None else spec.date)
+        with pikepdf.open(io.BytesIO(front_bytes)) as front_source:
+            front_pages = [pdf.copy_foreign(page.obj) for page in front_source.pages]
+        seen: set[tuple[int, int]] = set()
+        front_geometry = []
+        front_slots = []
+        for page in front_pages:
+            _walk_resources(page.get("/Resources"), self.tags, 0, seen)
+            size = _visual_size(page)
+            front_geometry.append(size)
+            front_slots.append(self._add_slot(page, size))
+        self.objects += 10 * len(front_pages) + 2 * len(members)  # cover, index, links, bookmarks
+
+        all_pages = front_pages + [page for m in members for page in m.pages]
+        if len(all_pages) != total:
+            raise BundleError(f"Interner Fehler: {len(all_pages)} statt {total} Seiten in der Mappe »{spec.title}«.")
+        starts = [first - 1 for first in first_pages]
+
+        # the page tree holds exactly this bundle's pages
+        del pdf.pages[:]
+        pdf.pages.extend(Page(page) for page in all_pages)
+
+        catalog = pdf.Root
+        for key in list(catalog.keys()):
+            if key not in ("/Type", "/Pages"):
+                del catalog[key]
+
+        annots = self._links(spec, front, all_pages, starts, first_pages)
+        catalog["/Outlines"] = self._outline(spec, members, all_pages, starts)
+
+        tagged = all(m.tagged for m in members)
+        if tagged:
+            catalog["/StructTreeRoot"] = self._structure(spec, front, members, front_pages, annots)
+            catalog["/MarkInfo"] = Dictionary(Marked=True)
+
+        # page stamps "Mappe · Seite N von M" into each page's slot
+        geometry = front_geometry + [g for m in members for g in m.geometry]
+        slots = front_slots + [s for m in members for s in m.slots]
+        with pikepdf.open(io.BytesIO(render_stamps([(g[0], g[1]) for g in geometry]))) as stamps:
+            stamp_pages = [page.obj for page in stamps.pages]
+            if len(stamp_pages) != len(slots):  # a slot left out would show an earlier bundle's stamp
+                raise BundleError(f"Interner Fehler: {len(stamp_pages)} Seitenstempel für {len(slots)} Seiten "
+                                  f"in der Mappe »{spec.title}«.")
+            resources = pdf.copy_foreign(stamps.make_indirect(Array([page.Resources for page in stamp_pages])))
+            for slot, stamp, res in zip(slots, stamp_pages, resources):
+                slot.write(stamp.Contents.read_bytes())
+                slot["/Resources"] = res
+        for font in self._fonts(resources):
+            self.tags.claim(font)
+
+        # PDF/A: claimed only if every document claims it; the highest part of them
+        # (PDF/A-1 content is valid PDF/A-2), conformance B (the merged structure is
+        # not checked against the stricter level A)
+        parts = [m.pdfa_part for m in members]
+        intents = next((m.output_intents for m in members if m.output_intents is not None), None)
+        pdfa: tuple[int, str] | None = None
+        if intents is not None and all(part is not None for part in parts):
+            pdfa = (max(part for part in parts if part is not None), "B")
+        if intents is not None:
+            catalog["/OutputIntents"] = intents
+        if spec.lang:
+            catalog["/Lang"] = String(spec.lang)
+        catalog["/ViewerPreferences"] = Dictionary(DisplayDocTitle=True)
+        catalog["/PageMode"] = Name.UseOutlines
+        self._metadata(spec, moment, pdfa)
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+        try:
+            with tmp.open("wb") as handle:
+                pdf.save(
+                    handle,
+                    min_version="1.7",
+                    fix_metadata_version=False,
+                    # /ID: qpdf's MD5 of the time, the output and the Info entries (the bundle's
+                    # title and creation time); deterministic_id (an MD5 of the whole output) would
+                    # cost a fifth of the saving time
+                    # streams are copied as they are (no decoding and compressing again)
+                    stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                    # no object streams: they would halve the file (PDF/A-2 allows them), but
+                    # pyHanko then takes about 15 % longer to sign (it parses them in Python),
+                    # more than the whole merge costs; PDF/A-1 forbids them anyway
+                    object_stream_mode=pikepdf.ObjectStreamMode.disable,
+                )
+            os.replace(tmp, out)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise BundleError(f"Die Mappe »{out.name}« konnte nicht geschrieben werden: {exc}", Location(file=out)) from exc
+        except _PDF_ERRORS as exc:
+            # qpdf reads stream data only now: a broken stream of a source shows up here
+            tmp.unlink(missing_ok=True)
+            names = ", ".join(f"»{Path(d.pdf).name}«" for d in spec.documents)
+            raise BundleError(
+                f"Die Mappe »{out.name}« konnte nicht geschrieben werden, eine der PDF-Dateien ist beschädigt "
+                f"({names}): {exc}",
+                Location(file=out),
+            ) from exc
+
+        entries = tuple(
+            BundleEntry(doc.title, first, size) for doc, first, size in zip(spec.documents, first_pages, sizes)
+        )
+        return BundleResult(path=out, pages=total, entries=entries, pdfa_part=pdfa[0] if pdfa else None,
+                            tagged=tagged)
+
+    @staticmethod
+    def _fonts(resources: Array) -> Iterator[Dictionary]:
+        seen: set[tuple[int, int]] = set()
+        for res in resources:
+            fonts = res.get("/Font") if isinstance(res, Dictionary) else None
+            for _, font in (fonts.items() if isinstance(fonts, Dictionary) else ()):
+                if isinstance(font, Dictionary) and font.is_indirect and font.objgen not in seen:
+                    seen.add(font.objgen)
+                    yield font
+
+    def _links(self, spec: BundleSpec, front: Front, pages: list[Dictionary], starts: list[int],
+               first_pages: list[int]) -> dict[int, Dictionary]:
+        """Index links (/Link with /GoTo to the first page of each document)."""
+        pdf = self.pdf
+        annots: dict[int, Dictionary] = {}
+        per_page: dict[int, list[Dictionary]] = {}
+        for box in front.links:
+            page = pages[box.page]
+            annot = pdf.make_indirect(Dictionary(
+                Type=Name.Annot,
+                Subtype=Name.Link,
+                Rect=Array([round(v, 2) for v in box.rect]),
+                Border=Array([0, 0, 0]),
+                F=4,  # print (PDF/A)
+                P=page,
+                Contents=String(f"{spec.documents[box.entry].title}, Seite {first_pages[box.entry]}"),
+                A=Dictionary(S=Name.GoTo, D=Array([pages[starts[box.entry]], Name.Fit])),
+            ))
+            per_page.setdefault(box.page, []).append(annot)
+            annots[box.entry] = annot
+        for index, page_annots in per_page.items():
+            page = pages[index]
+            page["/Annots"] = Array([*_items(page.get("/Annots")), *page_annots])
+            page["/Tabs"] = Name.S
+        return annots
+
+    def _outline(self, spec: BundleSpec, members: list[_Member], pages: list[Dictionary],
+                 starts: list[int]) -> Dictionary:
+        """Bookmarks: one per document (closed), its own bookmarks below."""
+        pdf = self.pdf
+        root = pdf.make_indirect(Dictionary(Type=Name.Outlines))
+        items = []
+        for doc, member, start in zip(spec.documents, members, starts):
+            item = pdf.make_indirect(Dictionary(
+                Title=String(doc.title), Parent=root, Dest=Array([pages[start], Name.Fit])))
+            if member.outline:
+                item["/First"] = member.outline[0]
+                item["/Last"] = member.outline[-1]
+                item["/Count"] = -member.outline_visible
+                for child in member.outline:
+                    child["/Parent"] = item
+            items.append(item)
+        for prev, nxt in zip(items, items[1:]):
+            prev["/Next"] = nxt
+            nxt["/Prev"] = prev
+        root["/First"] = items[0]
+        root["/Last"] = items[-1]
+        root["/Count"] = len(items)
+        return root
+
+    def _structure(self, spec: BundleSpec, front: Front, members: list[_Member],
+                   front_pages: list[Dictionary], annots: dict[int, Dictionary]) -> Dictionary:
+        """The bundle's structure tree: /Document with cover, index and one /Part per member."""
+        pdf = self.pdf
+        root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+        document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, T=String(spec.title)))
+        if spec.lang:
+            document["/Lang"] = String(spec.lang)
+        root["/K"] = Array([document])
+        key = self.next_key  # the front's keys follow every member's range in the working file
+        nums: list[Any] = []
+
+        def element(role: str, parent: Dictionary, kids: list[Any], *, title: str | None = None,
+                    page: Dictionary | None = None) -> tuple[Dictionary, list[Any]]:
+            elem = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + role), P=parent))
+            if title:
+                elem["/T"] = String(title)
+            if page is not None:
+                elem["/Pg"] = page
+            kids.append(elem)
+            return elem, []
+
+        document_kids: list[Any] = []
+        cover, cover_kids = element("Sect", document, document_kids, title="Deckblatt")
+        index, index_kids = element("Sect", document, document_kids, title="Inhalt")
+        toc: Dictionary | None = None
+        toc_kids: list[Any] = []
+        children: list[tuple[Dictionary, list[Any]]] = [(cover, cover_kids), (index, index_kids)]
+        per_page: dict[int, dict[int, Dictionary]] = {}
+        for tag in front.tags:
+            page = front_pages[tag.page]
+            if tag.group in ("cover", "index"):
+                parent, parent_kids = (cover, cover_kids) if tag.group == "cover" else (index, index_kids)
+                elem, kids = element(tag.role, parent, parent_kids, page=page)
+            else:
+                if toc is None:
+                    toc, toc_kids = element("TOC", index, index_kids)
+                    children.append((toc, toc_kids))
+                item, item_kids = element("TOCI", toc, toc_kids)
+                children.append((item, item_kids))
+                entry = tag.entry or 0
+                elem, kids = element("Link", item, item_kids, page=page, title=spec.documents[entry].title)
+                annot = annots.get(entry)
+                if annot is not None:
+                    kids.append(Dictionary(Type=Name.OBJR, Obj=annot, Pg=page))
+                    annot["/StructParent"] = key
+                    nums += [key, elem]
+                    key += 1
+            kids.insert(0, tag.mcid)
+            children.append((elem, kids))
+            per_page.setdefault(tag.page, {})[tag.mcid] = elem
+        for index_no, mcids in sorted(per_page.items()):
+            front_pages[index_no]["/StructParents"] = key
+            nums += [key, Array([mcids.get(i) for i in range(max(mcids) + 1)])]
+            key += 1
+        for elem, kids in children:
+            elem["/K"] = Array(kids)
+
+        role_map: dict[str, Any] = {}
+        class_map: dict[str, Any] = {}
+        leaves = []
+        for doc, member in zip(spec.documents, members):
+            part = member.part
+            if part is None:
+                continue
+            part["/P"] = document
+            part["/T"] = String(doc.title)
+            document_kids.append(part)
+            if member.parent_tree is not None:
+                leaves.append(member.parent_tree)
+            for name, value in member.role_map:
+                role_map.setdefault(name, value)
+            for name, value in member.class_map:
+                class_map.setdefault(name, value)
+        document["/K"] = Array(document_kids)
+        leaves.sort(key=lambda leaf: int(leaf.Limits[0]))
+        if nums:
+            leaves.append(pdf.make_indirect(Dictionary(Nums=Array(nums), Limits=Array([self.next_key, key - 1]))))
+        root["/ParentTree"] = pdf.make_indirect(Dictionary(Kids=Array(leaves)))
+        root["/ParentTreeNextKey"] = key
+        if role_map:
+            root["/RoleMap"] = Dictionary(role_map)
+        if class_map:
+            root["/ClassMap"] = Dictionary(class_map)
+        return root
+
+    def _metadata(self, spec: BundleSpec, moment: dt.datetime, pdfa: tuple[int, str] | None) -> None:
+        """XMP (with the PDF/A identification) and the Info dictionary, kept in sync by pikepdf."""
+        pdf = self.pdf
+        pdf.trailer["/Info"] = pdf.make_indirect(Dictionary())
+        # namespaces declared once at the top, not on every property
+        pdf.Root["/Metadata"] = pdf.make_stream(_XMP_SKELETON, Type=Name.Metadata, Subtype=Name.XML)
+        iso = moment.isoformat()
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=True) as meta:
+            if pdfa is not None:
+                meta["pdfaid:part"] = str(pdfa[0])
+                meta["pdfaid:conformance"] = pdfa[1]
+            meta["dc:format"] = "application/pdf"
+            meta["dc:title"] = spec.title
+            if spec.author:
+                meta["dc:creator"] = [spec.author]
+            if spec.subject:
+                meta["dc:description"] = spec.subject
+            if spec.keywords:
+                meta["dc:subject"] = list(spec.keywords)
+                meta["pdf:Keywords"] = ", ".join(spec.keywords)
+            if spec.lang:
+                meta["dc:language"] = [spec.lang]
+            meta["pdf:Producer"] = PRODUCER
+            meta["xmp:CreatorTool"] = PRODUCER
+            meta["xmp:CreateDate"] = iso
+            meta["xmp:ModifyDate"] = iso
+            meta["xmp:MetadataDate"] = iso
+
+
+# ---------------------------------------------------------------------------
+# one working file per process
+
+_BUNDLER: Bundler | None = None
+_BUNDLER_PID = 0
 
 
 def build_bundle(spec: BundleSpec, out: Path) -> BundleResult:
-    """Write the bundle for `spec` to `out` (atomically) and describe it."""
-    out = Path(out)
-    if not spec.documents:
-        raise BundleError(f"Die Mappe »{spec.title}« enthält keine Dokumente.")
-    register_fonts()
-    readers: list[PdfReader] = []
-    for doc in spec.documents:
-        reader = _open(doc)
-        if any(r is reader for r in readers):  # the same file twice: each copy needs its own objects
-            reader = _open_uncached(doc)
-        readers.append(reader)
-    sizes = [len(r.pages) for r in readers]
-    moment = dt.datetime.now().astimezone().replace(microsecond=0)
-    day = spec.date or moment.date()
+    """Write the bundle for `spec` to `out` (atomically) and describe it.
 
-    front_pdf, front, first_pages, total = render_front(spec, sizes, day)
-    front_reader = PdfReader(io.BytesIO(front_pdf))
-    front_count = len(front_reader.pages)
-
-    writer = PdfWriter()
-    writer.append(front_reader, import_outline=False)
-    starts: list[int] = []
-    for doc, reader in zip(spec.documents, readers):
-        starts.append(len(writer.pages))
-        try:
-            writer.append(reader, import_outline=False)
-        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise BundleError(
-                f"Die PDF-Datei »{Path(doc.pdf).name}« für »{doc.title}« ist beschädigt ({exc}).",
-                Location(file=Path(doc.pdf)),
-            ) from exc
-    if len(writer.pages) != total:
-        raise BundleError(f"Interner Fehler: {len(writer.pages)} statt {total} Seiten in der Mappe »{spec.title}«.")
-    page_refs = [page.indirect_reference for page in writer.pages]
-
-    # index links (/Link with /GoTo to the first page of each document)
-    annot_refs: dict[int, IndirectObject] = {}
-    for box in front.links:
-        page = writer.pages[box.page]
-        target = page_refs[starts[box.entry]]
-        annot = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Annot"),
-                NameObject("/Subtype"): NameObject("/Link"),
-                NameObject("/Rect"): ArrayObject(FloatObject(round(v, 2)) for v in box.rect),
-                NameObject("/Border"): ArrayObject([NumberObject(0)] * 3),
-                NameObject("/F"): NumberObject(4),  # print (PDF/A)
-                NameObject("/P"): page.indirect_reference,
-                NameObject("/Contents"): TextStringObject(
-                    f"{spec.documents[box.entry].title}, Seite {first_pages[box.entry]}"
-                ),
-                NameObject("/A"): DictionaryObject(
-                    {
-                        NameObject("/S"): NameObject("/GoTo"),
-                        NameObject("/D"): ArrayObject([target, NameObject("/Fit")]),
-                    }
-                ),
-            }
-        )
-        ref = _indirect(writer, annot)
-        annots = page.get("/Annots")
-        if annots is None:
-            page[NameObject("/Annots")] = ArrayObject([ref])
-        else:
-            annots.get_object().append(ref)
-        page[NameObject("/Tabs")] = NameObject("/S")
-        annot_refs[box.entry] = ref
-
-    # bookmarks: one per document, its own bookmarks below
-    for doc, reader, start in zip(spec.documents, readers, starts):
-        item = writer.add_outline_item(title=doc.title, page_number=start, fit=Fit.fit(), is_open=False)
-        try:
-            outline = reader.outline
-        except Exception:  # noqa: BLE001 - a broken outline only loses the sub-bookmarks
-            outline = []
-        _copy_outline(writer, reader, list(outline), item, start)
-
-    # structure tree (only if every document is tagged)
-    tagged = all(
-        "/StructTreeRoot" in r.root_object
-        and bool((r.root_object.get("/MarkInfo") or DictionaryObject()).get_object().get("/Marked", False))
-        for r in readers
-    )
-    if tagged:
-        structure = _Structure(writer, spec.title, spec.lang)
-        structure.add_front(front, page_refs[:front_count], annot_refs, [d.title for d in spec.documents])
-        for doc, reader, start, size in zip(spec.documents, readers, starts, sizes):
-            try:
-                structure.add_document(reader, doc.title, page_refs[start : start + size])
-            except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
-                raise BundleError(
-                    f"Die Struktur (Tags) der PDF-Datei »{Path(doc.pdf).name}« für »{doc.title}« ist beschädigt ({exc}).",
-                    Location(file=Path(doc.pdf)),
-                ) from exc
-        structure.finish()
-        writer.root_object[NameObject("/StructTreeRoot")] = structure.root_ref
-        writer.root_object[NameObject("/MarkInfo")] = DictionaryObject(
-            {NameObject("/Marked"): BooleanObject(True)}
-        )
-
-    # page stamps "Seite N von M"
-    geometry = [_visual_size(page) for page in writer.pages]
-    stamps = PdfReader(io.BytesIO(render_stamps([(g[0], g[1]) for g in geometry])))
-    for page, stamp, (_, _, x0, y0, w, h, rotation) in zip(writer.pages, stamps.pages, geometry):
-        page.merge_transformed_page(stamp, Transformation(_stamp_matrix(x0, y0, w, h, rotation)))
-
-    _unique_subset_tags(writer)
-
-    # PDF/A: claimed only if every document claims it; the highest part of them
-    # (PDF/A-1 content is valid PDF/A-2), conformance B (the merged structure is
-    # not checked against the stricter level A)
-    parts = [read_pdfa_id(_xmp_of(r))[0] for r in readers]
-    pdfa: tuple[int, str] | None = None
-    intents = next((r.root_object["/OutputIntents"] for r in readers if "/OutputIntents" in r.root_object), None)
-    if intents is not None and all(part is not None for part in parts):
-        pdfa = (max(part for part in parts if part is not None), "B")
-    if intents is not None:
-        writer.root_object[NameObject("/OutputIntents")] = intents.clone(writer)
-
-    metadata = StreamObject()
-    metadata[NameObject("/Type")] = NameObject("/Metadata")
-    metadata[NameObject("/Subtype")] = NameObject("/XML")
-    metadata.set_data(_xmp(spec, moment, pdfa))  # unfiltered, as PDF/A requires
-    writer.root_object[NameObject("/Metadata")] = _indirect(writer, metadata)
-    info = {
-        "/Title": spec.title,
-        "/Producer": PRODUCER,
-        "/Creator": PRODUCER,
-        "/CreationDate": _pdf_date(moment),
-        "/ModDate": _pdf_date(moment),
-    }
-    if spec.author:
-        info["/Author"] = spec.author
-    if spec.subject:
-        info["/Subject"] = spec.subject
-    if spec.keywords:
-        info["/Keywords"] = ", ".join(spec.keywords)
-    writer.metadata = info
-    if spec.lang:
-        writer.root_object[NameObject("/Lang")] = TextStringObject(spec.lang)
-    writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
-        {NameObject("/DisplayDocTitle"): BooleanObject(True)}
-    )
-    writer.root_object[NameObject("/PageMode")] = NameObject("/UseOutlines")
-    writer.pdf_header = "%PDF-1.7"
-    writer.generate_file_identifiers()
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("wb") as handle:
-            writer.write(handle)
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise BundleError(f"Die Mappe »{out.name}« konnte nicht geschrieben werden: {exc}", Location(file=out)) from exc
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        # pypdf reads lazily: a broken object of a source may only show up now
-        tmp.unlink(missing_ok=True)
-        names = ", ".join(f"»{Path(d.pdf).name}«" for d in spec.documents)
-        raise BundleError(
-            f"Die Mappe »{out.name}« konnte nicht geschrieben werden, eine der PDF-Dateien ist beschädigt "
-            f"({names}): {exc}",
-            Location(file=out),
-        ) from exc
-
-    entries = tuple(
-        BundleEntry(doc.title, first, size) for doc, first, size in zip(spec.documents, first_pages, sizes)
-    )
-    return BundleResult(path=out, pages=total, entries=entries, pdfa_part=pdfa[0] if pdfa else None, tagged=tagged)
-
-
-def _xmp_of(reader: PdfReader) -> bytes | None:
-    metadata = reader.root_object.get("/Metadata")
-    if metadata is None:
-        return None
-    try:
-        return metadata.get_object().get_data()
-    except Exception:  # noqa: BLE001
-        return None
+    The process keeps one `Bundler`: a document that is in many bundles (the annual
+    report is in every council bundle) is copied once per process. A forked worker
+    starts its own.
+    """
+    global _BUNDLER, _BUNDLER_PID
+    if _BUNDLER is None or _BUNDLER_PID != os.getpid():
+        _BUNDLER = Bundler()
+        _BUNDLER_PID = os.getpid()
+    return _BUNDLER.build(spec, out)
