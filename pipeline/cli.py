@@ -312,7 +312,8 @@ def cmd_report(args) -> Exit:
     result = None
     if not args.force and (args.allow_open or excel_lock(Path(args.workbook)) is None):
         # Nothing changed since the last run: decided from the manifest, without reading the workbook.
-        result = current_outputs(Path(args.workbook), Path(args.outputs), Path(args.templates), _config_file(args))
+        result = current_outputs(Path(args.workbook), Path(args.outputs), Path(args.templates), _config_file(args),
+                                 wait=args.wait)
     if result is None:
         from .run import run
 

@@ -76,14 +76,30 @@ class Current:
 
 
 def current_outputs(workbook: Path, outputs: Path, templates: Path, config_file: Path | None,
-                    environ: Mapping[str, str] = os.environ) -> Current | None:
-    """The last run's result when nothing it was made from has changed and its files are intact; else None."""
+                    environ: Mapping[str, str] = os.environ, wait: float = 0.0) -> Current | None:
+    """The last run's result when nothing it was made from has changed and its files are intact; else None.
+
+    Like a full run it holds the outputs' lock while it looks (another run in progress: OutputError after
+    `wait` seconds, as there), so it never reports a folder that is being replaced.
+    """
+    import time
+
+    from .store import OutputStore
+
+    started = time.monotonic()
+    store = OutputStore(Path(outputs), Path(workbook).stem)
+    if not (store.final / "manifest.json").is_file():
+        return None
+    with store.locked(wait=wait):
+        return _current(workbook, store.final, templates, config_file, environ, started)
+
+
+def _current(workbook: Path, folder: Path, templates: Path, config_file: Path | None,
+             environ: Mapping[str, str], started: float) -> Current | None:
     import time
 
     from .convert import converter_identity
 
-    started = time.monotonic()
-    folder = Path(outputs) / Path(workbook).stem
     manifest = Manifest.load(folder / "manifest.json")
     if manifest is None or not manifest.inputs or manifest.certificate is None:
         return None
