@@ -237,7 +237,9 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
         from . import render
 
         progress("Vorlagen prüfen", str(options.templates), 0, 1)
-        render.require_templates(data, Path(options.templates))
+        from .template_check import PassedChecks
+
+        render.require_templates(data, Path(options.templates), PassedChecks(cache, code, reuse=not force))
     to_convert: list[DocumentPlan] = []
     for i, doc in enumerate(todo):
         reads = None if force or cache.get(doc.docx_key, ".docx") is None else _cached_reads(cache, doc.docx_key)
@@ -339,7 +341,8 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
         created=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         code_version=code, certificate=str(config.pkcs12), demo_certificate=bool(config.demo),
         entries=tuple(entries[k] for k in [d.pdf_rel for d in documents] + [b.path for b in bundles]),
-        warnings=tuple(str(w) for w in warnings), inputs=made_from or {})
+        warnings=tuple(str(w) for w in warnings), inputs=made_from or {},
+        stats={b.path: _stat(staging / b.path) for b in bundles})
     (staging / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
     return RunResult(staging, manifest, built, reused, b_built, b_reused, tuple(warnings), bool(config.demo), 0.0)
 
@@ -488,6 +491,11 @@ def _finish(task: FinishDocument | BuildBundle, signing) -> TaskResult:
     res = bundle.build_bundle(task.spec, task.out)
     sign.sign_pdf(task.out, task.out, signing, reason=task.reason, location=task.location, contact=task.contact)
     return TaskResult(task.rel, sha256_file(task.out), res.pages)
+
+
+def _stat(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
 
 
 def _sig_label(config) -> str:

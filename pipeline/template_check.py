@@ -333,10 +333,10 @@ def check_sources(name: str, tpl: DocxTemplate, context: Mapping, env: jinja2.En
     return problems
 
 
-def require_templates(data: IKZData, templates_dir: Path) -> None:
+def require_templates(data: IKZData, templates_dir: Path, passed: "PassedChecks | None" = None) -> None:
     """Raise one TemplateError listing every problem of the templates (missing
     file, Jinja syntax, unknown variables) – before anything is rendered."""
-    problems = check_templates(data, templates_dir)
+    problems = check_templates(data, templates_dir, passed)
     if problems:
         raise TemplateError(
             problems[0] if len(problems) == 1
@@ -383,8 +383,30 @@ def _document_text(docx_bytes: bytes) -> str:
     return "\n".join("".join(t.text or "" for t in p.iter(f"{w}t")) for p in root.iter(f"{w}p"))
 
 
-def check_templates(data: IKZData, templates_dir: Path) -> list[str]:
-    """Check the template of every registered kind against a context built from `data`."""
+class PassedChecks:
+    """Checks that passed before, kept in the build cache: a template checked against the same sample
+    context, required text and code passes again, so an unchanged template costs nothing."""
+
+    def __init__(self, cache, code: str, reuse: bool = True):
+        self.cache = cache
+        self.code = code
+        self.reuse = reuse  # False (--force): check everything again, and record it anew
+
+    def key(self, path: Path, context: Mapping, required: Sequence[str]) -> str:
+        from .digest import key_of, sha256_file
+
+        return key_of("template-check", path.name, sha256_file(path), context, tuple(required), self.code)
+
+    def __contains__(self, key: str) -> bool:
+        return self.reuse and self.cache.get(key, ".ok") is not None
+
+    def add(self, key: str) -> None:
+        self.cache.write(key, ".ok", b"")
+
+
+def check_templates(data: IKZData, templates_dir: Path, passed: PassedChecks | None = None) -> list[str]:
+    """Check the template of every registered kind against a context built from `data` (skipping
+    those `passed` holds: same template, sample context, required text and code)."""
     problems: list[str] = []
     for kind in DOCUMENT_KINDS:
         path = Path(templates_dir) / kind.template
@@ -394,5 +416,12 @@ def check_templates(data: IKZData, templates_dir: Path) -> list[str]:
         project = kind.sample_project(data)
         if kind.per_project and project is None:
             continue
-        problems.extend(check_template(path, kind.build(data, project), kind.required(data, project)))
+        context, required = kind.build(data, project), kind.required(data, project)
+        key = passed.key(path, context, required) if passed is not None else None
+        if key is not None and key in passed:
+            continue
+        found = check_template(path, context, required)
+        problems.extend(found)
+        if key is not None and not found:
+            passed.add(key)
     return problems

@@ -268,6 +268,13 @@ def test_no_change_run_decides_from_the_manifest(small):
     assert "0 neu erzeugt, 3 unverändert übernommen" in full.stdout  # nothing it reads has changed
     assert _snapshot(small["folder"]) == before | {"manifest.json": _snapshot(small["folder"])["manifest.json"]}
 
+    # a bundle no longer as written (size and time recorded in the manifest): the full run replaces it
+    mappe = small["folder"] / "mappen/mappe-Raunheim.pdf"
+    delivered = mappe.read_bytes()
+    mappe.write_bytes(delivered[:-1] + b"\n")
+    repaired = report("--templates", small["tmp"] / "vorlagen")
+    assert "openpyxl" in _imports(repaired) and mappe.read_bytes() == delivered
+
     # a file in the outputs is no longer as delivered (signed by a council): the full run keeps that copy
     pdf = small["folder"] / "pdf/projektauftrag-REINIGUNG.pdf"
     pdf.write_bytes(pdf.read_bytes() + b"\n% unterschrieben\n")
