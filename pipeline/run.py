@@ -241,15 +241,19 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
 
         render.require_templates(data, Path(options.templates), PassedChecks(cache, code, reuse=not force))
     to_convert: list[DocumentPlan] = []
-    for i, doc in enumerate(todo):
+    known: dict[str, Reads] = {}
+    for doc in todo:
         reads = None if force or cache.get(doc.docx_key, ".docx") is None else _cached_reads(cache, doc.docx_key)
-        if reads is None:
-            progress("Word-Dokumente erzeugen", doc.stem, i, len(todo))
-            reads = Reads()
-            blob = render.render_context(doc.template, plan.contexts[doc.docx_key], document_kind(doc.ref.kind), reads)
-            cache.write(doc.docx_key, ".docx", blob)
-            cache.write(doc.docx_key, ".reads.json", reads.to_json().encode("utf-8"))
-        final[doc.pdf_rel] = plan.with_reads(doc, reads)
+        if reads is not None:
+            known[doc.docx_key] = reads
+    to_render = list({d.docx_key: d for d in todo if d.docx_key not in known}.values())
+    for i, (doc, blob, reads) in enumerate(_render_all(to_render, plan, options.jobs)):
+        progress("Word-Dokumente erzeugen", doc.stem, i, len(to_render))
+        cache.write(doc.docx_key, ".docx", blob)
+        cache.write(doc.docx_key, ".reads.json", reads.to_json().encode("utf-8"))
+        known[doc.docx_key] = reads
+    for doc in todo:
+        final[doc.pdf_rel] = plan.with_reads(doc, known[doc.docx_key])
         if force or cache.get(doc.pdf_key, ".pdf") is None:
             to_convert.append(doc)
     todo = [final[d.pdf_rel] for d in todo]
@@ -403,6 +407,47 @@ class TaskResult:
     """Digest of the delivered .docx (documents only)."""
     fields: tuple[str, ...] = ()
     """Labels of the empty signature fields (Projektauftrag only)."""
+
+
+_RENDERING: tuple[list[DocumentPlan], Plan] | None = None
+"""What the render workers render (set before they are forked, so nothing large is pickled)."""
+
+
+def _render_all(docs: list[DocumentPlan], plan: Plan, jobs: int):
+    """Render `docs` (in worker processes when more than one job is allowed); yield (doc, .docx bytes,
+    Reads) in the order of `docs`. Rendering is pure Python (docxtpl, matplotlib), so it uses every core."""
+    global _RENDERING
+    if jobs <= 1 or len(docs) <= 1:
+        for doc in docs:
+            yield (doc, *_render_one(doc, plan))
+        return
+    import concurrent.futures as cf
+    import multiprocessing
+
+    _RENDERING = (docs, plan)
+    try:
+        with cf.ProcessPoolExecutor(max_workers=min(jobs, len(docs)),
+                                    mp_context=multiprocessing.get_context("fork")) as pool:
+            for doc, (blob, reads_json) in zip(docs, pool.map(_render_index, range(len(docs)))):
+                yield doc, blob, Reads.from_json(reads_json)
+    finally:
+        _RENDERING = None
+
+
+def _render_index(index: int) -> tuple[bytes, str]:
+    """Worker: render document `index` of `_RENDERING`."""
+    assert _RENDERING is not None
+    docs, plan = _RENDERING
+    blob, reads = _render_one(docs[index], plan)
+    return blob, reads.to_json()
+
+
+def _render_one(doc: DocumentPlan, plan: Plan) -> tuple[bytes, Reads]:
+    from . import render
+
+    reads = Reads()
+    blob = render.render_context(doc.template, plan.contexts[doc.docx_key], document_kind(doc.ref.kind), reads)
+    return blob, reads
 
 
 def _run_tasks(tasks: list[FinishDocument | BuildBundle], signing, jobs: int):
