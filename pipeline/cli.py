@@ -183,7 +183,9 @@ def cmd_ruecklauf(args) -> Exit:
     print("Projektaufträge (alle Exemplare zusammen):")
     for state in result.projects:
         print(f"  {state.line()}")
-    label_of = {f"Unterschrift {k.name}": k for k in data.kommunen}
+    from .context import signature_line
+
+    label_of = {signature_line(k): k for k in data.kommunen}
     kept.mkdir(parents=True, exist_ok=True)  # kept by »make clean« and by every run, unlike the run folder
     overview = ruecklauf.write_overview(kept / "Ruecklauf.xlsx", result,
                                         {label: k.name for label, k in label_of.items()})

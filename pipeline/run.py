@@ -21,11 +21,10 @@ from typing import Callable
 
 from .cache import DEFAULT_LIMIT, BuildCache
 from .digest import sha256_file
-from .errors import Problem
 from .fsutil import write_atomic
 from .kinds import document_kind
 from .plan import BundlePlan, DocumentPlan, Plan, SigningSettings, make_plan, plan_bundles
-from .store import Manifest, ManifestEntry, OutputStore, check_free_space
+from .store import Manifest, ManifestEntry, OutputStore, RunResult, check_free_space
 from .tracking import Reads
 
 Progress = Callable[[str, str, int, int], None]
@@ -51,23 +50,6 @@ class Options:
     cache_limit: int = DEFAULT_LIMIT  # bytes kept in the shared cache of intermediates
     allow_open: bool = False  # go on although Excel has the workbook open (its last saved state is used)
     config_file: Path | None = None  # the signing configuration file, if any (part of the outputs' fingerprint)
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """What a run produced, for the CLI's summary."""
-
-    folder: Path
-    manifest: Manifest
-    built: int
-    reused: int
-    bundles_built: int
-    bundles_reused: int
-    warnings: tuple[Problem, ...]
-    demo_certificate: bool
-    seconds: float
-    kept: tuple[Path, ...] = ()
-    """Copies of delivered PDFs that were signed since the last run, kept in outputs/ruecklauf/."""
 
 
 def _noop(step: str, item: str, done: int, total: int) -> None:

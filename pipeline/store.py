@@ -80,6 +80,24 @@ class Manifest:
             return None
 
 
+@dataclass(frozen=True)
+class RunResult:
+    """What a run produced, for the CLI's summary (also for a run found current by `uptodate`)."""
+
+    folder: Path
+    manifest: Manifest
+    built: int
+    reused: int
+    bundles_built: int
+    bundles_reused: int
+    warnings: tuple
+    """The workbook's warnings (Problems; their text when read back from a manifest)."""
+    demo_certificate: bool
+    seconds: float
+    kept: tuple[Path, ...] = ()
+    """Copies of delivered PDFs that were signed since the last run, kept in outputs/ruecklauf/."""
+
+
 class OutputStore:
     """A run folder such as outputs/ikz-2025 that is only ever replaced as a whole."""
 

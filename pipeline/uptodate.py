@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
 from .digest import key_of, sha256_file
-from .store import Manifest, ManifestEntry
+from .store import Manifest, ManifestEntry, RunResult
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -59,24 +58,8 @@ def fingerprint(workbook: Path, templates: Path, config_file: Path | None, certi
     }
 
 
-@dataclass(frozen=True)
-class Current:
-    """The outputs of the last run, found current: what the summary shows."""
-
-    folder: Path
-    manifest: Manifest
-    built: int
-    reused: int
-    bundles_built: int
-    bundles_reused: int
-    warnings: tuple[str, ...]
-    demo_certificate: bool
-    seconds: float
-    kept: tuple[Path, ...] = ()
-
-
 def current_outputs(workbook: Path, outputs: Path, templates: Path, config_file: Path | None,
-                    environ: Mapping[str, str] = os.environ, wait: float = 0.0) -> Current | None:
+                    environ: Mapping[str, str] = os.environ, wait: float = 0.0) -> RunResult | None:
     """The last run's result when nothing it was made from has changed and its files are intact; else None.
 
     Like a full run it holds the outputs' lock while it looks (another run in progress: OutputError after
@@ -95,7 +78,7 @@ def current_outputs(workbook: Path, outputs: Path, templates: Path, config_file:
 
 
 def _current(workbook: Path, folder: Path, templates: Path, config_file: Path | None,
-             environ: Mapping[str, str], started: float) -> Current | None:
+             environ: Mapping[str, str], started: float) -> RunResult | None:
     import time
 
     from .convert import converter_identity
@@ -111,7 +94,7 @@ def _current(workbook: Path, folder: Path, templates: Path, config_file: Path | 
         return None  # e.g. a council signed a file in the outputs: the full run keeps that copy
     bundles = sum(1 for e in manifest.entries if e.documents)
     reused = tuple(ManifestEntry(**{**e.__dict__, "reused": True}) for e in manifest.entries)
-    return Current(
+    return RunResult(
         folder=folder, manifest=Manifest(**{**manifest.__dict__, "entries": reused}),
         built=0, reused=len(manifest.entries) - bundles, bundles_built=0, bundles_reused=bundles,
         warnings=manifest.warnings, demo_certificate=manifest.demo_certificate,
