@@ -163,11 +163,48 @@ def _load_signer(config: SigningConfig) -> signers.SimpleSigner:
     chain = [_asn1_certificate(c) for c in others]
     chain += load_certificates(config.trust_roots)
     registry.register_multiple(chain)
-    return signers.SimpleSigner(
+    return KeptKeySigner(
+        private_key=key,
         signing_cert=_asn1_certificate(cert),
         signing_key=_asn1_private_key(key),
         cert_registry=registry,
     )
+
+
+class KeptKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner, signing with the key object loaded once.
+
+    SimpleSigner.sign_raw parses the DER key again for every signature, and
+    cryptography then checks the RSA key's consistency: about 45 ms, twice per
+    signature (pyHanko's size estimate signs once more). This signer keeps the
+    key object from the PKCS#12 file and uses pyHanko's own code path for every
+    mechanism other than the usual PKCS#1 v1.5, PSS and ECDSA.
+    """
+
+    def __init__(self, *, private_key, **kwargs):
+        super().__init__(**kwargs)
+        self._private_key = private_key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
+        from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+        from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+        from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_params
+
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        try:
+            name = mechanism.signature_algo
+        except ValueError:
+            name = mechanism["algorithm"].native
+        key = self._private_key
+        if name == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
+            return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+        if name == "rsassa_pss" and isinstance(key, RSAPrivateKey):
+            padding, hash_algo = process_pss_params(mechanism["parameters"])
+            return key.sign(data, padding, hash_algo)
+        if name == "ecdsa" and isinstance(key, EllipticCurvePrivateKey):
+            return key.sign(data, signature_algorithm=ECDSA(get_pyca_cryptography_hash(digest_algorithm)))
+        return super().sign_raw(data, digest_algorithm)
 
 
 def _looks_like_pkcs12(data: bytes) -> bool:
@@ -327,10 +364,11 @@ def sign_pdf(
         stamp_style=_stamp_style(find_font()) if visible else None,
         new_field_spec=new_field,
     )
+    reserve_key = (id(signer), getattr(config, "timestamp_url", None))
     try:
         pdf_signer.sign_pdf(
             writer, existing_fields_only=new_field is None, output=out,
-            appearance_text_params=text_params,
+            appearance_text_params=text_params, bytes_reserved=_RESERVED.get(reserve_key),
         )
     except SigningError:
         raise
@@ -338,8 +376,31 @@ def sign_pdf(
         raise SigningError(
             f"»{pdf_in.name}« konnte nicht unterschrieben werden ({type(exc).__name__}: {exc}).", where
         ) from None
-    write_atomically(pdf_out, out.getvalue())
+    signed = out.getvalue()
+    _RESERVED.setdefault(reserve_key, _reserved_size(signed))
+    write_atomically(pdf_out, signed)
     log.info("Unterschrieben: %s (Feld %s)", pdf_out, field_name)
+
+
+_RESERVED: dict[tuple, int | None] = {}
+"""Space pyHanko reserved for the signature container, per signer and timestamp service in this process.
+
+pyHanko estimates it by building a whole trial signature (with a timestamp: from its cached
+dummy token), which costs as much as the signature itself; the estimate depends only on the
+certificate, the timestamp service and the algorithms, so it is taken once from the first
+signed file and passed as `bytes_reserved` from then on."""
+
+
+def _reserved_size(signed: bytes) -> int | None:
+    """The number of hex digits between the angle brackets of the last signature's /Contents."""
+    import re
+
+    at = signed.rfind(b"/ByteRange")
+    found = re.match(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)", signed[at:at + 80]) if at >= 0 else None
+    if found is None:
+        return None
+    gap = int(found[3]) - int(found[2])
+    return gap - 2 if gap > 2 else None
 
 
 def _check_new_field(writer: IncrementalPdfFileWriter, spec: SigFieldSpec, where: Location) -> None:
