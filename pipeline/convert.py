@@ -14,10 +14,12 @@ first), and exports it with the PDF filter options below. Template authors only
 need to insert an ordinary Word table of contents (References › Table of
 Contents); its cached content does not matter.
 
-One LibreOffice process converts a whole batch; ``jobs`` batches run in
-parallel, each with its own fresh, temporary user profile
-(``-env:UserInstallation``), so conversion works while the user has LibreOffice
-open and when two runs happen at the same time. The macro writes one status
+``jobs`` LibreOffice processes run in parallel, each with its own fresh,
+temporary user profile (``-env:UserInstallation``), so conversion works while
+the user has LibreOffice open and when two runs happen at the same time. They
+are started before the first document exists (`Converter`) and take documents
+from a queue folder as a run hands them over, so LibreOffice's start-up and
+the conversions overlap the rendering of the rest. The macro writes one status
 line per document into a log file, so we know exactly which documents failed
 and why; independently we check every PDF (exists, parses, has pages,
 declares PDF/A-2).
@@ -43,7 +45,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -57,7 +59,10 @@ __all__ = [
     "BatchConversionError",
     "PDF_EXPORT_OPTIONS",
     "PdfFacts",
+    "Converted",
+    "Converter",
     "convert_all",
+    "raise_failures",
     "converter_identity",
     "outline_pages",
     "docx_enable_update_fields",
@@ -85,13 +90,17 @@ PDF_EXPORT_OPTIONS: dict[str, tuple[str, object]] = {
 _PDFAID_NS = "http://www.aiim.org/pdfa/ns/id/"
 _MAX_MESSAGE_OUTPUT = 1500
 _INIT_TIMEOUT = 120  # seconds for LibreOffice to create a fresh profile
-_STARTED = "\x00started"  # log status of a document whose conversion never finished
+_IDLE_LIMIT = 900  # seconds a LibreOffice process waits for its next document before it ends by itself
+_POLL = 0.02  # seconds between two looks at the LibreOffice processes
 
-# The macro reads IKZ_JOB (one line per document: "<input URL>\t<output URL>",
-# URLs percent-encoded, hence pure ASCII) and appends to IKZ_LOG one line per
-# event: "START\t<n>", "OK\t<n>", "FAIL\t<n>\t<reason>", "DONE" or
+# The macro converts the documents handed to its process one by one: job n is
+# the file IKZ_QUEUE/<n, six digits>.job (written atomically by Python), one
+# line "<input URL>\t<output URL>" (URLs percent-encoded, hence pure ASCII),
+# or "END" when no more documents follow. It appends to IKZ_LOG one line per
+# event: "READY", "START\t<n>", "OK\t<n>", "FAIL\t<n>\t<reason>", "DONE" or
 # "FATAL\t<reason>". Basic runtime errors are caught everywhere: an uncaught
-# one would open a dialog and hang the headless process until the timeout.
+# one would open a dialog and hang the headless process until the timeout. A
+# process left waiting (its Python side died) ends after IKZ_IDLE seconds.
 _MACRO_TEMPLATE = """\
 Option Explicit
 
@@ -100,24 +109,36 @@ Sub Convert
   logPath = Environ("IKZ_LOG")
   On Error GoTo Fatal
   Dim f As Integer, lineText As String, parts As Variant, n As Long, reason As String
-  f = FreeFile
-  Open Environ("IKZ_JOB") For Input As #f
+  Dim queue As String, jobFile As String, waited As Long, idle As Long
+  queue = Environ("IKZ_QUEUE")
+  idle = CLng(Environ("IKZ_IDLE")) * 1000
+  WriteLog(logPath, "READY")
   n = 0
-  Do While Not EOF(f)
-    Line Input #f, lineText
-    If Len(lineText) > 0 Then
-      parts = Split(lineText, Chr(9))
-      WriteLog(logPath, "START" &amp; Chr(9) &amp; n)
-      reason = ConvertOne(parts(0), parts(1))
-      If reason = "" Then
-        WriteLog(logPath, "OK" &amp; Chr(9) &amp; n)
-      Else
-        WriteLog(logPath, "FAIL" &amp; Chr(9) &amp; n &amp; Chr(9) &amp; reason)
-      End If
-      n = n + 1
+  Do
+    jobFile = queue &amp; "/" &amp; Format(n, "000000") &amp; ".job"
+    waited = 0
+    Do While Not FileExists(ConvertToURL(jobFile))
+      If waited &gt; idle Then GoTo Finish
+      Wait 15
+      waited = waited + 15
+    Loop
+    f = FreeFile
+    Open jobFile For Input As #f
+    lineText = ""
+    If Not EOF(f) Then Line Input #f, lineText
+    Close #f
+    If lineText = "END" Then Exit Do
+    parts = Split(lineText, Chr(9))
+    WriteLog(logPath, "START" &amp; Chr(9) &amp; n)
+    reason = ConvertOne(parts(0), parts(1))
+    If reason = "" Then
+      WriteLog(logPath, "OK" &amp; Chr(9) &amp; n)
+    Else
+      WriteLog(logPath, "FAIL" &amp; Chr(9) &amp; n &amp; Chr(9) &amp; reason)
     End If
+    n = n + 1
   Loop
-  Close #f
+Finish:
   WriteLog(logPath, "DONE")
   StarDesktop.terminate()
   Exit Sub
@@ -417,17 +438,6 @@ class BatchConversionError(ConversionError):
         self.converted = dict(converted)
 
 
-@dataclass
-class _Batch:
-    docs: list[Path]
-    work: Path  # LibreOffice writes the PDFs here (inside out_dir)
-    profile: Path
-    process: subprocess.Popen[bytes] | None = None
-    stdout: Path | None = None
-    stderr: Path | None = None
-    timed_out: bool = False
-
-
 def _soffice() -> str:
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
@@ -545,74 +555,332 @@ def _check_pdf(pdf: Path) -> str | None:
     return None
 
 
-def _split(docs: Sequence[Path], jobs: int) -> list[list[Path]]:
-    """Distribute documents over `jobs` batches, largest files first (balanced)."""
-    batches: list[list[Path]] = [[] for _ in range(jobs)]
-    sizes = [0] * jobs
-    for doc in sorted(docs, key=lambda p: p.stat().st_size, reverse=True):
-        i = sizes.index(min(sizes))
-        batches[i].append(doc)
-        sizes[i] += max(doc.stat().st_size, 1)
-    return [b for b in batches if b]
+@dataclass
+class _Process:
+    """One LibreOffice process with its own profile and job queue."""
+
+    profile: Path
+    queue: Path
+    init: subprocess.Popen[bytes] | None = None
+    """The first start that creates the profile (then the macro is installed)."""
+    process: subprocess.Popen[bytes] | None = None
+    """The converting process, running the macro."""
+    jobs: list[Path] = field(default_factory=list)
+    """Documents handed over, in queue order (index = job number)."""
+    log_seen: int = 0
+    """Bytes of the log already read."""
+    started: dict[int, float] = field(default_factory=dict)
+    """Job number → when LibreOffice started it (still running)."""
+    finished: int = 0
+    """Jobs done (converted or failed)."""
+    ended: str | None = None
+    """Why the process is gone (None while it runs or may still start)."""
+    stdout: Path | None = None
+    stderr: Path | None = None
+    since: float = 0.0
+    """When the current phase (profile creation, start of the converting process) began."""
+    ready: bool = False
+    """The macro runs (it logged READY)."""
+    end_sent: bool = False
+    """The process was told that no more documents follow."""
+    fatal: str | None = None
+    """An error of the macro itself."""
+
+    @property
+    def log(self) -> Path:
+        return self.profile / "ikz-log.txt"
+
+    @property
+    def outstanding(self) -> int:
+        return len(self.jobs) - self.finished
 
 
-def _start(batch: _Batch, soffice: str, input_filter: str | None) -> None:
-    # A fresh profile is created by LibreOffice on first start, overwriting
-    # user/basic; so initialise it first, then install our macro.
-    profile_url = batch.profile.as_uri()
-    init = subprocess.Popen(
-        [soffice, f"-env:UserInstallation={profile_url}", "--headless", "--terminate_after_init"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        output, _ = init.communicate(timeout=_INIT_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        _kill_group(init)
-        raise ConversionError(
-            f"LibreOffice ließ sich nicht starten (keine Reaktion nach {_INIT_TIMEOUT} Sekunden)."
-        ) from None
-    module = batch.profile / "user" / "basic" / "Standard" / "Module1.xba"
-    if init.returncode != 0 or not module.parent.is_dir():
-        shown = _clean_output(output.decode("utf-8", "replace"))
-        raise ConversionError(
-            "LibreOffice ließ sich nicht starten (das Benutzerprofil konnte nicht angelegt werden)."
-            + (f" Ausgabe von LibreOffice: {shown}" if shown else "")
+@dataclass(frozen=True)
+class Converted:
+    """One document the Converter is done with."""
+
+    docx: Path
+    """The .docx handed over."""
+    pdf: Path | None
+    """The PDF/A file (in the converter's output folder), None when it failed."""
+    reason: str | None = None
+    """Why it failed (German), None when converted."""
+    output: str = ""
+    """LibreOffice's own output when its process failed (for the message)."""
+
+
+class Converter:
+    """LibreOffice processes that convert .docx files to PDF/A-2b as they are handed over.
+
+    `jobs` processes start at once (each creating a fresh profile, which takes
+    about a second), so a run can start them before its first document is
+    rendered. `submit` hands a document over; `poll` returns the documents
+    finished since the last call; `close` says that no more will come. Each
+    process gets the next waiting document when it has fewer than two, so the
+    work stays balanced when documents arrive over time. A document taking
+    longer than `timeout` seconds is abandoned (its process killed); documents
+    it had not started yet go to the other processes.
+    """
+
+    def __init__(self, out_dir: Path, *, jobs: int = os.cpu_count() or 1, timeout: float = 300,
+                 expected: int | None = None):
+        self.soffice = _soffice()
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.timeout = timeout
+        self.work = Path(tempfile.mkdtemp(prefix=".ikz-convert-", dir=self.out_dir))
+        count = max(1, min(int(jobs or 1), expected if expected else int(jobs or 1)))
+        self.processes: list[_Process] = []
+        self.waiting: list[Path] = []
+        self.done: list[Converted] = []
+        self.closed = False
+        self._stems: dict[str, Path] = {}
+        self._launches = 0
+        self._launch_limit = count + 3
+        self._start_failure: tuple[str, str] | None = None
+        self._last_end: tuple[str, str] = ("LibreOffice wurde vorher beendet.", "")
+        try:
+            for _ in range(count):
+                self.processes.append(self._launch())
+        except BaseException:
+            self.shutdown()
+            raise
+
+    # handing over
+
+    def submit(self, docx: Path) -> None:
+        """Hand `docx` over; its PDF will be `out_dir/<stem>.pdf`."""
+        docx = Path(docx)
+        other = self._stems.setdefault(docx.stem.casefold(), docx)
+        if other != docx:
+            raise ConversionError(
+                f"Zwei Dokumente ergäben dieselbe PDF-Datei »{docx.stem}.pdf«: »{other}« und »{docx}«."
+            )
+        problem = _docx_problem(docx)
+        if problem:
+            self._fail(docx, problem)
+            return
+        self.waiting.append(docx)
+        self._dispatch()
+
+    def close(self) -> None:
+        """No more documents: each process ends when its queue is done."""
+        self.closed = True
+        self._dispatch()
+
+    @property
+    def busy(self) -> bool:
+        """Documents handed over that are not finished yet."""
+        return bool(self.waiting) or any(p.outstanding for p in self.processes if p.ended is None)
+
+    # watching
+
+    def poll(self) -> list[Converted]:
+        """Advance the processes; the documents finished since the last call."""
+        now = time.monotonic()
+        for proc in self.processes:
+            if proc.ended is None:
+                self._advance(proc, now)
+        self._dispatch()
+        done, self.done = self.done, []
+        return done
+
+    def wait(self, on_done: Callable[[Converted], None] | None = None) -> None:
+        """Poll until every document handed over is finished (after `close`)."""
+        while self.busy:
+            for item in self.poll():
+                if on_done is not None:
+                    on_done(item)
+            time.sleep(_POLL)
+        for item in self.poll():
+            if on_done is not None:
+                on_done(item)
+
+    def shutdown(self) -> None:
+        """Stop every process and remove the work folders (PDFs already returned stay)."""
+        for proc in self.processes:
+            for process in (proc.init, proc.process):
+                if process is not None:
+                    _kill_group(process)
+            shutil.rmtree(proc.profile, ignore_errors=True)
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def __enter__(self) -> "Converter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.shutdown()
+
+    # internals
+
+    def _launch(self) -> _Process:
+        self._launches += 1
+        profile = Path(tempfile.mkdtemp(prefix="ikz-lo-profile-"))
+        proc = _Process(profile=profile, queue=profile / "queue")
+        proc.queue.mkdir()
+        # A fresh profile is created by LibreOffice on first start, overwriting
+        # user/basic; so initialise it first, then install our macro.
+        proc.init = subprocess.Popen(
+            [self.soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--terminate_after_init"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
         )
-    module.write_text(_macro_source(input_filter), encoding="utf-8")
-    job = batch.profile / "ikz-job.txt"
-    job.write_text(
-        "".join(
-            f"{doc.resolve().as_uri()}\t{(batch.work / (doc.stem + '.pdf')).resolve().as_uri()}\n"
-            for doc in batch.docs
-        ),
-        encoding="ascii",
-    )
-    env = dict(os.environ)
-    env["IKZ_JOB"] = str(job)
-    env["IKZ_LOG"] = str(batch.profile / "ikz-log.txt")
-    batch.stdout = batch.profile / "stdout.txt"
-    batch.stderr = batch.profile / "stderr.txt"
-    with batch.stdout.open("wb") as out, batch.stderr.open("wb") as err:
-        batch.process = subprocess.Popen(
-            [
-                soffice,
-                f"-env:UserInstallation={profile_url}",
-                "--headless",
-                "--invisible",
-                "--nologo",
-                "--norestore",
-                "--nodefault",
-                "macro:///Standard.Module1.Convert",
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            env=env,
-            start_new_session=True,  # own process group: killpg on timeout
-        )
+        proc.since = time.monotonic()
+        return proc
+
+    def _advance(self, proc: _Process, now: float) -> None:
+        if proc.process is None:
+            assert proc.init is not None
+            if proc.init.poll() is None:
+                if now - proc.since > _INIT_TIMEOUT:
+                    _kill_group(proc.init)
+                    self._end(proc, f"LibreOffice ließ sich nicht starten (keine Reaktion nach {_INIT_TIMEOUT} "
+                                    "Sekunden).")
+                return
+            self._start(proc)
+            return
+        self._read_log(proc)
+        running = proc.process.poll() is None
+        if running and not proc.ready and now - proc.since > _INIT_TIMEOUT:
+            _kill_group(proc.process)
+            self._end(proc, f"LibreOffice ließ sich nicht starten (keine Reaktion nach {_INIT_TIMEOUT} Sekunden).")
+            return
+        for number, since in list(proc.started.items()):
+            if now - since > self.timeout:
+                _kill_group(proc.process)
+                self._finish(proc, number, None,
+                             f"Zeitlimit von {_german_number(self.timeout)} Sekunden überschritten, "
+                             "LibreOffice wurde bei diesem Dokument abgebrochen.")
+                self._end(proc, None)
+                return
+        if not running:
+            self._read_log(proc)
+            code = proc.process.returncode
+            reason = "LibreOffice hat das Dokument nicht bearbeitet" + (f" (Rückgabewert {code})." if code else ".")
+            for number in list(proc.started):
+                self._finish(proc, number, None, "LibreOffice wurde bei diesem Dokument beendet"
+                             + (f" (Rückgabewert {code})." if code else "."))
+            self._end(proc, reason if proc.outstanding else None)
+
+    def _start(self, proc: _Process) -> None:
+        assert proc.init is not None
+        output = proc.init.stdout.read() if proc.init.stdout else b""
+        if proc.init.stdout:
+            proc.init.stdout.close()
+        module = proc.profile / "user" / "basic" / "Standard" / "Module1.xba"
+        if proc.init.returncode != 0 or not module.parent.is_dir():
+            shown = _clean_output(output.decode("utf-8", "replace"))
+            self._end(proc, "LibreOffice ließ sich nicht starten (das Benutzerprofil konnte nicht angelegt werden)."
+                      + (f" Ausgabe von LibreOffice: {shown}" if shown else ""))
+            return
+        module.write_text(_macro_source("MS Word 2007 XML"), encoding="utf-8")
+        env = dict(os.environ)
+        env["IKZ_QUEUE"] = str(proc.queue)
+        env["IKZ_LOG"] = str(proc.log)
+        env["IKZ_IDLE"] = str(_IDLE_LIMIT)
+        proc.stdout = proc.profile / "stdout.txt"
+        proc.stderr = proc.profile / "stderr.txt"
+        with proc.stdout.open("wb") as out, proc.stderr.open("wb") as err:
+            proc.process = subprocess.Popen(
+                [self.soffice, f"-env:UserInstallation={proc.profile.as_uri()}", "--headless", "--invisible",
+                 "--nologo", "--norestore", "--nodefault", "macro:///Standard.Module1.Convert"],
+                stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
+                start_new_session=True,  # own process group: killpg on timeout
+            )
+        proc.since = time.monotonic()
+        for number, docx in enumerate(proc.jobs):  # handed over while LibreOffice was starting
+            self._write_job(proc, number, docx)
+
+    def _dispatch(self) -> None:
+        """Hand waiting documents to processes with fewer than two outstanding; tell idle processes
+        to end once nothing more will come. Documents that came back from a process that died go to
+        another one, or to a new one (a few times at most)."""
+        while self.waiting:
+            open_ = [p for p in self.processes if p.ended is None and not p.end_sent]
+            if not open_:
+                alive = any(p.ended is None for p in self.processes)
+                if self._launches >= self._launch_limit or (self._start_failure and not alive):
+                    reason, output = self._start_failure or self._last_end
+                    for docx in self.waiting:
+                        self._fail(docx, reason, output)
+                    self.waiting.clear()
+                    break
+                open_ = [self._launch()]
+                self.processes.extend(open_)
+            proc = min(open_, key=lambda p: (p.outstanding, p.process is None))
+            if proc.outstanding >= 2:
+                break
+            docx = self.waiting.pop(0)
+            proc.jobs.append(docx)
+            if proc.process is not None:
+                self._write_job(proc, len(proc.jobs) - 1, docx)
+        if self.closed and not self.waiting:
+            for proc in self.processes:
+                if proc.ended is None and proc.process is not None and not proc.end_sent and not proc.outstanding:
+                    self._write_job(proc, len(proc.jobs), None)
+                    proc.end_sent = True
+
+    def _write_job(self, proc: _Process, number: int, docx: Path | None) -> None:
+        line = "END" if docx is None else f"{docx.resolve().as_uri()}\t{self._target(docx).resolve().as_uri()}"
+        tmp = proc.queue / f".{number:06d}.tmp"
+        tmp.write_text(line + "\n", encoding="ascii")
+        os.replace(tmp, proc.queue / f"{number:06d}.job")
+
+    def _target(self, docx: Path) -> Path:
+        return self.work / (docx.stem + ".pdf")
+
+    def _read_log(self, proc: _Process) -> None:
+        try:
+            with proc.log.open("rb") as fh:
+                fh.seek(proc.log_seen)
+                chunk = fh.read()
+        except FileNotFoundError:
+            return
+        complete = chunk[: chunk.rfind(b"\n") + 1]
+        proc.log_seen += len(complete)
+        for line in complete.decode("utf-8", errors="replace").splitlines():
+            parts = line.rstrip("\r").split("\t")
+            number = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+            if parts[0] == "READY":
+                proc.ready = True
+            elif parts[0] == "START" and number is not None:
+                proc.started[number] = time.monotonic()
+            elif parts[0] == "OK" and number is not None:
+                self._finish(proc, number, self._target(proc.jobs[number]), None)
+            elif parts[0] == "FAIL" and number is not None:
+                self._finish(proc, number, None, _macro_reason("\t".join(parts[2:]) or "unbekannter Fehler"))
+            elif parts[0] == "FATAL":
+                proc.fatal = "Interner Fehler im LibreOffice-Makro: " + "\t".join(parts[1:])
+
+    def _finish(self, proc: _Process, number: int, pdf: Path | None, reason: str | None) -> None:
+        proc.started.pop(number, None)
+        proc.finished += 1
+        docx = proc.jobs[number]
+        if pdf is not None:
+            reason = _check_pdf(pdf)
+            if reason is None:
+                target = self.out_dir / pdf.name
+                os.replace(pdf, target)
+                self.done.append(Converted(docx, target))
+                return
+        self._fail(docx, reason or "unbekannter Fehler", self._output(proc))
+
+    def _fail(self, docx: Path, reason: str, output: str = "") -> None:
+        (self.out_dir / (docx.stem + ".pdf")).unlink(missing_ok=True)  # no stale PDF passes for this one
+        self.done.append(Converted(docx, None, reason, output))
+
+    def _end(self, proc: _Process, reason: str | None) -> None:
+        """`proc` is gone: documents it had not started wait for another process."""
+        proc.ended = proc.fatal or reason or "LibreOffice wurde vorher beendet."
+        if not proc.ready and reason is not None:
+            self._start_failure = (proc.ended, self._output(proc))
+        self._last_end = (proc.ended, self._output(proc))
+        unstarted = [d for n, d in enumerate(proc.jobs) if n >= proc.finished and n not in proc.started]
+        del proc.jobs[len(proc.jobs) - len(unstarted):]
+        self.waiting[:0] = unstarted
+
+    @staticmethod
+    def _output(proc: _Process) -> str:
+        return "\n".join(filter(None, (_tail(proc.stderr), _tail(proc.stdout))))
 
 
 def _german_number(value: float) -> str:
@@ -630,54 +898,6 @@ def _macro_reason(code: str) -> str:
     return f"Fehler in LibreOffice beim Umwandeln: {code}"
 
 
-def _read_log(batch: _Batch) -> tuple[dict[int, str | None], list[str]]:
-    """Per document index: None if OK, else the failure reason; plus fatal lines."""
-    log = batch.profile / "ikz-log.txt"
-    status: dict[int, str | None] = {}
-    fatal: list[str] = []
-    if not log.exists():
-        return status, fatal
-    for line in log.read_bytes().decode("utf-8", errors="replace").splitlines():
-        parts = line.rstrip("\r").split("\t")
-        if parts[0] == "START" and len(parts) > 1 and parts[1].isdigit():
-            status[int(parts[1])] = _STARTED
-        elif parts[0] == "OK" and len(parts) > 1 and parts[1].isdigit():
-            status[int(parts[1])] = None
-        elif parts[0] == "FAIL" and len(parts) > 1 and parts[1].isdigit():
-            status[int(parts[1])] = "\t".join(parts[2:]) or "unbekannter Fehler"
-        elif parts[0] == "FATAL":
-            fatal.append("\t".join(parts[1:]))
-    return status, fatal
-
-
-def _wait(batches: list[_Batch], deadline: float, on_progress: Callable[[Path], None] | None) -> None:
-    """Wait for every batch (killing those past `deadline`), reporting each PDF once it appears."""
-    reported: set[Path] = set()
-
-    def report() -> None:
-        if on_progress is None:
-            return
-        for batch in batches:
-            for doc in batch.docs:
-                if doc not in reported and (batch.work / (doc.stem + ".pdf")).is_file():
-                    reported.add(doc)
-                    on_progress(doc)
-
-    while True:
-        running = [b for b in batches if b.process is not None and b.process.poll() is None]
-        report()
-        if not running:
-            return
-        if time.monotonic() >= deadline:
-            for batch in running:
-                batch.timed_out = True
-                _kill_group(batch.process)
-            for batch in running:
-                batch.process.wait()
-            return
-        time.sleep(0.1)
-
-
 def convert_all(
     docx_files: Sequence[Path],
     out_dir: Path,
@@ -689,107 +909,51 @@ def convert_all(
     """Convert .docx files to PDF/A-2b in `out_dir` (same stem, suffix .pdf).
 
     `on_progress(docx)` is called once for each document whose PDF LibreOffice has
-    written (polled while the batches run), for a progress display.
+    written, for a progress display.
 
     Returns {docx: pdf} in input order. Raises ConversionError when LibreOffice
     is missing or two inputs share a file name; BatchConversionError (a
     ConversionError) naming exactly the documents that failed, after all the
-    others have been converted. `timeout` is the wall-clock limit in seconds
-    for each LibreOffice process (they run in parallel).
+    others have been converted. `timeout` is the limit in seconds for one
+    document.
     """
-    docs = [Path(d) for d in docx_files]
-    out_dir = Path(out_dir)
+    docs = list(dict.fromkeys(Path(d) for d in docx_files))
     if not docs:
         return {}
-    soffice = _soffice()
-    by_stem: dict[str, Path] = {}
-    for doc in docs:
-        other = by_stem.setdefault(doc.stem.casefold(), doc)
-        if other != doc:
-            raise ConversionError(
-                f"Zwei Dokumente ergäben dieselbe PDF-Datei »{doc.stem}.pdf«: »{other}« und »{doc}«."
-            )
-    out_dir.mkdir(parents=True, exist_ok=True)
+    finished: list[Converted] = []
 
-    failed: dict[Path, str] = {}
-    for doc in docs:
-        problem = _docx_problem(doc)
-        if problem:
-            failed[doc] = problem
-    todo = [d for d in dict.fromkeys(docs) if d not in failed]
-    converted: dict[Path, Path] = {}
-    outputs: list[str] = []  # LibreOffice's stderr/stdout of batches with failures
-    batches: list[_Batch] = []
-    try:
-        if todo:
-            jobs = max(1, min(int(jobs or 1), len(todo)))
-            for group in _split(todo, jobs):
-                batches.append(
-                    _Batch(
-                        docs=group,
-                        work=Path(tempfile.mkdtemp(prefix=".ikz-convert-", dir=out_dir)),
-                        profile=Path(tempfile.mkdtemp(prefix="ikz-lo-profile-")),
-                    )
-                )
-            input_filter = "MS Word 2007 XML" if all(d.suffix.lower() == ".docx" for d in todo) else None
-            deadline = time.monotonic() + timeout
-            for batch in batches:
-                _start(batch, soffice, input_filter)
-            _wait(batches, deadline, on_progress)
-            for batch in batches:
-                status, fatal = _read_log(batch)
-                batch_failed = False
-                for index, doc in enumerate(batch.docs):
-                    pdf = batch.work / (doc.stem + ".pdf")
-                    state = status.get(index, _STARTED)
-                    if state is None:
-                        reason = _check_pdf(pdf)
-                    elif state != _STARTED:
-                        reason = _macro_reason(state)
-                    elif batch.timed_out and index in status:
-                        reason = f"Zeitlimit von {_german_number(timeout)} Sekunden überschritten, LibreOffice wurde bei diesem Dokument abgebrochen."
-                    elif batch.timed_out:
-                        reason = f"Zeitlimit von {_german_number(timeout)} Sekunden überschritten, LibreOffice wurde vorher abgebrochen."
-                    elif fatal:
-                        reason = "Interner Fehler im LibreOffice-Makro: " + "; ".join(fatal)
-                    else:
-                        reason = "LibreOffice hat das Dokument nicht bearbeitet"
-                        if batch.process is not None and batch.process.returncode:
-                            reason += f" (Rückgabewert {batch.process.returncode})"
-                        reason += "."
-                    if reason:
-                        failed[doc] = reason
-                        batch_failed = True
-                    else:
-                        target = out_dir / pdf.name
-                        os.replace(pdf, target)
-                        converted[doc] = target
-                output = "\n".join(filter(None, (_tail(batch.stderr), _tail(batch.stdout))))
-                if batch_failed and output:
-                    outputs.append(output)
-    finally:
-        for batch in batches:
-            if batch.process is not None and batch.process.poll() is None:
-                _kill_group(batch.process)
-            shutil.rmtree(batch.work, ignore_errors=True)
-            shutil.rmtree(batch.profile, ignore_errors=True)
+    def done(item: Converted) -> None:
+        finished.append(item)
+        if on_progress is not None and item.pdf is not None:
+            on_progress(item.docx)
 
-    result = {doc: converted[doc] for doc in docs if doc in converted}
-    for doc in failed:  # no stale PDF of an earlier run may pass for this one
-        (out_dir / (doc.stem + ".pdf")).unlink(missing_ok=True)
-    if failed:
-        ordered = {doc: failed[doc] for doc in docs if doc in failed}
-        if len(ordered) == 1:
-            (doc, reason), = ordered.items()
-            message = f"»{doc.name}« konnte nicht in PDF umgewandelt werden: {reason}"
-        else:
-            lines = "\n".join(f"  • {doc.name}: {reason}" for doc, reason in ordered.items())
-            message = f"{len(ordered)} Dokumente konnten nicht in PDF umgewandelt werden:\n{lines}"
-        if outputs:
-            message += "\nAusgabe von LibreOffice:\n" + "\n".join(outputs)
-        if len(result) == 1:
-            message += "\n(1 weiteres Dokument wurde umgewandelt.)"
-        elif result:
-            message += f"\n({len(result)} weitere Dokumente wurden umgewandelt.)"
-        raise BatchConversionError(message, ordered, result)
-    return result
+    with Converter(out_dir, jobs=jobs, timeout=timeout, expected=len(docs)) as converter:
+        for doc in docs:
+            converter.submit(doc)
+        converter.close()
+        converter.wait(done)
+    raise_failures(finished, docs)
+    by_docx = {item.docx: item.pdf for item in finished if item.pdf is not None}
+    return {doc: by_docx[doc] for doc in docs if doc in by_docx}
+
+
+def raise_failures(finished: Sequence[Converted], order: Sequence[Path] = ()) -> None:
+    """Raise one BatchConversionError naming every failed document (in `order`, then as finished)."""
+    failed = {item.docx: item for item in finished if item.pdf is None}
+    if not failed:
+        return
+    converted = {item.docx: item.pdf for item in finished if item.pdf is not None}
+    ranked = [d for d in order if d in failed] + [d for d in failed if d not in order]
+    if len(ranked) == 1:
+        message = f"»{ranked[0].name}« konnte nicht in PDF umgewandelt werden: {failed[ranked[0]].reason}"
+    else:
+        lines = "\n".join(f"  • {doc.name}: {failed[doc].reason}" for doc in ranked)
+        message = f"{len(ranked)} Dokumente konnten nicht in PDF umgewandelt werden:\n{lines}"
+    outputs = list(dict.fromkeys(failed[d].output for d in ranked if failed[d].output))
+    if outputs:
+        message += "\nAusgabe von LibreOffice:\n" + "\n".join(outputs)
+    if len(converted) == 1:
+        message += "\n(1 weiteres Dokument wurde umgewandelt.)"
+    elif converted:
+        message += f"\n({len(converted)} weitere Dokumente wurden umgewandelt.)"
+    raise BatchConversionError(message, {d: failed[d].reason or "" for d in ranked}, converted)  # type: ignore[arg-type]
