@@ -607,6 +607,8 @@ class Converted:
     """Why it failed (German), None when converted."""
     output: str = ""
     """LibreOffice's own output when its process failed (for the message)."""
+    seconds: float = 0.0
+    """How long LibreOffice worked on it."""
 
 
 class Converter:
@@ -852,7 +854,8 @@ class Converter:
                 proc.fatal = "Interner Fehler im LibreOffice-Makro: " + "\t".join(parts[1:])
 
     def _finish(self, proc: _Process, number: int, pdf: Path | None, reason: str | None) -> None:
-        proc.started.pop(number, None)
+        since = proc.started.pop(number, None)
+        seconds = time.monotonic() - since if since is not None else 0.0
         proc.finished += 1
         docx = proc.jobs[number]
         if pdf is not None:
@@ -860,7 +863,7 @@ class Converter:
             if reason is None:
                 target = self.out_dir / pdf.name
                 os.replace(pdf, target)
-                self.done.append(Converted(docx, target))
+                self.done.append(Converted(docx, target, seconds=seconds))
                 return
         self._fail(docx, reason or "unbekannter Fehler", self._output(proc))
 

@@ -9,11 +9,9 @@ and locked (a second run on the same outputs waits or stops).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import os
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +20,10 @@ from typing import Callable
 from .cache import DEFAULT_LIMIT, BuildCache
 from .digest import sha256_file
 from .fsutil import write_atomic
-from .kinds import document_kind
 from .plan import BundlePlan, DocumentPlan, Plan, SigningSettings, make_plan, plan_bundles
 from .store import Manifest, ManifestEntry, OutputStore, RunResult, check_free_space
 from .tracking import Reads
+from .work import BuildBundle, FinishDocument, TaskResult
 
 Progress = Callable[[str, str, int, int], None]
 """progress(step, item, done, total): called by the run; the CLI draws it. `item` is the one just
@@ -61,14 +59,18 @@ def run(options: Options, progress: Progress | None = None) -> RunResult:
     from .convert import converter_identity
     from .validate import load
 
+    from .schedule import Timings
+
     progress = progress or _noop
-    started = time.monotonic()
+    timings = Timings()
+    started = timings.started
     if not options.allow_open:
         from .workbook import require_closed
 
         require_closed(Path(options.workbook))
     progress("Arbeitsmappe prüfen", Path(options.workbook).name, 0, 1)
     data, warnings = load(options.workbook)
+    timings.mark("workbook", 0.0)
 
     config = (options.signing if options.signing is not None
               else _demo_config(Path(options.state), data.bericht.herausgeber))
@@ -101,7 +103,7 @@ def run(options: Options, progress: Progress | None = None) -> RunResult:
         staging = store.begin()
         try:
             result = _build(options, data, warnings, plan, store, staging, prev_by_path, cache, config, settings,
-                            code, progress, changed, made_from)
+                            code, progress, changed, made_from, timings)
             progress("Ausgaben übernehmen", str(store.final), 0, 1)
             store.commit()
         except BaseException:
@@ -110,7 +112,7 @@ def run(options: Options, progress: Progress | None = None) -> RunResult:
         finally:
             cache.finish()
     return dataclasses.replace(result, folder=store.final, seconds=time.monotonic() - started,
-                               kept=tuple(copy for _, copy in kept))
+                               kept=tuple(copy for _, copy in kept), stages=timings.as_dict())
 
 
 class _DemoConfig:
@@ -192,7 +194,7 @@ def _keep_signed_copies(store, previous, folder: Path) -> list[tuple[str, Path]]
 
 def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, cache: BuildCache, config,
            settings: SigningSettings, code, progress, changed: set[str] = frozenset(),
-           made_from: dict | None = None) -> RunResult:
+           made_from: dict | None = None, timings=None) -> RunResult:
     entries: dict[str, ManifestEntry] = {}
     force = options.force
     final: dict[str, DocumentPlan] = {}  # by pdf_rel, with the keys it ends up with
@@ -213,114 +215,93 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
         else:
             todo.append(doc)
 
-    # 2. Render the documents that changed, from the contexts their keys were made from, logging
-    #    what each template reads. --force renders and converts everything again, ignoring the cache.
-    if todo:
-        from . import render
+    # 2.–5. Render, convert, finish and sign the documents that changed, and build and sign the
+    #    bundles, all overlapped (schedule.py). --force renders and converts everything again.
+    from .schedule import Timings, Work, run_stages
 
-        progress("Vorlagen prüfen", str(options.templates), 0, 1)
-        from .template_check import PassedChecks
-
-        render.require_templates(data, Path(options.templates), PassedChecks(cache, code, reuse=not force))
-    to_convert: list[DocumentPlan] = []
     known: dict[str, Reads] = {}
     for doc in todo:
         reads = None if force or cache.get(doc.docx_key, ".docx") is None else _cached_reads(cache, doc.docx_key)
         if reads is not None:
             known[doc.docx_key] = reads
-    to_render = list({d.docx_key: d for d in todo if d.docx_key not in known}.values())
-    for i, (doc, blob, reads) in enumerate(_render_all(to_render, plan, options.jobs)):
-        progress("Word-Dokumente erzeugen", doc.stem, i, len(to_render))
-        cache.write(doc.docx_key, ".docx", blob)
-        cache.write(doc.docx_key, ".reads.json", reads.to_json().encode("utf-8"))
-        known[doc.docx_key] = reads
-    for doc in todo:
-        final[doc.pdf_rel] = plan.with_reads(doc, known[doc.docx_key])
-        if force or cache.get(doc.pdf_key, ".pdf") is None:
-            to_convert.append(doc)
-    todo = [final[d.pdf_rel] for d in todo]
-    documents = [final[d.pdf_rel] for d in plan.documents]
-
-    # 3. Convert in as few LibreOffice starts as possible, in parallel batches.
-    if to_convert:
-        from . import convert
-
-        progress("PDF erzeugen (LibreOffice)", f"{len(to_convert)} Dokumente", -1, len(to_convert))
-        conv_dir = cache.scratch("convert")
-        shutil.rmtree(conv_dir, ignore_errors=True)
-        inputs = conv_dir / "in"
-        inputs.mkdir(parents=True)
-        links: dict[Path, DocumentPlan] = {}
-        for doc in to_convert:
-            link = inputs / f"{doc.stem}.docx"
-            shutil.copyfile(cache.path(doc.docx_key, ".docx"), link)
-            links[link] = doc
-        try:
-            converted = 0
-
-            def converted_one(docx: Path) -> None:
-                nonlocal converted
-                progress("PDF erzeugen (LibreOffice)", docx.stem, converted, len(to_convert))
-                converted += 1
-
-            pdfs = convert.convert_all(list(links), conv_dir / "out", jobs=options.jobs, timeout=options.timeout,
-                                       on_progress=converted_one)
-            for link, pdf in pdfs.items():
-                cache.put(links[link].pdf_key, ".pdf", pdf)
-        finally:
-            shutil.rmtree(conv_dir, ignore_errors=True)
-
-    # 4. Signature fields (Projektauftrag) and the office's signature on each standalone PDF,
-    # 5. bundles: one per Kreiskommune and one complete bundle, then signed.
-    # Both are CPU-bound pure Python (pypdf, pyHanko): spread over `jobs` processes.
-    tasks: list[FinishDocument | BuildBundle] = [
-        FinishDocument(rel=doc.pdf_rel, cache_docx=cache.path(doc.docx_key, ".docx"),
-                       cache_pdf=cache.path(doc.pdf_key, ".pdf"), out_docx=staging / doc.docx_rel,
-                       out_pdf=staging / doc.pdf_rel, signers=doc.signers, reason=doc.reason,
-                       location=settings.location, contact=settings.contact)
-        for doc in todo]
-    built = len(todo)
-    reused = len(documents) - built
-    b_built = b_reused = 0
+    by_rel = {d.pdf_rel: d for d in todo}
+    bundles: list[BundlePlan] = []
     bundles_todo: dict[str, BundlePlan] = {}
-    bundles = plan_bundles(data, documents, settings, code)
-    for bp in bundles:
-        prev = prev_by_path.get(bp.path)
-        if prev is not None and prev.key == bp.key and store.reuse(bp.path, prev.sha256):
-            entries[bp.path] = dataclasses.replace(prev, reused=True)
-            b_reused += 1
-            continue
+    counts = {"bundles_built": 0, "bundles_reused": 0}
+
+    def finish_task(doc: DocumentPlan) -> FinishDocument:
+        by_rel[doc.pdf_rel] = doc
+        return FinishDocument(rel=doc.pdf_rel, cache_docx=cache.path(doc.docx_key, ".docx"),
+                              cache_pdf=cache.path(doc.pdf_key, ".pdf"), out_docx=staging / doc.docx_rel,
+                              out_pdf=staging / doc.pdf_rel, signers=doc.signers, reason=doc.reason,
+                              location=settings.location, contact=settings.contact)
+
+    def bundle_tasks(todo_final: dict[str, DocumentPlan]) -> list[BuildBundle]:
         from . import bundle
 
-        spec = bundle.BundleSpec(**dict(bp.cover), documents=tuple(
-            bundle.BundleDocument(m.title, cache.path(m.pdf_key, ".pdf"), m.label) for m in bp.members))
-        bundles_todo[bp.path] = bp
-        tasks.append(BuildBundle(rel=bp.path, spec=spec, out=staging / bp.path, reason=bp.reason,
-                                 location=settings.location, contact=settings.contact))
-        b_built += 1
+        final.update(todo_final)
+        bundles.extend(plan_bundles(data, [final[d.pdf_rel] for d in plan.documents], settings, code))
+        tasks = []
+        for bp in bundles:
+            prev = prev_by_path.get(bp.path)
+            if prev is not None and prev.key == bp.key and store.reuse(bp.path, prev.sha256):
+                entries[bp.path] = dataclasses.replace(prev, reused=True)
+                counts["bundles_reused"] += 1
+                continue
+            spec = bundle.BundleSpec(**dict(bp.cover), documents=tuple(
+                bundle.BundleDocument(m.title, cache.path(m.pdf_key, ".pdf"), m.label) for m in bp.members))
+            bundles_todo[bp.path] = bp
+            tasks.append(BuildBundle(rel=bp.path, spec=spec, out=staging / bp.path, reason=bp.reason,
+                                     location=settings.location, contact=settings.contact))
+        counts["bundles_built"] = len(tasks)
+        return tasks
 
-    if tasks:
-        signing = _signing(config)
-        progress("PDF signieren und Mappen bilden", f"{len(todo)} Dokumente, {b_built} Mappen", -1, len(tasks))
-        by_rel = {d.pdf_rel: d for d in todo}
-        results = _run_tasks(tasks, signing, options.jobs)
-        with contextlib.closing(results):  # on any error the workers stop before staging is removed
-            for i, res in enumerate(results):
-                progress("PDF signieren und Mappen bilden", res.rel, i, len(tasks))
-                if res.rel in by_rel:
-                    doc = by_rel[res.rel]
-                    entries[res.rel] = ManifestEntry(
-                        kind=doc.ref.kind, title=doc.title, path=res.rel, sha256=res.sha256, key=doc.signed_key,
-                        project=doc.ref.project, docx=doc.docx_rel, docx_sha256=res.docx_sha256, pages=res.pages,
-                        signature=_sig_label(config), signature_fields=res.fields,
-                        template=f"templates/{doc.template.name}", template_sha256=doc.template_sha256,
-                        docx_key=doc.docx_key, pdf_key=doc.pdf_key)
-                else:
-                    bp = bundles_todo[res.rel]
-                    entries[res.rel] = ManifestEntry(kind=bp.kind, title=bp.title, path=res.rel, sha256=res.sha256,
-                                                     key=bp.key, kommune=bp.kommune, pages=res.pages,
-                                                     signature=_sig_label(config),
-                                                     documents=tuple(m.pdf_rel for m in bp.members))
+    def on_result(res: TaskResult) -> None:
+        if res.rel in bundles_todo:
+            bp = bundles_todo[res.rel]
+            entries[res.rel] = ManifestEntry(kind=bp.kind, title=bp.title, path=res.rel, sha256=res.sha256,
+                                             key=bp.key, kommune=bp.kommune, pages=res.pages,
+                                             signature=_sig_label(config),
+                                             documents=tuple(m.pdf_rel for m in bp.members))
+            return
+        doc = by_rel[res.rel]
+        entries[res.rel] = ManifestEntry(
+            kind=doc.ref.kind, title=doc.title, path=res.rel, sha256=res.sha256, key=doc.signed_key,
+            project=doc.ref.project, docx=doc.docx_rel, docx_sha256=res.docx_sha256, pages=res.pages,
+            signature=_sig_label(config), signature_fields=res.fields,
+            template=f"templates/{doc.template.name}", template_sha256=doc.template_sha256,
+            docx_key=doc.docx_key, pdf_key=doc.pdf_key)
+
+    loaded: list = []
+
+    def signing():
+        """The checked signing configuration, loaded once (before the workers fork, when documents change)."""
+        if not loaded:
+            loaded.append(_signing(config))
+        return loaded[0]
+
+    def prepare() -> None:
+        if todo:
+            from . import render
+            from .template_check import PassedChecks
+
+            progress("Vorlagen prüfen", str(options.templates), 0, 1)
+            render.require_templates(data, Path(options.templates), PassedChecks(cache, code, reuse=not force))
+            signing()
+        progress(STEP, f"{len(todo)} Dokumente und die Mappen", -1, 1)
+
+    from .schedule import STEP
+
+    expected = len(plan_bundles(data, plan.documents, settings, code))
+    work = Work(plan=plan, todo=todo, known=known, cache=cache, force=force, finish_task=finish_task,
+                bundle_tasks=bundle_tasks, expected_bundles=expected)
+    timings = timings or Timings()
+    run_stages(work, jobs=options.jobs, timeout=options.timeout, scratch=cache.scratch("convert"), prepare=prepare,
+               signing=signing, progress=progress, on_result=on_result, timings=timings)
+    documents = [final[d.pdf_rel] for d in plan.documents]
+    built = len(todo)
+    reused = len(documents) - built
+    b_built, b_reused = counts["bundles_built"], counts["bundles_reused"]
 
     manifest = Manifest(
         workbook=str(options.workbook), workbook_sha256=data.sha256,
@@ -333,193 +314,6 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
     return RunResult(staging, manifest, built, reused, b_built, b_reused, tuple(warnings), bool(config.demo), 0.0)
 
 
-@dataclass(frozen=True)
-class FinishDocument:
-    """Worker task: deliver one document (.docx copied, PDF with signature fields, signed)."""
-
-    rel: str
-    """Path of the signed PDF in the run folder."""
-    cache_docx: Path
-    """The rendered .docx in the cache."""
-    cache_pdf: Path
-    """The unsigned PDF in the cache."""
-    out_docx: Path
-    """Where the .docx goes (staging)."""
-    out_pdf: Path
-    """Where the signed PDF goes (staging)."""
-    signers: tuple[tuple[str, str], ...]
-    """(Kommune, signature line) for each empty signature field."""
-    reason: str
-    """Reason of the office's signature."""
-    location: str
-    """Location of the office's signature."""
-    contact: str | None
-    """Contact of the office's signature."""
-
-
-@dataclass(frozen=True)
-class BuildBundle:
-    """Worker task: build one bundle and sign it."""
-
-    rel: str
-    """Path of the bundle in the run folder."""
-    spec: object
-    """bundle.BundleSpec: cover, index and documents."""
-    out: Path
-    """Where the signed bundle goes (staging)."""
-    reason: str
-    """Reason of the office's signature."""
-    location: str
-    """Location of the office's signature."""
-    contact: str | None
-    """Contact of the office's signature."""
-
-
-@dataclass(frozen=True)
-class TaskResult:
-    """What a worker reports back for the manifest."""
-
-    rel: str
-    """The task's path in the run folder."""
-    sha256: str
-    """Digest of the signed file."""
-    pages: int
-    """Number of pages."""
-    docx_sha256: str | None = None
-    """Digest of the delivered .docx (documents only)."""
-    fields: tuple[str, ...] = ()
-    """Labels of the empty signature fields (Projektauftrag only)."""
-
-
-_RENDERING: tuple[list[DocumentPlan], Plan] | None = None
-"""What the render workers render (set before they are forked, so nothing large is pickled)."""
-
-
-def _render_all(docs: list[DocumentPlan], plan: Plan, jobs: int):
-    """Render `docs` (in worker processes when more than one job is allowed); yield (doc, .docx bytes,
-    Reads) in the order of `docs`. Rendering is pure Python (docxtpl, matplotlib), so it uses every core."""
-    global _RENDERING
-    if jobs <= 1 or len(docs) <= 1:
-        for doc in docs:
-            yield (doc, *_render_one(doc, plan))
-        return
-    import concurrent.futures as cf
-    import multiprocessing
-
-    _RENDERING = (docs, plan)
-    try:
-        with cf.ProcessPoolExecutor(max_workers=min(jobs, len(docs)),
-                                    mp_context=multiprocessing.get_context("fork")) as pool:
-            for doc, (blob, reads_json) in zip(docs, pool.map(_render_index, range(len(docs)))):
-                yield doc, blob, Reads.from_json(reads_json)
-    finally:
-        _RENDERING = None
-
-
-def _render_index(index: int) -> tuple[bytes, str]:
-    """Worker: render document `index` of `_RENDERING`."""
-    assert _RENDERING is not None
-    docs, plan = _RENDERING
-    blob, reads = _render_one(docs[index], plan)
-    return blob, reads.to_json()
-
-
-def _render_one(doc: DocumentPlan, plan: Plan) -> tuple[bytes, Reads]:
-    from . import render
-
-    reads = Reads()
-    blob = render.render_context(doc.template, plan.contexts[doc.docx_key], document_kind(doc.ref.kind), reads)
-    return blob, reads
-
-
-def _run_tasks(tasks: list[FinishDocument | BuildBundle], signing, jobs: int):
-    """Run finishing tasks, in worker processes when more than one job is allowed; yield TaskResults.
-
-    The first failure stops the rest: tasks not started are cancelled, and the
-    workers, which share a stop event, give up before their next step or
-    timestamp request (or while waiting for one). The error raised is the
-    first real one, never a task's »cancelled because another failed«.
-    """
-    if jobs <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            yield _finish(task, signing)
-        return
-    import concurrent.futures as cf
-    import multiprocessing
-
-    from .sign import SigningCancelled
-
-    # Largest first (the complete bundle) so the workers finish together.
-    order = sorted(tasks, key=lambda t: -len(t.spec.documents) if isinstance(t, BuildBundle) else 0)
-    ctx = multiprocessing.get_context("fork")
-    stop = ctx.Event()
-    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_start_worker, initargs=(stop,))
-    try:
-        futures = [pool.submit(_finish, task, signing) for task in order]
-        cancelled: BaseException | None = None
-        for future in cf.as_completed(futures):
-            if future.cancelled():
-                continue
-            error = future.exception()
-            if error is None:
-                if cancelled is None:
-                    yield future.result()
-                continue
-            stop.set()
-            for f in futures:
-                f.cancel()
-            if not isinstance(error, SigningCancelled):
-                raise error
-            cancelled = cancelled or error  # another task failed first: wait for its error
-        if cancelled is not None:
-            raise cancelled
-    except BaseException:
-        stop.set()
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _start_worker(stop) -> None:
-    """Pool initializer: the worker's signing gives up once `stop` is set (by any failed task)."""
-    from . import sign
-
-    sign.cancel_on(stop)
-
-
-def _finish(task: FinishDocument | BuildBundle, signing) -> TaskResult:
-    """Worker: finish one standalone document or build one bundle; sign it."""
-    from . import sign
-
-    sign.raise_if_cancelled()  # another task failed: do not start
-
-    if isinstance(task, FinishDocument):
-        from .convert import pdf_info
-
-        from .convert import outline_pages
-        from .toc import set_page_numbers
-
-        task.out_pdf.parent.mkdir(parents=True, exist_ok=True)
-        # the delivered .docx shows the table of contents with the PDF's page numbers
-        write_atomic(task.out_docx, set_page_numbers(task.cache_docx.read_bytes(), outline_pages(task.cache_pdf)))
-        source = task.cache_pdf
-        fields: tuple[str, ...] = ()
-        if task.signers:
-            specs = _signature_fields(task.signers, source)
-            sign.add_signature_fields(source, task.out_pdf, specs)
-            fields = tuple(sp.label for sp in specs)
-            source = task.out_pdf
-        sign.sign_pdf(source, task.out_pdf, signing, reason=task.reason, location=task.location, contact=task.contact)
-        return TaskResult(task.rel, sha256_file(task.out_pdf), pdf_info(task.cache_pdf).pages,
-                          docx_sha256=sha256_file(task.out_docx), fields=fields)
-    from . import bundle
-
-    task.out.parent.mkdir(parents=True, exist_ok=True)
-    res = bundle.build_bundle(task.spec, task.out)
-    sign.sign_pdf(task.out, task.out, signing, reason=task.reason, location=task.location, contact=task.contact)
-    return TaskResult(task.rel, sha256_file(task.out), res.pages)
-
-
 def _stat(path: Path) -> list[int]:
     st = path.stat()
     return [st.st_size, st.st_mtime_ns]
@@ -527,22 +321,3 @@ def _stat(path: Path) -> list[int]:
 
 def _sig_label(config) -> str:
     return "signiert (Demonstrationszertifikat)" if config.demo else "signiert"
-
-
-def _signature_fields(participants: tuple[tuple[str, str], ...], pdf: Path):
-    """One empty field per participating Dienststellenleitung, on that person's signature line."""
-    from . import sign
-    from .errors import ConversionError
-
-    needles = [line for _, line in participants]
-    found = sign.locate_text(pdf, needles)
-    specs, taken = [], []
-    for (key, _), needle in zip(participants, needles):
-        if needle not in found:
-            raise ConversionError(f"Die Unterschriftszeile »{needle}« wurde im PDF nicht gefunden; "
-                                  "wurde die Vorlage projektauftrag.docx verändert?")
-        page, box = found[needle]
-        name = sign.field_name_for(key, taken)
-        taken.append(name)
-        specs.append(sign.FieldSpec(name, page, sign.box_above(box, width=200), needle))
-    return specs

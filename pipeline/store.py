@@ -96,6 +96,8 @@ class RunResult:
     seconds: float
     kept: tuple[Path, ...] = ()
     """Copies of delivered PDFs that were signed since the last run, kept in outputs/ruecklauf/."""
+    stages: dict | None = None
+    """Where the time went, per stage (schedule.Timings.as_dict()); None for a run found current."""
 
 
 class OutputStore:
