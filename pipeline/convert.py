@@ -449,6 +449,14 @@ def _soffice() -> str:
     )
 
 
+def page_count(pdf: Path) -> int:
+    """The number of pages of a PDF (qpdf: no page content is parsed)."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as doc:
+        return len(doc.pages)
+
+
 def outline_pages(pdf: Path) -> list[int]:
     """The page number (1-based) of every bookmark of a PDF, in document order: LibreOffice makes
     one bookmark per heading, so these are the numbers its table of contents shows."""
@@ -534,7 +542,7 @@ def _tail(path: Path | None) -> str:
 
 def _check_pdf(pdf: Path) -> str | None:
     """A German reason why `pdf` is not a usable PDF/A-2 file, else None."""
-    from pypdf import PdfReader
+    import pikepdf
 
     if not pdf.is_file():
         return "LibreOffice hat keine PDF-Datei erzeugt."
@@ -544,10 +552,11 @@ def _check_pdf(pdf: Path) -> str | None:
         if not handle.read(5) == b"%PDF-":
             return "Die erzeugte Datei ist keine PDF-Datei."
     try:
-        reader = PdfReader(pdf)
-        if len(reader.pages) == 0:
-            return "Die erzeugte PDF-Datei hat keine Seiten."
-        part, _ = read_pdfa_id(_xmp_bytes(reader))
+        with pikepdf.open(pdf) as doc:
+            if len(doc.pages) == 0:
+                return "Die erzeugte PDF-Datei hat keine Seiten."
+            metadata = doc.Root.get("/Metadata")
+            part, _ = read_pdfa_id(metadata.read_bytes() if isinstance(metadata, pikepdf.Stream) else None)
     except Exception as exc:  # noqa: BLE001 - any parser failure means "broken"
         return f"Die erzeugte PDF-Datei ist beschädigt ({exc})."
     if part != 2:
@@ -644,6 +653,15 @@ class Converter:
         try:
             for _ in range(count):
                 self.processes.append(self._launch())
+            # creating a profile takes a fraction of a second: wait for it, so that the converting
+            # processes come up while the caller goes on (no `poll` is needed for that)
+            deadline = time.monotonic() + _INIT_TIMEOUT
+            for proc in self.processes:
+                try:
+                    proc.init.wait(timeout=max(0.0, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    pass
+                self._advance(proc, time.monotonic())
         except BaseException:
             self.shutdown()
             raise

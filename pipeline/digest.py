@@ -53,6 +53,8 @@ def canonical(value: object) -> object:
         return {"__type__": type(value).__name__,
                 **{f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}}
     if isinstance(value, Mapping):
+        if all(type(k) is str for k in value):  # the usual case: sorted by the keys themselves
+            return {"__map__": [[k, canonical(value[k])] for k in sorted(value)]}
         return {"__map__": sorted(([canonical(k), canonical(v)] for k, v in value.items()),
                                   key=lambda kv: json.dumps(kv[0], sort_keys=True, ensure_ascii=False))}
     if isinstance(value, (list, tuple)):

@@ -53,7 +53,9 @@ class StageTime:
 
 @dataclass
 class Timings:
-    """Stage times of one run: render, convert, finish (documents: signature fields), bundle, sign."""
+    """Stage times of one run: workbook, prepare (template check, signing key), render, convert, finish
+    (a document's .docx, signature fields and signature; its signing alone: »document signing«), bundle
+    (merge and signature; the signing alone: »bundle signing«)."""
 
     started: float = field(default_factory=time.monotonic)
     stages: dict[str, StageTime] = field(default_factory=lambda: defaultdict(StageTime))
@@ -332,12 +334,13 @@ class _State:
         if error is None:
             result = future.result()
             if isinstance(task, BuildBundle):
-                self.timings.add("bundle", result.build_seconds)
+                self.timings.add("bundle", result.build_seconds + result.sign_seconds)
+                self.timings.add("bundle signing", result.sign_seconds)
                 self.step("bundle", f"Mappe: {Path(task.rel).name}")
             else:
-                self.timings.add("finish", result.build_seconds)
+                self.timings.add("finish", result.build_seconds + result.sign_seconds)
+                self.timings.add("document signing", result.sign_seconds)
                 self.step("finish", f"signiert: {Path(task.rel).name}")
-            self.timings.add("sign", result.sign_seconds)
             on_result(result)
             return
         if stop is not None:

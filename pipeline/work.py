@@ -133,7 +133,7 @@ def finish(task: FinishDocument | BuildBundle, signing) -> TaskResult:
     sign.raise_if_cancelled()  # another task failed: do not start
     started = time.perf_counter()
     if isinstance(task, FinishDocument):
-        from .convert import outline_pages, pdf_info
+        from .convert import outline_pages, page_count
         from .toc import set_page_numbers
 
         task.out_pdf.parent.mkdir(parents=True, exist_ok=True)
@@ -149,7 +149,7 @@ def finish(task: FinishDocument | BuildBundle, signing) -> TaskResult:
         built = time.perf_counter()
         sign.sign_pdf(source, task.out_pdf, signing, reason=task.reason, location=task.location, contact=task.contact)
         signed = time.perf_counter()
-        return TaskResult(task.rel, sha256_file(task.out_pdf), pdf_info(task.cache_pdf).pages,
+        return TaskResult(task.rel, sha256_file(task.out_pdf), page_count(task.cache_pdf),
                           docx_sha256=sha256_file(task.out_docx), fields=fields,
                           build_seconds=built - started, sign_seconds=signed - built)
     from . import bundle

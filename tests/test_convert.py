@@ -138,7 +138,8 @@ def test_core_properties_and_language_in_pdf(conv) -> None:
 
 
 def test_timeout_gives_conversion_error(tmp_path: Path) -> None:
-    doc = make_docx(tmp_path / "langsam.docx", sample("anlage"))
+    # about 110 pages: LibreOffice needs about half a second for them, the limit is 0.2 s per document
+    doc = make_docx(tmp_path / "langsam.docx", sample("anlage"), 300)
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "langsam.pdf").write_bytes(b"%PDF-1.4 stale result of an earlier run")
     started = time.monotonic()
@@ -146,9 +147,46 @@ def test_timeout_gives_conversion_error(tmp_path: Path) -> None:
         convert_all([doc], tmp_path / "out", timeout=0.2)
     assert time.monotonic() - started < 30
     assert "langsam.docx" in info.value.message
-    assert "Zeitlimit" in info.value.message
+    assert "Zeitlimit von 0,2 Sekunden überschritten, LibreOffice wurde bei diesem Dokument abgebrochen" \
+        in info.value.message
     assert not (tmp_path / "out" / "langsam.pdf").exists()
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_after_a_timeout_the_waiting_documents_are_converted_by_a_new_process(tmp_path: Path) -> None:
+    """One LibreOffice process: the slow document is abandoned, the two queued behind it still arrive."""
+    # about 700 pages take LibreOffice about 3 s; a short document (even the first in a process) well under 1.5 s
+    slow = make_docx(tmp_path / "langsam.docx", sample("anlage"), 2000)
+    quick = [make_docx(tmp_path / f"kurz-{i}.docx", sample("anlage"), 1) for i in range(2)]
+    with pytest.raises(BatchConversionError) as info:
+        convert_all([slow, *quick], tmp_path / "out", jobs=1, timeout=1.5)
+    assert set(info.value.failed) == {slow}
+    assert "Zeitlimit" in info.value.failed[slow]
+    assert set(info.value.converted) == set(quick)
+    for docx in quick:
+        assert pdf_info(tmp_path / "out" / f"{docx.stem}.pdf").pdfa_part == 2
+    assert "(2 weitere Dokumente wurden umgewandelt.)" in info.value.message
+
+
+def test_documents_handed_over_while_libreoffice_starts_and_later(tmp_path: Path) -> None:
+    """The Converter takes documents before its processes are up and after some PDFs came back."""
+    from pipeline.convert import Converter
+
+    docs = [make_docx(tmp_path / f"d{i}.docx", sample("anlage"), 1) for i in range(4)]
+    done = []
+    with Converter(tmp_path / "out", jobs=2, timeout=120) as converter:
+        converter.submit(docs[0])
+        while not done:
+            done += converter.poll()
+            time.sleep(0.02)
+        for doc in docs[1:]:
+            converter.submit(doc)
+        converter.close()
+        converter.wait(done.append)
+    assert sorted(d.docx.name for d in done) == [d.name for d in docs]
+    assert all(d.reason is None and d.pdf == tmp_path / "out" / f"{d.docx.stem}.pdf" for d in done)
+    assert all(d.seconds > 0 for d in done)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"d{i}.pdf" for i in range(4)]
 
 
 def test_two_runs_at_the_same_time(tmp_path: Path) -> None:

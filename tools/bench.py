@@ -66,7 +66,6 @@ TARGET_NOCHANGE = 0.3  # seconds, the whole `python -m pipeline report` command
 TARGET_MEMORY = 1.5 * 1024**3  # bytes, all processes together
 LINEAR_TOLERANCE = 1.25  # s/doc of a larger workload ≤ 1.25 × s/doc of the smallest one
 CHANGE_NOTE = "Geändert für die Laufzeitmessung."
-BUNDLE_WORD = "Mappen"  # in the name of the pipeline's bundle step(s) (fallback for the time estimate)
 
 OK = "OK"
 MISS = "MISSED ✗"
@@ -179,13 +178,9 @@ def _maxrss_bytes() -> tuple[int, int]:
 TIMED: tuple[tuple[str, str, str], ...] = (
     ("workbook", "pipeline.validate", "load"),
     ("templates check", "pipeline.render", "require_templates"),
-    ("render docx", "pipeline.render", "render_context"),
-    ("LibreOffice", "pipeline.convert", "convert_all"),
-    ("sign+bundles", "pipeline.run", "_run_tasks"),
-    ("bundles", "pipeline.bundle", "build_bundle"),
-    ("signing", "pipeline.sign", "sign_pdf"),
 )
-NESTED = {"bundles", "signing"}  # parts of "sign+bundles" (seen only with -j 1)
+NESTED: set[str] = set()
+STAGES = ("workbook", "prepare", "render", "convert", "finish", "bundle")  # run.RunResult.stages, in order
 
 
 def _instrument(timings: dict[str, float]) -> None:
@@ -293,7 +288,7 @@ def _worker_run(spec: dict) -> dict:
         bundles_reused=result.bundles_reused, seconds=result.seconds, inner=t_end - t0, breakdown=breakdown,
         entries=[dict(path=e.path, kind=e.kind, docx=e.docx, reused=e.reused, pages=e.pages, documents=list(e.documents))
                  for e in result.manifest.entries],
-        code_version=result.manifest.code_version, rss_self=own, rss_children=children)
+        code_version=result.manifest.code_version, rss_self=own, rss_children=children, stages=result.stages or {})
 
 
 def _worker_floor(spec: dict) -> dict:
@@ -592,8 +587,10 @@ def estimate_seconds(prev: WorkloadResult, name: str, stats: dict | None) -> flo
         return None
     total = 0.0
     for m in (prev.cold, prev.nochange, prev.change):
-        bundles = m.data["timed"].get("sign+bundles",
-                                      sum(v for k, v in m.data["breakdown"].items() if BUNDLE_WORD in k))
+        stages = m.data.get("stages") or {}
+        busy = sum(st["busy"] for st in stages.values())
+        share = stages.get("bundle", {}).get("busy", 0.0) / busy if busy else 0.0  # of the overlapped work
+        bundles = m.wall * share
         total += bundles * f_bundle + (m.wall - bundles) * f_docx
     for m in (prev.floor_all, prev.floor_affected):
         if m is not None:
@@ -699,14 +696,28 @@ def print_table(results: list[WorkloadResult]) -> None:
 
 
 def print_breakdown(results: list[WorkloadResult]) -> None:
-    print("Where the time goes (seconds, timed around the pipeline's functions; [bundles/signing] are parts of")
-    print("sign+bundles and only visible when they run in-process, i.e. -j 1):")
+    print("Where the time goes (seconds). The stages overlap: »busy« is the work summed over all processes")
+    print("(LibreOffice: from a document's start to its PDF), [from–to] the wall-clock span since the run began.")
+    print("finish = a document's .docx copy, signature fields and signature; bundle = merge and signature;")
+    print("per bundled doc = bundle busy / documents in the rebuilt bundles.")
     for r in results:
         for m in (r.cold, r.nochange, r.change):
+            stages = m.data.get("stages") or {}
             parts = [f"Python start {m.data['startup']:.2f}"]
             for k, v in m.data["timed"].items():
-                if v >= 0.005:
-                    parts.append(f"[{k} {v:.2f}]" if k in NESTED else f"{k} {v:.2f}")
+                if v >= 0.005 and k not in ("other",):
+                    parts.append(f"{k} {v:.2f}")
+            for name in STAGES:
+                st = stages.get(name)
+                if st and st["count"]:
+                    parts.append(f"{name} {st['busy']:.2f} [{st['first']:.2f}–{st['last']:.2f}] ×{st['count']}")
+            for name in ("document signing", "bundle signing"):
+                st = stages.get(name)
+                if st and st["count"]:
+                    parts.append(f"({name} {st['busy']:.2f}, {st['busy'] / st['count'] * 1000:.0f} ms each)")
+            members = _rebuilt_members(m)
+            if members and stages.get("bundle"):
+                parts.append(f"per bundled doc {stages['bundle']['busy'] / members * 1000:.1f} ms")
             parts.append(f"Python exit {m.data['exit']:.2f}")
             print(f"  {r.name:<9} {m.label:<19} " + " | ".join(parts))
 
@@ -753,9 +764,9 @@ def verdicts(results: list[WorkloadResult]) -> list[tuple[bool, str]]:
         ordered = sorted(results, key=units)
         per = []
         for r in ordered:
-            finishing = r.cold.data["timed"].get("sign+bundles")
+            finishing = (r.cold.data.get("stages") or {}).get("bundle", {}).get("busy")
             members = units(r) - r.cold.n_docx
-            extra = (f", sign+bundles {finishing / members * 1000:.1f} ms per bundled doc"
+            extra = (f", bundles {finishing / members * 1000:.1f} ms per bundled doc"
                      if members and finishing is not None else "")
             per.append((r.cold.wall / units(r),
                         f"{r.name} {r.cold.n_docx} docs + {members} bundled: {r.cold.wall / units(r) * 1000:.1f} ms/unit"
