@@ -8,10 +8,15 @@ import textwrap
 from .context import BarChart, ProcessChart, Timeline
 from .german import MONATE_KURZ
 
-__all__ = ["draw_bar_chart", "draw_process", "draw_timeline"]
+__all__ = ["draw_bar_chart", "draw_process", "draw_timeline", "preload"]
 
 _CHART_COLOR = "#1F3A5F"
 _CHART_LIGHT = "#7FA0C4"
+
+
+def preload() -> None:
+    """Import matplotlib and set it up (about half a second, once per process)."""
+    _plt()
 
 
 def _plt():

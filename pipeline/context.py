@@ -547,8 +547,6 @@ def participation_table(data: IKZData) -> ParticipationTable:
                 idx += 1
         rows.append(TableRow(clean(k.key), tuple(cells)))
 
-    kreis = _kreis(data)
-    n_sg = sum(1 for k in data.kommunen if not k.is_kreis)
     jahr = data.bericht.jahr
     legend = [
         ("vertreten", "X", "Projektbeteiligung der Kommune UND personelle Vertretung in der Projektgruppe / "

@@ -20,6 +20,7 @@ from typing import Callable
 from .cache import DEFAULT_LIMIT, BuildCache
 from .digest import sha256_file
 from .fsutil import write_atomic
+from .kinds import document_kind
 from .plan import BundlePlan, DocumentPlan, Plan, SigningSettings, make_plan, plan_bundles
 from .store import Manifest, ManifestEntry, OutputStore, RunResult, check_free_space
 from .tracking import Reads
@@ -283,18 +284,24 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
     def prepare() -> None:
         if todo:
             from . import render
-            from .template_check import PassedChecks
+            from .work import preload
 
             progress("Vorlagen prüfen", str(options.templates), 0, 1)
-            render.require_templates(data, Path(options.templates), PassedChecks(cache, code, reuse=not force))
+            # without a trial rendering: every document is checked as it is rendered
+            render.require_templates(data, Path(options.templates), trial=False)
+            preload()
             signing()
         progress(STEP, f"{len(todo)} Dokumente und die Mappen", -1, 1)
 
     from .schedule import STEP
 
     expected = len(plan_bundles(data, plan.documents, settings, code))
+    def required(doc: DocumentPlan) -> tuple[str, ...]:
+        kind = document_kind(doc.ref.kind)
+        return kind.required(data, data.projekt(doc.ref.project) if doc.ref.project else None)
+
     work = Work(plan=plan, todo=todo, known=known, cache=cache, force=force, finish_task=finish_task,
-                bundle_tasks=bundle_tasks, expected_bundles=expected)
+                bundle_tasks=bundle_tasks, expected_bundles=expected, required=required)
     timings = timings or Timings()
     run_stages(work, jobs=options.jobs, timeout=options.timeout, scratch=cache.scratch("convert"), prepare=prepare,
                signing=signing, progress=progress, on_result=on_result, timings=timings)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from .cache import BuildCache
+from .errors import TemplateError
 from .kinds import document_kind
 from .plan import DocumentPlan, Plan
 from .tracking import Reads
@@ -96,6 +97,8 @@ class Work:
     """Called once every document's keys are known (todo ones by pdf_rel): the bundles to build."""
     expected_bundles: int
     """How many bundles there will be at most (for the progress display before they are known)."""
+    required: Callable[[DocumentPlan], tuple[str, ...]] = lambda doc: ()
+    """The text a document must show (its kind's, and signature lines): checked on every rendering."""
 
 
 class _Inline:
@@ -135,8 +138,8 @@ def run_stages(work: Work, *, jobs: int, timeout: float, scratch: Path, prepare:
             to_render.append(doc)
         elif reads is not None:
             final[doc.pdf_rel] = plan.with_reads(doc, reads)
-    # heaviest first (the annual report is in every bundle): not per project, then by context size
-    to_render.sort(key=lambda d: (document_kind(d.ref.kind).per_project, -len(repr(plan.contexts[d.docx_key]))))
+    # the documents about the whole process first: the largest, and in every bundle
+    to_render.sort(key=lambda d: document_kind(d.ref.kind).per_project)
     needs_pdf = len(to_render) + sum(1 for d in final.values() if work.force or cache.get(d.pdf_key, ".pdf") is None)
 
     state = _State(work, progress, timings, len(to_render), needs_pdf)
@@ -156,7 +159,7 @@ def run_stages(work: Work, *, jobs: int, timeout: float, scratch: Path, prepare:
 
             ctx = multiprocessing.get_context("fork")
             stop = ctx.Event()
-            worker.set_rendering(to_render, plan)
+            worker.set_rendering(to_render, plan, {d.docx_key: work.required(d) for d in to_render})
             pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker.start_worker,
                                           initargs=(stop,))
             submit = pool.submit
@@ -173,7 +176,12 @@ def run_stages(work: Work, *, jobs: int, timeout: float, scratch: Path, prepare:
         for doc, f in render:
             if f is None:  # one job: render now, between looks at LibreOffice
                 began = timings.now()
-                state.rendered(doc, worker.render_one(doc, plan), final, converter, scratch, began)
+                try:
+                    result = worker.render_one(doc, plan, work.required(doc))
+                except TemplateError as exc:
+                    state.template_problem(str(exc))
+                else:
+                    state.rendered(doc, result, final, converter, scratch, began)
                 state.poll(converter)
         if not renders:
             state.all_rendered(final, converter)
@@ -188,7 +196,10 @@ def run_stages(work: Work, *, jobs: int, timeout: float, scratch: Path, prepare:
             for future in done:
                 if future in renders:
                     doc = renders.pop(future)
-                    state.rendered(doc, future.result(), final, converter, scratch)
+                    if isinstance(future.exception(), TemplateError):
+                        state.template_problem(str(future.exception()))
+                    else:
+                        state.rendered(doc, future.result(), final, converter, scratch)
                     if not renders:
                         state.all_rendered(final, converter)
                 else:
@@ -223,6 +234,7 @@ class _State:
         self.bundles_waiting: list[tuple[BuildBundle, set[Path]]] = []
         self.bundles_known = False
         self.failed: list = []  # convert.Converted that failed
+        self.problems: list[str] = []  # of the templates, found while rendering (each once)
         self.error: BaseException | None = None
         self.cancelled: BaseException | None = None
         self.counts = {"render": renders, "convert": conversions, "finish": len(work.todo),
@@ -238,8 +250,16 @@ class _State:
 
     # stages
 
+    def template_problem(self, problem: str) -> None:
+        if problem not in self.problems:
+            self.problems.append(problem)
+
     def rendered(self, doc: DocumentPlan, result: Rendered, final, converter, scratch: Path,
                  began: float | None = None) -> None:
+        for problem in result.problems:
+            self.template_problem(problem)
+        if result.problems:
+            return  # not cached: the next run renders and checks it again
         cache = self.work.cache
         cache.write(doc.docx_key, ".docx", result.blob)
         cache.write(doc.docx_key, ".reads.json", result.reads_json.encode("utf-8"))
@@ -256,6 +276,8 @@ class _State:
 
     def document_ready(self, doc: DocumentPlan, converter, scratch: Path, rendered: bool = False) -> None:
         """`doc` has its final keys: convert it, or finish it when its PDF is cached."""
+        if self.problems:
+            return  # the run fails once every document is rendered
         cache = self.work.cache
         pdf = cache.path(doc.pdf_key, ".pdf")
         if not self.work.force and cache.get(doc.pdf_key, ".pdf") is not None:
@@ -291,7 +313,12 @@ class _State:
             self._bundles_now_ready(pdf)
 
     def all_rendered(self, final, converter) -> None:
-        """Every document has its keys: the bundles are known now."""
+        """Every document has its keys: the bundles are known now. Raises one TemplateError for every
+        problem of the templates found while rendering."""
+        if self.problems:
+            raise TemplateError(self.problems[0] if len(self.problems) == 1 else
+                                f"{len(self.problems)} Probleme in den Word-Vorlagen:\n"
+                                + "\n".join(f"- {p}" for p in self.problems))
         if self.bundles_known:
             return
         self.bundles_known = True
@@ -320,7 +347,7 @@ class _State:
         self._start(self.work.finish_task(doc))
 
     def _start(self, task) -> None:
-        if self.failed or self.error is not None:
+        if self.failed or self.problems or self.error is not None:
             return  # the run fails anyway
         assert self.submit is not None
         future = self.submit(task)

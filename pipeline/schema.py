@@ -8,7 +8,7 @@ are all derived from the definitions in this module.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class Type(enum.Enum):

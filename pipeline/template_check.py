@@ -333,10 +333,12 @@ def check_sources(name: str, tpl: DocxTemplate, context: Mapping, env: jinja2.En
     return problems
 
 
-def require_templates(data: IKZData, templates_dir: Path, passed: "PassedChecks | None" = None) -> None:
+def require_templates(data: IKZData, templates_dir: Path, *, trial: bool = True) -> None:
     """Raise one TemplateError listing every problem of the templates (missing
-    file, Jinja syntax, unknown variables) – before anything is rendered."""
-    problems = check_templates(data, templates_dir, passed)
+    file, Jinja syntax, unknown variables) – before anything is rendered.
+    `trial=False`: without the trial rendering (a run renders every document
+    anyway and checks each one with `missing_text`)."""
+    problems = check_templates(data, templates_dir, trial=trial)
     if problems:
         raise TemplateError(
             problems[0] if len(problems) == 1
@@ -344,11 +346,13 @@ def require_templates(data: IKZData, templates_dir: Path, passed: "PassedChecks 
         )
 
 
-def check_template(path: Path, sample_context: Mapping, required: Sequence[str] = ()) -> list[str]:
+def check_template(path: Path, sample_context: Mapping, required: Sequence[str] = (), *,
+                   trial: bool = True) -> list[str]:
     """German descriptions of everything wrong with one template: Jinja syntax
     errors and unknown variables (with the template's name and the text
-    around the problem), styles the code needs that it lacks, and errors of a
-    trial rendering in memory, and text from `required` the rendered document lacks."""
+    around the problem), styles the code needs that it lacks, and (with
+    `trial`) errors of a trial rendering in memory, and text from `required`
+    the rendered document lacks."""
     path = Path(path)
     from .render import render_bytes
 
@@ -358,14 +362,21 @@ def check_template(path: Path, sample_context: Mapping, required: Sequence[str] 
         return [str(exc)]
     env = environment()
     problems = check_sources(path.name, tpl, sample_context, env) + missing_styles(path.name, tpl)
-    if problems:
+    if problems or not trial:
         return problems
     try:
         blob = render_bytes(path, sample_context, doc_title="Probe", doc_subject="Probe", doc_author="Probe")
     except TemplateError as exc:
         return [str(exc)]
-    text = _document_text(blob)
-    return [f"In der Vorlage »{path.name}« fehlt »{needed}«; das Programm braucht diesen Text"
+    return missing_text(path.name, blob, required)
+
+
+def missing_text(template_name: str, docx_bytes: bytes, required: Sequence[str]) -> list[str]:
+    """A problem for each text of `required` that a document rendered from the template lacks."""
+    if not required:
+        return []
+    text = _document_text(docx_bytes)
+    return [f"In der Vorlage »{template_name}« fehlt »{needed}«; das Programm braucht diesen Text"
             + (" (dort wird das Unterschriftsfeld gesetzt)." if needed.startswith("Unterschrift ") else ".")
             for needed in required if needed not in text]
 
@@ -383,30 +394,9 @@ def _document_text(docx_bytes: bytes) -> str:
     return "\n".join("".join(t.text or "" for t in p.iter(f"{w}t")) for p in root.iter(f"{w}p"))
 
 
-class PassedChecks:
-    """Checks that passed before, kept in the build cache: a template checked against the same sample
-    context, required text and code passes again, so an unchanged template costs nothing."""
-
-    def __init__(self, cache, code: str, reuse: bool = True):
-        self.cache = cache
-        self.code = code
-        self.reuse = reuse  # False (--force): check everything again, and record it anew
-
-    def key(self, path: Path, context: Mapping, required: Sequence[str]) -> str:
-        from .digest import key_of, sha256_file
-
-        return key_of("template-check", path.name, sha256_file(path), context, tuple(required), self.code)
-
-    def __contains__(self, key: str) -> bool:
-        return self.reuse and self.cache.get(key, ".ok") is not None
-
-    def add(self, key: str) -> None:
-        self.cache.write(key, ".ok", b"")
-
-
-def check_templates(data: IKZData, templates_dir: Path, passed: PassedChecks | None = None) -> list[str]:
-    """Check the template of every registered kind against a context built from `data` (skipping
-    those `passed` holds: same template, sample context, required text and code)."""
+def check_templates(data: IKZData, templates_dir: Path, *, trial: bool = True) -> list[str]:
+    """Check the template of every registered kind against a context built from `data` (`trial`:
+    see `check_template`)."""
     problems: list[str] = []
     for kind in DOCUMENT_KINDS:
         path = Path(templates_dir) / kind.template
@@ -417,11 +407,5 @@ def check_templates(data: IKZData, templates_dir: Path, passed: PassedChecks | N
         if kind.per_project and project is None:
             continue
         context, required = kind.build(data, project), kind.required(data, project)
-        key = passed.key(path, context, required) if passed is not None else None
-        if key is not None and key in passed:
-            continue
-        found = check_template(path, context, required)
-        problems.extend(found)
-        if key is not None and not found:
-            passed.add(key)
+        problems.extend(check_template(path, context, required, trial=trial))
     return problems

@@ -91,32 +91,49 @@ class Rendered:
     """The context paths the template read (tracking.Reads as JSON)."""
     seconds: float
     """Time the rendering took."""
+    problems: tuple[str, ...] = ()
+    """Text the program needs that the document lacks (German, naming the template)."""
 
 
-_RENDERING: tuple[list[DocumentPlan], Plan] | None = None
+_RENDERING: tuple[list[DocumentPlan], Plan, dict[str, tuple[str, ...]]] | None = None
 """What the render workers render (set before they are forked, so nothing large is pickled)."""
 
 
-def set_rendering(docs: list[DocumentPlan] | None, plan: Plan | None) -> None:
-    """Make `docs` renderable by index in workers forked from now on (None: forget them)."""
+def set_rendering(docs: list[DocumentPlan] | None, plan: Plan | None,
+                  required: dict[str, tuple[str, ...]] | None = None) -> None:
+    """Make `docs` renderable by index in workers forked from now on (None: forget them); `required`:
+    by docx_key, the text each document must show."""
     global _RENDERING
-    _RENDERING = None if docs is None or plan is None else (docs, plan)
+    _RENDERING = None if docs is None or plan is None else (docs, plan, required or {})
 
 
 def render_index(index: int) -> Rendered:
     """Worker: render document `index` of those set with `set_rendering`."""
     assert _RENDERING is not None
-    docs, plan = _RENDERING
-    return render_one(docs[index], plan)
+    docs, plan, required = _RENDERING
+    return render_one(docs[index], plan, required.get(docs[index].docx_key, ()))
 
 
-def render_one(doc: DocumentPlan, plan: Plan) -> Rendered:
+def render_one(doc: DocumentPlan, plan: Plan, required: tuple[str, ...] = ()) -> Rendered:
+    """Render one document and check that it shows the text in `required` (a run checks its templates
+    without a trial rendering: every document is checked here instead)."""
     from . import render
+    from .template_check import missing_text
 
     started = time.perf_counter()
     reads = Reads()
     blob = render.render_context(doc.template, plan.contexts[doc.docx_key], document_kind(doc.ref.kind), reads)
-    return Rendered(blob, reads.to_json(), time.perf_counter() - started)
+    return Rendered(blob, reads.to_json(), time.perf_counter() - started,
+                    tuple(missing_text(doc.template.name, blob, required)))
+
+
+def preload() -> None:
+    """Load what rendering needs (matplotlib, the hyphenation patterns) in this process, once, so that
+    the workers forked from it inherit it instead of each loading it again."""
+    from . import charts, german
+
+    charts.preload()
+    german.hyphenate("Silbentrennung")
 
 
 def start_worker(stop) -> None:

@@ -387,6 +387,38 @@ def test_template_error_during_rendering_leaves_outputs(small, tmp_path):
     assert _snapshot(small["folder"]) == before
 
 
+def test_missing_signature_line_found_while_rendering_stops_the_run(small, tmp_path):
+    """A run checks its templates without a trial rendering: every rendered Projektauftrag is checked
+    for the signature lines. All missing lines come in one message (each once), exit code 1, and
+    neither the outputs nor the cache keep anything of the broken template."""
+    import shutil
+    import zipfile
+
+    before = _snapshot(small["folder"])
+    templates = tmp_path / "vorlagen"
+    shutil.copytree(ROOT / "templates", templates)
+    src = templates / "projektauftrag.docx"
+    tmp = tmp_path / "pa.docx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            content = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                assert b"{{ u.beschriftung }}" in content
+                content = content.replace(b"{{ u.beschriftung }}", b"{{ u.kommune }}")
+            zout.writestr(item, content)
+    tmp.replace(src)
+    args = ("report", small["wb"], "--outputs", small["out"], "--state", small["state"], "--templates", templates)
+    for _ in range(2):  # the second run finds nothing of the first in the cache: the same message
+        result = cli(*args, env=small["env"])
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+        lines = [line for line in result.stderr.splitlines() if "»projektauftrag.docx« fehlt »Unterschrift " in line]
+        signature_lines = {line.split("fehlt »", 1)[1].split("«", 1)[0] for line in lines}
+        assert len(lines) == len(signature_lines) >= 2, result.stderr
+        assert {"Unterschrift Stadt Gernsheim", "Unterschrift Stadt Raunheim"} <= signature_lines, signature_lines
+        assert _snapshot(small["folder"]) == before
+
+
 def test_killed_run_leaves_previous_outputs_identical(small):
     before = _snapshot(small["folder"])
     rows = minimal_rows()
