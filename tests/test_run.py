@@ -419,6 +419,18 @@ def test_missing_signature_line_found_while_rendering_stops_the_run(small, tmp_p
         assert _snapshot(small["folder"]) == before
 
 
+def test_one_job_builds_the_same_outputs_in_one_process(small, pki, tmp_path):
+    """-j 1: no worker processes, one LibreOffice; every output has the key of the parallel build and
+    every PDF carries a valid signature (pdfsig)."""
+    out, state = tmp_path / "eins", tmp_path / "eins-state"
+    result = cli("report", small["wb"], "--outputs", out, "--state", state, "-j", "1", env=small["env"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    entries = lambda folder: {e["path"]: e["key"] for e in json.loads((folder / "manifest.json").read_text())["entries"]}  # noqa: E731
+    assert entries(out / "klein") == entries(small["folder"])
+    for rel in entries(out / "klein"):
+        assert "Signature is Valid" in pdfsig(out / "klein" / rel, pki["nss"]), rel
+
+
 def test_killed_run_leaves_previous_outputs_identical(small):
     before = _snapshot(small["folder"])
     rows = minimal_rows()
