@@ -316,7 +316,7 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
         code_version=code, certificate=str(config.pkcs12), demo_certificate=bool(config.demo),
         entries=tuple(entries[k] for k in [d.pdf_rel for d in documents] + [b.path for b in bundles]),
         warnings=tuple(str(w) for w in warnings), inputs=made_from or {},
-        stats={b.path: _stat(staging / b.path) for b in bundles})
+        stats=_stats(staging, [e for e in entries.values()]))
     (staging / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
     return RunResult(staging, manifest, built, reused, b_built, b_reused, tuple(warnings), bool(config.demo), 0.0)
 
@@ -324,6 +324,14 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
 def _stat(path: Path) -> list[int]:
     st = path.stat()
     return [st.st_size, st.st_mtime_ns]
+
+
+def _stats(staging: Path, entries: list[ManifestEntry]) -> dict[str, list[int]]:
+    """Size and modification time of every delivered file (PDF, bundle, .docx): a later run that changes
+    nothing compares these instead of reading every file again (uptodate.py). The files keep them when
+    the staging folder becomes the run folder."""
+    paths = [e.path for e in entries] + [e.docx for e in entries if e.docx]
+    return {rel: _stat(staging / rel) for rel in paths}
 
 
 def _sig_label(config) -> str:

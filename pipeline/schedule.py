@@ -326,22 +326,30 @@ class _State:
             converter.close()
         bundles = self.work.bundle_tasks(final)
         self.counts["bundle"] = len(bundles)
+        ready = []
         for task in bundles:
             missing = {d.pdf for d in task.spec.documents} & self.pending_pdfs
             if missing:
                 self.bundles_waiting.append((task, missing))
             else:
-                self._start(task)
+                ready.append(task)
+        self._start_largest_first(ready)
 
     def _bundles_now_ready(self, pdf: Path) -> None:
-        still = []
+        still, ready = [], []
         for task, missing in self.bundles_waiting:
             missing.discard(pdf)
             if missing:
                 still.append((task, missing))
             else:
-                self._start(task)
+                ready.append(task)
         self.bundles_waiting = still
+        self._start_largest_first(ready)
+
+    def _start_largest_first(self, bundles: list[BuildBundle]) -> None:
+        """The largest bundle (the complete one) first, so that the workers finish together."""
+        for task in sorted(bundles, key=lambda t: -len(t.spec.documents)):
+            self._start(task)
 
     def _finish(self, doc: DocumentPlan) -> None:
         self._start(self.work.finish_task(doc))

@@ -59,8 +59,9 @@ class Manifest:
     inputs: dict = field(default_factory=dict)
     """Digests of everything the outputs were made from (`uptodate.fingerprint`)."""
     stats: dict = field(default_factory=dict)
-    """Size and modification time (ns) of each bundle as written, by path: the no-change check compares
-    these instead of hashing hundreds of megabytes (councils sign the single PDFs, which it does hash)."""
+    """Size and modification time (ns) of each delivered file as written (PDFs, bundles, .docx), by path:
+    the no-change check compares these instead of hashing hundreds of megabytes (a PDF a council signed
+    in place has grown)."""
 
     def to_json(self) -> str:
         data = asdict(self)

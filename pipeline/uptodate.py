@@ -90,7 +90,7 @@ def _current(workbook: Path, folder: Path, templates: Path, config_file: Path | 
                       code_version(), environ)
     if now != manifest.inputs:
         return None
-    if not all(_intact(folder, e, manifest.stats.get(e.path)) for e in manifest.entries):
+    if not all(_intact(folder, e, manifest.stats) for e in manifest.entries):
         return None  # e.g. a council signed a file in the outputs: the full run keeps that copy
     bundles = sum(1 for e in manifest.entries if e.documents)
     reused = tuple(ManifestEntry(**{**e.__dict__, "reused": True}) for e in manifest.entries)
@@ -102,17 +102,18 @@ def _current(workbook: Path, folder: Path, templates: Path, config_file: Path | 
     )
 
 
-def _intact(folder: Path, entry: ManifestEntry, stat: list[int] | None) -> bool:
-    """The delivered files are as recorded: byte for byte (a file signed by a council is not), or for
-    a bundle with its recorded size and modification time."""
-    path = folder / entry.path
+def _intact(folder: Path, entry: ManifestEntry, stats: Mapping[str, list[int]]) -> bool:
+    """The delivered files are as recorded: with the recorded size and modification time (a file
+    signed by a council, or edited, has others), or byte for byte where a manifest has none."""
+
+    def same(rel: str, sha256: str | None) -> bool:
+        recorded = stats.get(rel)
+        if recorded is not None:
+            st = (folder / rel).stat()
+            return [st.st_size, st.st_mtime_ns] == list(recorded)
+        return sha256_file(folder / rel) == sha256
+
     try:
-        if stat is not None:
-            st = path.stat()
-            if [st.st_size, st.st_mtime_ns] != list(stat):
-                return False
-        elif sha256_file(path) != entry.sha256:
-            return False
-        return entry.docx is None or sha256_file(folder / entry.docx) == entry.docx_sha256
+        return same(entry.path, entry.sha256) and (entry.docx is None or same(entry.docx, entry.docx_sha256))
     except OSError:
         return False
