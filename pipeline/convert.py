@@ -90,6 +90,7 @@ PDF_EXPORT_OPTIONS: dict[str, tuple[str, object]] = {
 _PDFAID_NS = "http://www.aiim.org/pdfa/ns/id/"
 _MAX_MESSAGE_OUTPUT = 1500
 _INIT_TIMEOUT = 120  # seconds for LibreOffice to create a fresh profile
+_NO_START = f"LibreOffice ließ sich nicht starten (keine Reaktion nach {_INIT_TIMEOUT} Sekunden)."
 _IDLE_LIMIT = 900  # seconds a LibreOffice process waits for its next document before it ends by itself
 _POLL = 0.02  # seconds between two looks at the LibreOffice processes
 
@@ -640,7 +641,8 @@ class Converter:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.timeout = timeout
         self.work = Path(tempfile.mkdtemp(prefix=".ikz-convert-", dir=self.out_dir))
-        count = max(1, min(int(jobs or 1), expected if expected else int(jobs or 1)))
+        jobs = max(1, int(jobs or 1))
+        count = min(jobs, expected) if expected else jobs
         self.processes: list[_Process] = []
         self.waiting: list[Path] = []
         self.done: list[Converted] = []
@@ -707,14 +709,14 @@ class Converter:
 
     def wait(self, on_done: Callable[[Converted], None] | None = None) -> None:
         """Poll until every document handed over is finished (after `close`)."""
-        while self.busy:
+        while True:
+            busy = self.busy
             for item in self.poll():
                 if on_done is not None:
                     on_done(item)
+            if not busy:
+                return
             time.sleep(_POLL)
-        for item in self.poll():
-            if on_done is not None:
-                on_done(item)
 
     def shutdown(self) -> None:
         """Stop every process and remove the work folders (PDFs already returned stay)."""
@@ -753,8 +755,7 @@ class Converter:
             if proc.init.poll() is None:
                 if now - proc.since > _INIT_TIMEOUT:
                     _kill_group(proc.init)
-                    self._end(proc, f"LibreOffice ließ sich nicht starten (keine Reaktion nach {_INIT_TIMEOUT} "
-                                    "Sekunden).")
+                    self._end(proc, _NO_START)
                 return
             self._start(proc)
             return
@@ -762,7 +763,7 @@ class Converter:
         running = proc.process.poll() is None
         if running and not proc.ready and now - proc.since > _INIT_TIMEOUT:
             _kill_group(proc.process)
-            self._end(proc, f"LibreOffice ließ sich nicht starten (keine Reaktion nach {_INIT_TIMEOUT} Sekunden).")
+            self._end(proc, _NO_START)
             return
         for number, since in list(proc.started.items()):
             if now - since > self.timeout:
@@ -775,11 +776,10 @@ class Converter:
         if not running:
             self._read_log(proc)
             code = proc.process.returncode
-            reason = "LibreOffice hat das Dokument nicht bearbeitet" + (f" (Rückgabewert {code})." if code else ".")
+            end = f" (Rückgabewert {code})." if code else "."
             for number in list(proc.started):
-                self._finish(proc, number, None, "LibreOffice wurde bei diesem Dokument beendet"
-                             + (f" (Rückgabewert {code})." if code else "."))
-            self._end(proc, reason if proc.outstanding else None)
+                self._finish(proc, number, None, "LibreOffice wurde bei diesem Dokument beendet" + end)
+            self._end(proc, "LibreOffice hat das Dokument nicht bearbeitet" + end if proc.outstanding else None)
 
     def _start(self, proc: _Process) -> None:
         assert proc.init is not None

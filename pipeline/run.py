@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 import time
 from dataclasses import dataclass
@@ -218,17 +219,16 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
 
     # 2.–5. Render, convert, finish and sign the documents that changed, and build and sign the
     #    bundles, all overlapped (schedule.py). --force renders and converts everything again.
-    from .schedule import Timings, Work, run_stages
+    from .schedule import STEP, Timings, Work, run_stages
 
     known: dict[str, Reads] = {}
     for doc in todo:
         reads = None if force or cache.get(doc.docx_key, ".docx") is None else _cached_reads(cache, doc.docx_key)
         if reads is not None:
             known[doc.docx_key] = reads
-    by_rel = {d.pdf_rel: d for d in todo}
+    by_rel: dict[str, DocumentPlan] = {}  # documents handed to the workers, with their final keys
     bundles: list[BundlePlan] = []
     bundles_todo: dict[str, BundlePlan] = {}
-    counts = {"bundles_built": 0, "bundles_reused": 0}
 
     def finish_task(doc: DocumentPlan) -> FinishDocument:
         by_rel[doc.pdf_rel] = doc
@@ -247,14 +247,12 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
             prev = prev_by_path.get(bp.path)
             if prev is not None and prev.key == bp.key and store.reuse(bp.path, prev.sha256):
                 entries[bp.path] = dataclasses.replace(prev, reused=True)
-                counts["bundles_reused"] += 1
                 continue
             spec = bundle.BundleSpec(**dict(bp.cover), documents=tuple(
                 bundle.BundleDocument(m.title, cache.path(m.pdf_key, ".pdf"), m.label) for m in bp.members))
             bundles_todo[bp.path] = bp
             tasks.append(BuildBundle(rel=bp.path, spec=spec, out=staging / bp.path, reason=bp.reason,
                                      location=settings.location, contact=settings.contact))
-        counts["bundles_built"] = len(tasks)
         return tasks
 
     def on_result(res: TaskResult) -> None:
@@ -273,13 +271,8 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
             template=f"templates/{doc.template.name}", template_sha256=doc.template_sha256,
             docx_key=doc.docx_key, pdf_key=doc.pdf_key)
 
-    loaded: list = []
-
-    def signing():
-        """The checked signing configuration, loaded once (before the workers fork, when documents change)."""
-        if not loaded:
-            loaded.append(_signing(config))
-        return loaded[0]
+    # the checked signing configuration, loaded once (before the workers fork, when documents change)
+    signing = functools.cache(lambda: _signing(config))
 
     def prepare() -> None:
         if todo:
@@ -293,22 +286,20 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
             signing()
         progress(STEP, f"{len(todo)} Dokumente und die Mappen", -1, 1)
 
-    from .schedule import STEP
-
-    expected = len(plan_bundles(data, plan.documents, settings, code))
     def required(doc: DocumentPlan) -> tuple[str, ...]:
         kind = document_kind(doc.ref.kind)
         return kind.required(data, data.projekt(doc.ref.project) if doc.ref.project else None)
 
     work = Work(plan=plan, todo=todo, known=known, cache=cache, force=force, finish_task=finish_task,
-                bundle_tasks=bundle_tasks, expected_bundles=expected, required=required)
+                bundle_tasks=bundle_tasks, expected_bundles=len(plan_bundles(data, plan.documents, settings, code)),
+                required=required)
     timings = timings or Timings()
     run_stages(work, jobs=options.jobs, timeout=options.timeout, scratch=cache.scratch("convert"), prepare=prepare,
                signing=signing, progress=progress, on_result=on_result, timings=timings)
     documents = [final[d.pdf_rel] for d in plan.documents]
     built = len(todo)
     reused = len(documents) - built
-    b_built, b_reused = counts["bundles_built"], counts["bundles_reused"]
+    b_built, b_reused = len(bundles_todo), len(bundles) - len(bundles_todo)
 
     manifest = Manifest(
         workbook=str(options.workbook), workbook_sha256=data.sha256,

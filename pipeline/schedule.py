@@ -21,6 +21,7 @@ from typing import Callable
 
 from .cache import BuildCache
 from .errors import TemplateError
+from .template_check import templates_error
 from .kinds import document_kind
 from .plan import DocumentPlan, Plan
 from .tracking import Reads
@@ -87,7 +88,7 @@ class Work:
     todo: list[DocumentPlan]
     """Documents to build (their .docx may be cached already)."""
     known: dict[str, Reads]
-    """docx_key → what its template read, for the .docx already in the cache."""
+    """docx_key → what its template read, for the .docx already in the cache (none with --force)."""
     cache: BuildCache
     force: bool
     """Render and convert everything again."""
@@ -112,9 +113,6 @@ class _Inline:
             future.set_exception(exc)
         return future
 
-    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
-        pass
-
 
 def run_stages(work: Work, *, jobs: int, timeout: float, scratch: Path, prepare: Callable[[], None],
                signing: Callable[[], object], progress: Callable[[str, str, int, int], None], on_result: Callable[[TaskResult], None],
@@ -131,15 +129,15 @@ def run_stages(work: Work, *, jobs: int, timeout: float, scratch: Path, prepare:
 
     cache, plan = work.cache, work.plan
     final: dict[str, DocumentPlan] = {}
-    to_render: list[DocumentPlan] = []
+    to_render: dict[str, DocumentPlan] = {}  # by docx_key: documents with the same content are rendered once
     for doc in work.todo:
-        reads = None if work.force or cache.get(doc.docx_key, ".docx") is None else work.known.get(doc.docx_key)
-        if reads is None and doc.docx_key not in {d.docx_key for d in to_render}:
-            to_render.append(doc)
-        elif reads is not None:
+        reads = work.known.get(doc.docx_key)
+        if reads is not None:
             final[doc.pdf_rel] = plan.with_reads(doc, reads)
+        else:
+            to_render.setdefault(doc.docx_key, doc)
     # the documents about the whole process first: the largest, and in every bundle
-    to_render.sort(key=lambda d: document_kind(d.ref.kind).per_project)
+    to_render = sorted(to_render.values(), key=lambda d: document_kind(d.ref.kind).per_project)
     needs_pdf = len(to_render) + sum(1 for d in final.values() if work.force or cache.get(d.pdf_key, ".pdf") is None)
 
     state = _State(work, progress, timings, len(to_render), needs_pdf)
@@ -235,11 +233,13 @@ class _State:
         self.bundles_known = False
         self.failed: list = []  # convert.Converted that failed
         self.problems: list[str] = []  # of the templates, found while rendering (each once)
-        self.error: BaseException | None = None
         self.cancelled: BaseException | None = None
         self.counts = {"render": renders, "convert": conversions, "finish": len(work.todo),
                        "bundle": work.expected_bundles}
         self.done = dict.fromkeys(self.counts, 0)
+        self.same_content: dict[str, list[DocumentPlan]] = defaultdict(list)  # docx_key → the todo documents
+        for doc in work.todo:
+            self.same_content[doc.docx_key].append(doc)
 
     # progress
 
@@ -269,10 +269,9 @@ class _State:
             self.timings.mark("render", began)
         self.step("render", f"Word: {doc.stem}")
         reads = Reads.from_json(result.reads_json)
-        for other in self.work.todo:
-            if other.docx_key == doc.docx_key and other.pdf_rel not in final:
-                final[other.pdf_rel] = self.work.plan.with_reads(other, reads)
-                self.document_ready(final[other.pdf_rel], converter, scratch, rendered=True)
+        for other in self.same_content[doc.docx_key]:
+            final[other.pdf_rel] = self.work.plan.with_reads(other, reads)
+            self.document_ready(final[other.pdf_rel], converter, scratch, rendered=True)
 
     def document_ready(self, doc: DocumentPlan, converter, scratch: Path, rendered: bool = False) -> None:
         """`doc` has its final keys: convert it, or finish it when its PDF is cached."""
@@ -316,9 +315,7 @@ class _State:
         """Every document has its keys: the bundles are known now. Raises one TemplateError for every
         problem of the templates found while rendering."""
         if self.problems:
-            raise TemplateError(self.problems[0] if len(self.problems) == 1 else
-                                f"{len(self.problems)} Probleme in den Word-Vorlagen:\n"
-                                + "\n".join(f"- {p}" for p in self.problems))
+            raise templates_error(self.problems)
         if self.bundles_known:
             return
         self.bundles_known = True
@@ -355,7 +352,7 @@ class _State:
         self._start(self.work.finish_task(doc))
 
     def _start(self, task) -> None:
-        if self.failed or self.problems or self.error is not None:
+        if self.failed or self.problems:
             return  # the run fails anyway
         assert self.submit is not None
         future = self.submit(task)

@@ -340,10 +340,15 @@ def require_templates(data: IKZData, templates_dir: Path, *, trial: bool = True)
     anyway and checks each one with `missing_text`)."""
     problems = check_templates(data, templates_dir, trial=trial)
     if problems:
-        raise TemplateError(
-            problems[0] if len(problems) == 1
-            else f"{len(problems)} Probleme in den Word-Vorlagen:\n" + "\n".join(f"- {p}" for p in problems)
-        )
+        raise templates_error(problems)
+
+
+def templates_error(problems: Sequence[str]) -> TemplateError:
+    """One TemplateError listing every problem of the templates."""
+    return TemplateError(
+        problems[0] if len(problems) == 1
+        else f"{len(problems)} Probleme in den Word-Vorlagen:\n" + "\n".join(f"- {p}" for p in problems)
+    )
 
 
 def check_template(path: Path, sample_context: Mapping, required: Sequence[str] = (), *,

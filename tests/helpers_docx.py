@@ -59,3 +59,20 @@ def docx_content(path: Path) -> dict[str, object]:
             elif name.startswith("word/media/"):
                 content[name] = hashlib.sha256(z.read(name)).hexdigest()
     return content
+
+
+def edited_templates(target: Path, template: str, old: bytes, new: bytes, count: int = -1) -> Path:
+    """A copy of the project's templates in `target` where `template`'s body has `old` replaced by
+    `new` (`count` times, all by default); `old` must be there."""
+    import shutil
+
+    source = Path(__file__).resolve().parent.parent / "templates"
+    shutil.copytree(source, target)
+    with zipfile.ZipFile(source / template) as zin, zipfile.ZipFile(target / template, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                assert old in data, (template, old)
+                data = data.replace(old, new, count)
+            zout.writestr(item, data)
+    return target

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers_docx import edited_templates
 from tests.wb import make_workbook, minimal_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,19 +137,8 @@ def test_workbook_problems_exit_1_with_german_message(tmp_path, command, case):
 
 
 def _broken_templates(tmp_path: Path) -> Path:
-    import shutil
-    import zipfile
-
-    target = tmp_path / "vorlagen"
-    shutil.copytree(ROOT / "templates", target)
-    src = ROOT / "templates" / "projektauftrag.docx"
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(target / "projektauftrag.docx", "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = data.replace(b"{{ projekt.titel }}", b"{{ projekt.gibtsnicht }}", 1)
-            zout.writestr(item, data)
-    return target
+    return edited_templates(tmp_path / "vorlagen", "projektauftrag.docx", b"{{ projekt.titel }}",
+                            b"{{ projekt.gibtsnicht }}", 1)
 
 
 @pytest.mark.parametrize("command", ["check", "render", "report"])

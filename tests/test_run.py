@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from pipeline import sign
 from pipeline.store import OutputStore, sha256_file
 from pipeline.validate import load
-from tests.helpers_docx import docx_content
+from tests.helpers_docx import docx_content, edited_templates
 from tests.helpers_pdf import figure_alts, parent_tree_problems, qpdf_check, structure_problems
 from tests.pki import make_ca, make_p12, nss_db, pdfsig
 from tests.wb import make_workbook, minimal_rows
@@ -359,24 +359,10 @@ def test_failure_in_the_middle_leaves_previous_outputs_identical(small):
 
 def test_template_error_during_rendering_leaves_outputs(small, tmp_path):
     """A template that only fails for one project, so the check passes and rendering starts."""
-    import shutil
-    import zipfile
-
     before = _snapshot(small["folder"])
-    templates = tmp_path / "vorlagen"
-    shutil.copytree(ROOT / "templates", templates)
-    src = templates / "projektauftrag.docx"
-    tmp = tmp_path / "pa.docx"
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            content = zin.read(item.filename)
-            if item.filename == "word/document.xml":
-                marker = b"{{ projekt.titel }}"
-                assert marker in content
-                content = content.replace(
-                    marker, b'{{ projekt.titel }}{% if projekt.id == "REINIGUNG-PILOT" %}{{ 1 // 0 }}{% endif %}', 1)
-            zout.writestr(item, content)
-    tmp.replace(src)
+    templates = edited_templates(
+        tmp_path / "vorlagen", "projektauftrag.docx", b"{{ projekt.titel }}",
+        b'{{ projekt.titel }}{% if projekt.id == "REINIGUNG-PILOT" %}{{ 1 // 0 }}{% endif %}', 1)
     rows = minimal_rows()
     rows["Projekte"][1]["titel"] = "Pilot mit neuem Titel"
     make_workbook(small["wb"], rows)
@@ -391,22 +377,9 @@ def test_missing_signature_line_found_while_rendering_stops_the_run(small, tmp_p
     """A run checks its templates without a trial rendering: every rendered Projektauftrag is checked
     for the signature lines. All missing lines come in one message (each once), exit code 1, and
     neither the outputs nor the cache keep anything of the broken template."""
-    import shutil
-    import zipfile
-
     before = _snapshot(small["folder"])
-    templates = tmp_path / "vorlagen"
-    shutil.copytree(ROOT / "templates", templates)
-    src = templates / "projektauftrag.docx"
-    tmp = tmp_path / "pa.docx"
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            content = zin.read(item.filename)
-            if item.filename == "word/document.xml":
-                assert b"{{ u.beschriftung }}" in content
-                content = content.replace(b"{{ u.beschriftung }}", b"{{ u.kommune }}")
-            zout.writestr(item, content)
-    tmp.replace(src)
+    templates = edited_templates(tmp_path / "vorlagen", "projektauftrag.docx", b"{{ u.beschriftung }}",
+                                 b"{{ u.kommune }}")
     args = ("report", small["wb"], "--outputs", small["out"], "--state", small["state"], "--templates", templates)
     for _ in range(2):  # the second run finds nothing of the first in the cache: the same message
         result = cli(*args, env=small["env"])

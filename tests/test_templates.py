@@ -26,6 +26,7 @@ from pipeline.render import check_templates, render_all
 from pipeline.template_check import check_sources, environment, load_template
 from pipeline.wordml import CODE_STYLES
 from tests.factories import context_of, data_2025, make_data
+from tests.helpers_docx import edited_templates
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -85,16 +86,8 @@ def test_missing_style_is_reported_with_template_and_style(tmp_path):
 
 
 def test_missing_signature_line_is_reported(tmp_path):
-    broken = tmp_path / "vorlagen"
-    shutil.copytree(TEMPLATES, broken)
-    with zipfile.ZipFile(TEMPLATES / "projektauftrag.docx") as zin, \
-            zipfile.ZipFile(broken / "projektauftrag.docx", "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "word/document.xml":
-                assert b"{{ u.beschriftung }}" in data
-                data = data.replace(b"{{ u.beschriftung }}", b"{{ u.kommune }}")
-            zout.writestr(item, data)
+    broken = edited_templates(tmp_path / "vorlagen", "projektauftrag.docx", b"{{ u.beschriftung }}",
+                              b"{{ u.kommune }}")
     data = make_data(n_projects=1)
     problems = check_templates(data, broken)
     project = next(k for k in DOCUMENT_KINDS if k.name == "projektauftrag").sample_project(data)
