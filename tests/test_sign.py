@@ -8,6 +8,7 @@ import re
 import stat
 import subprocess
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -400,7 +401,10 @@ def test_expired_and_not_yet_valid_certificate(env, tmp_path):
         env["ca"], tmp_path / "alt.p12", "Alt", b"pw",
         not_before=now - dt.timedelta(days=800), not_after=now - dt.timedelta(days=2),
     )
-    with pytest.raises(SigningError, match=r"»alt.p12« ist abgelaufen \(gültig vom .* bis \d\d\.\d\d\.\d{4}\)"):
+    # The message names the end of validity as the reports write dates: »3.12.2026«, no leading zeros.
+    expired_on = (now - dt.timedelta(days=2)).astimezone(ZoneInfo("Europe/Berlin")).date()
+    until = f"{expired_on.day}.{expired_on.month}.{expired_on.year}"
+    with pytest.raises(SigningError, match=rf"»alt.p12« ist abgelaufen \(gültig vom .* bis {re.escape(until)}\)"):
         sign.load_signer(SigningConfig(expired, b"pw"))
     future = pki.make_p12(
         env["ca"], tmp_path / "neu.p12", "Neu", b"pw",
