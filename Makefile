@@ -9,7 +9,7 @@ SYSTEM_TOOLS := soffice fc-list pdfsig pdffonts pdftoppm pdftotext certutil qpdf
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fontconfig poppler-utils qpdf libnss3-tools fonts-liberation2 fonts-dejavu-core fonts-crosextra-carlito
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system report render check verify ruecklauf versand test bench new-workbook sample clean
+.PHONY: help setup system report render check verify ruecklauf versand test bench new-workbook neues-jahr sample clean
 
 help: ## diese Übersicht
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -47,14 +47,20 @@ report: setup ## alle Dokumente, PDFs und signierten Mappen erzeugen (WORKBOOK=.
 check: setup ## Arbeitsmappe und Vorlagen prüfen
 	@$(BIN)/python -m pipeline check "$(WORKBOOK)" $(ARGS)
 
-verify: setup ## Signaturen der erzeugten PDFs prüfen
-	@$(BIN)/python -m pipeline verify $(ARGS)
+# WORKBOOK given (make verify WORKBOOK=…): only that run, signatures counted as in the Rücklauf
+VERIFY_SCOPE = $(if $(filter command line environment,$(origin WORKBOOK)),--arbeitsmappe "$(WORKBOOK)")
+
+verify: setup ## Signaturen prüfen: alle Ausgaben, die einer Arbeitsmappe (WORKBOOK=...) oder eine Datei (DATEI=...)
+	@$(BIN)/python -m pipeline verify $(if $(DATEI),"$(DATEI)",$(VERIFY_SCOPE)) $(ARGS)
 
 versand: setup ## je Kommune ein Ordner mit Mappe, Projektaufträgen und E-Mail-Entwurf (nach make report)
 	@$(BIN)/python -m pipeline versand "$(WORKBOOK)" $(ARGS)
 
 ruecklauf: setup ## zurückgekommene PDFs zuordnen und Unterschriften zählen (ORDNER=..., ARGS=--arbeitsmappe-kopie)
 	@$(BIN)/python -m pipeline ruecklauf "$(or $(ORDNER),$(error Bitte angeben: make ruecklauf ORDNER=Ordner-mit-den-PDFs))" "$(WORKBOOK)" $(ARGS)
+
+neues-jahr: setup ## Arbeitsmappe für das nächste Jahr aus der des Vorjahres (VORJAHR=..., DATEI=...)
+	@$(BIN)/python -m pipeline neues-jahr "$(or $(VORJAHR),$(WORKBOOK))" "$(or $(DATEI),$(error Bitte angeben: make neues-jahr VORJAHR=inputs/ikz-2025.xlsx DATEI=inputs/ikz-2026.xlsx))" $(ARGS)
 
 new-workbook: setup ## leere Arbeitsmappe anlegen (DATEI=neu.xlsx, ARGS=--force überschreibt mit Sicherungskopie)
 	@$(BIN)/python -m pipeline new-workbook "$(or $(DATEI),neue-arbeitsmappe.xlsx)" $(ARGS)

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import InputError, PipelineError, Problem, Severity, ValidationError
+from .errors import InputError, PipelineError, Problem, Severity, ValidationError, environment_error
+from .german import datum
 
 DEFAULT_WORKBOOK = Path("inputs/ikz-2025.xlsx")
 
@@ -24,12 +25,18 @@ class Exit(enum.IntEnum):
     INTERRUPTED = 130
 
 
-def _print_problems(problems: list[Problem], out=sys.stdout) -> None:
-    """Errors, then warnings; when both, the errors once more at the end, where they are not buried."""
+def _print_problems(problems: list[Problem], out=sys.stdout, every: bool = False) -> None:
+    """Errors, then warnings; warnings of one kind as one line with their cells (`every`: each on its own);
+    when both, the errors once more at the end, where they are not buried."""
+    from .errors import group_problems
+
     errors = [p for p in problems if p.severity is Severity.ERROR]
     warnings = [p for p in problems if p.severity is Severity.WARNING]
-    for p in errors + warnings:
+    for p in errors:
         print(str(p), file=out)
+    shown = [str(p) for p in warnings] if every else [str(g) for g in group_problems(warnings)]
+    for line in shown:
+        print(line, file=out)
     if errors and warnings:
         print(file=out)
         print(f"Zu beheben ({_count(len(errors), 'Fehler', 'Fehler')}):", file=out)
@@ -37,7 +44,8 @@ def _print_problems(problems: list[Problem], out=sys.stdout) -> None:
             print(str(p), file=out)
     if problems:
         print(file=out)
-    print(f"{len(errors)} Fehler, {len(warnings)} Warnungen.", file=out)
+    print(f"{len(errors)} Fehler, {len(warnings)} Warnungen."
+          + (" Jede Warnung einzeln: make check ARGS=--alle" if len(shown) < len(warnings) else ""), file=out)
 
 
 def cmd_check(args) -> Exit:
@@ -48,7 +56,7 @@ def cmd_check(args) -> Exit:
     data, warnings = load(args.workbook)
     problems: list[Problem] = list(warnings)
     template_problems = render.check_templates(data, Path(args.templates))
-    _print_problems(problems)
+    _print_problems(problems, every=args.alle)
     for line in template_problems:
         print(line)
     print(f"{Path(args.workbook).name}: {len(data.kommunen)} Kommunen, {len(data.projekte)} Projekte "
@@ -82,6 +90,36 @@ def cmd_new_workbook(args) -> Exit:
     return Exit.OK
 
 
+def cmd_neues_jahr(args) -> Exit:
+    from .newyear import NewYearError, roll_over
+
+    try:
+        result = roll_over(Path(args.vorjahr), Path(args.neu))
+    except NewYearError as exc:
+        if args.traceback:
+            raise
+        print(f"Fehler: {exc.message}", file=sys.stderr)
+        return Exit.USAGE
+    print(f"Neue Arbeitsmappe für den {result.nummer}. Bericht: {result.path}")
+    print(f"  Berichtszeitraum {datum(result.von)} – {datum(result.bis)}, Stand {datum(result.stand)} "
+          f"(aus {Path(args.vorjahr).name}; diese Datei bleibt unverändert)")
+    if result.fields:
+        print(f"  {_count(result.fields, 'Berichtstext nennt', 'Berichtstexte nennen')} Nummer und Zeitraum jetzt als "
+              "Felder ({Berichtsnummer}, {Berichtszeitraum} …), die jedes Jahr stimmen")
+    if result.removed:
+        print("  Entfernt, weil sie zum Vorjahr gehören: "
+              + ", ".join(f"{sheet} {_count(n, 'Zeile', 'Zeilen')}" for sheet, n in result.removed.items()))
+    if result.review:
+        print("Bitte prüfen:")
+        for item in result.review:
+            print(f"  - {item}")
+    print("So geht es weiter:")
+    print("  1. Die Arbeitsmappe in Excel öffnen, die Punkte oben durchgehen, speichern, Excel schließen.")
+    print(f"  2. Prüfen:   make check WORKBOOK=\"{result.path}\"")
+    print(f"  3. Erzeugen: make report WORKBOOK=\"{result.path}\"")
+    return Exit.OK
+
+
 def _trust_roots(args) -> tuple[list[Path], list[Path]]:
     """Trust roots from the command line and the signing configuration; the local demo CAs apart
     (signatures under them are checked, but never called trusted)."""
@@ -95,65 +133,106 @@ def _trust_roots(args) -> tuple[list[Path], list[Path]]:
     return roots, demo
 
 
-def _pdfs_from_outputs(outputs: Path) -> list[tuple[Path, str | None]]:
-    """Every PDF the runs in `outputs` delivered, with its project (None for reports and bundles)."""
-    from .store import Manifest
-
-    files: list[tuple[Path, str | None]] = []
-    for manifest_path in sorted(outputs.glob("*/manifest.json")):
-        manifest = Manifest.load(manifest_path)
-        if manifest is None:
-            continue
-        files.extend(
-            (manifest_path.parent / e.path, e.project if e.signature_fields else None)
-            for e in manifest.entries if e.path.endswith(".pdf")
-        )
-    return files
+def _runs(outputs: Path, workbook: Path | None) -> list[Path]:
+    """The run folders to verify: the workbook's, or every one in `outputs` (those with a manifest)."""
+    if workbook is not None:
+        return [outputs / workbook.stem]
+    return [m.parent for m in sorted(outputs.glob("*/manifest.json"))]
 
 
 def cmd_verify(args) -> Exit:
     from .sign import overview, verification
+    from .store import Manifest
 
-    explicit = [(Path(f), None) for f in args.pdf]
-    files = explicit or _pdfs_from_outputs(Path(args.outputs))
-    if not files:
-        print(f"Keine PDF-Dateien gefunden (weder angegeben noch in {args.outputs}/). Zuerst »make report« ausführen.",
-              file=sys.stderr)
-        return Exit.USAGE
     roots, demo_roots = _trust_roots(args)
     if not roots and not demo_roots:
         print("Hinweis: Keine Vertrauensanker eingerichtet; keine Signatur kann als vertrauenswürdig gelten.")
-    every_field = bool(explicit) or args.alle
-    reports = []
-    for pdf, project in files:
-        report = verification.verify(pdf, roots, demo_roots)
-        reports.append((report, project))
-        name = str(pdf)
-        lines = overview.file_lines(report, name, every_field=args.alle) if every_field else overview.problem_lines(report, name)
-        for line in lines:
-            print(line)
-    broken = [r for r, _ in reports if not r.ok]
-    signable = [(r, p) for r, p in reports if r.persons]
-    print()
-    if signable:
-        print("Unterschriften der Dienststellenleitungen:")
-        width = max(len(_document_name(r, p)) for r, p in signable)
-        for report, project in signable:
-            print(f"  {_document_name(report, project):<{width}}  {overview.persons_line(report.persons)}")
-    print(overview.office_line(r for r, _ in reports))
-    untrusted = sum(1 for r, _ in reports for f in r.fields if f.signed and f.intact and not f.trusted)
+    if args.pdf:  # the files named: every field of each
+        reports = [verification.verify(Path(f), roots, demo_roots) for f in args.pdf]
+        for report in reports:
+            for line in overview.file_lines(report, str(report.file), every_field=True):
+                print(line)
+        return _verify_summary(reports, ok=all(r.ok for r in reports))
+
+    outputs = Path(args.outputs)
+    workbook = Path(args.arbeitsmappe) if args.arbeitsmappe else None
+    runs = [r for r in _runs(outputs, workbook) if (r / "manifest.json").is_file()]
+    if not runs:
+        where = f"{outputs / workbook.stem}/" if workbook else f"{outputs}/"
+        print(f"Keine Ausgaben gefunden (in {where}). Zuerst »make report« ausführen.", file=sys.stderr)
+        return Exit.USAGE
+    reports, ok = [], True
+    for run_folder in runs:
+        manifest = Manifest.load(run_folder / "manifest.json")
+        print(f"Lauf »{run_folder.name}« ({run_folder}/, Arbeitsmappe {manifest.workbook}):")
+        run_reports = []
+        for entry in manifest.entries:
+            if entry.path.endswith(".pdf") and (run_folder / entry.path).is_file():
+                report = verification.verify(run_folder / entry.path, roots, demo_roots)
+                run_reports.append(report)
+                lines = (overview.file_lines(report, str(report.file), every_field=True) if args.alle
+                         else overview.problem_lines(report, str(report.file)))
+                for line in lines:
+                    print(f"  {line}")
+        reports.extend(run_reports)
+        ok &= all(r.ok for r in run_reports)
+        ok &= _verify_signatures(workbook or Path(manifest.workbook), run_folder, outputs, roots, demo_roots, args)
+        print()
+    code = _verify_summary(reports, ok=ok)
+    if not args.alle:
+        print("Jedes Unterschriftsfeld einzeln: make verify ARGS=--alle")
+    return code
+
+
+def _verify_signatures(workbook: Path, run_folder: Path, outputs: Path, roots, demo_roots, args) -> bool:
+    """The Dienststellenleitungen's signatures of one run, counted as the Rücklauf counts them (all copies
+    of the same content, kept ones too). False when an invalid signature is among them."""
+    from . import ruecklauf
+    from .validate import load
+
+    try:
+        data, _ = load(workbook)
+    except (PipelineError, OSError):
+        print(f"  Die Arbeitsmappe {workbook} ist nicht lesbar; die Unterschriften werden nicht gezählt "
+              "(»make check« nennt den Grund).")
+        return True
+    result = ruecklauf.collect(data, run_folder, [], roots, demo_roots, outputs=outputs, every=args.alle)
+    _print_states(result, indent="  ")
+    return result.ok
+
+
+def _print_states(result, indent: str = "") -> None:
+    """The documents to sign, all copies combined (the Rücklauf's and verify's lines)."""
+    from .kinds import DOCUMENT_KINDS
+
+    for kind in (k for k in DOCUMENT_KINDS if k.signing is not None):
+        states = [s for s in result.projects if s.target.entry.kind == kind.name]
+        print(f"{indent}{kind.plural} zur Unterschrift (alle Exemplare zusammen):")
+        for state in states:
+            print(f"{indent}  {state.line()}")
+        if not states:
+            print(f"{indent}  keiner ist zur Unterschrift offen")
+    if result.hidden:
+        print(f"{indent}{_count(result.hidden, 'weiteres Dokument ist', 'weitere Dokumente sind')} nicht mehr zur "
+              "Unterschrift offen (alle zeigen: ARGS=--alle).")
+
+
+def _verify_summary(reports, *, ok: bool) -> Exit:
+    from .sign import overview
+
+    print(overview.office_line(reports))
+    broken = [r for r in reports if not r.ok]
+    untrusted = sum(1 for r in reports for f in r.fields if f.signed and f.intact and not f.trusted)
     print(f"{_count(len(reports), 'Datei', 'Dateien')} geprüft, {len(broken)} mit ungültiger Signatur"
           + (f", {_count(untrusted, 'Signatur', 'Signaturen')} nicht vertrauenswürdig (Warnung)." if untrusted else "."))
-    if not every_field:
-        print("Jedes Unterschriftsfeld einzeln: make verify ARGS=--alle")
-    return Exit.ERRORS if broken else Exit.OK
+    return Exit.OK if ok and not broken else Exit.ERRORS
 
 
 def cmd_ruecklauf(args) -> Exit:
     import datetime as dt
 
     from . import ruecklauf
-    from .run import RUECKLAUF
+    from .store import ARCHIVE
     from .validate import load
     from .workbook import require_closed
 
@@ -164,36 +243,44 @@ def cmd_ruecklauf(args) -> Exit:
         return Exit.USAGE
     workbook = Path(args.workbook)
     data, _ = load(workbook)
-    run_folder = Path(args.outputs) / workbook.stem
+    outputs = Path(args.outputs)
+    run_folder = outputs / workbook.stem
+    manifest = ruecklauf.load_run(run_folder)
     roots, demo_roots = _trust_roots(args)
-    issued = ruecklauf.issued_documents(run_folder, roots, demo_roots)
-    kept = Path(args.outputs) / RUECKLAUF / workbook.stem
-    result = ruecklauf.collect([folder] + ([kept] if kept.is_dir() else []), issued, roots, demo_roots)
+    result = ruecklauf.collect(data, run_folder, [folder], roots, demo_roots, outputs=outputs, every=args.alle)
+    kept = outputs / ARCHIVE / workbook.stem
+    archived = ruecklauf.archive(result, kept / ruecklauf.INBOX)
 
-    print(f"Rücklauf aus {folder}/" + (f" und den gesicherten Kopien in {kept}/" if kept.is_dir() else "") + ":")
+    print(f"Rücklauf aus {folder}/:")
     for r in result.files:
         print(f"  {r.file.name}: {r.describe()}")
-        if r.match in (ruecklauf.CURRENT, ruecklauf.OLDER):
+        if r.match in (ruecklauf.CURRENT, ruecklauf.OLDER, ruecklauf.OTHER):
             for f in r.report.persons:
                 if f.signed:
                     print(f"    {f.label}: {f.status}")
     if not result.files:
         print("  keine PDF-Dateien gefunden")
+    if archived:
+        print(f"  {_count(len(archived), 'unterschriebenes Exemplar', 'unterschriebene Exemplare')} gesichert in "
+              f"{kept / ruecklauf.INBOX}/ (zählt auch künftig mit, wenn der Eingangsordner geleert wird)")
+    if result.counted:
+        print(f"  Mitgezählt: {_count(result.counted, 'früher eingegangenes oder gesichertes Exemplar', 'früher eingegangene oder gesicherte Exemplare')} "
+              f"(aus {outputs / ARCHIVE}/ und den Ausgaben)")
+    if manifest.workbook_sha256 != data.sha256:
+        print(f"  Hinweis: {workbook.name} wurde nach dem letzten »make report« geändert. Gezählt wird gegen die "
+              "zuletzt ausgegebenen Dokumente; nach »make report« zählen die Unterschriften weiter, solange sich "
+              "der Inhalt eines Dokuments nicht ändert.")
     print()
-    print("Projektaufträge (alle Exemplare zusammen):")
-    for state in result.projects:
-        print(f"  {state.line()}")
-    from .context import signature_line
-
-    label_of = {signature_line(k): k for k in data.kommunen}
-    kept.mkdir(parents=True, exist_ok=True)  # kept by »make clean« and by every run, unlike the run folder
-    overview = ruecklauf.write_overview(kept / "Ruecklauf.xlsx", result,
-                                        {label: k.name for label, k in label_of.items()})
+    _print_states(result)
+    elsewhere = [r for r in result.files if r.match == ruecklauf.OTHER
+                 or (r.match == ruecklauf.CURRENT and r.target is not None and not r.target.open)]
+    if elsewhere and not args.alle:
+        print("Eingegangen, aber nicht zur Unterschrift offen: " + ", ".join(r.file.name for r in elsewhere))
+    overview = ruecklauf.write_overview(kept / "Ruecklauf.xlsx", result)
     print(f"Übersicht: {overview}")
     if args.arbeitsmappe_kopie:
         require_closed(workbook)
-        copy, filled = ruecklauf.workbook_copy(workbook, result, {label: k.key for label, k in label_of.items()},
-                                               dt.date.today())
+        copy, filled = ruecklauf.workbook_copy(workbook, result, dt.date.today())
         print(f"Kopie der Arbeitsmappe mit {_count(filled, 'ergänztem Datum', 'ergänzten Daten')} in »Unterzeichnet am«: "
               f"{copy} (das Original ist unverändert)")
     foreign = sum(1 for r in result.files if r.match == ruecklauf.FOREIGN)
@@ -205,10 +292,6 @@ def cmd_ruecklauf(args) -> Exit:
         print("Fehler: Es gibt ungültige Signaturen (siehe »UNGÜLTIG« oben). Diese Exemplare zählen nicht.")
         return Exit.ERRORS
     return Exit.OK
-
-
-def _document_name(report, project: str | None) -> str:
-    return project or report.title or report.file.name
 
 
 class _ProgressDisplay:
@@ -311,6 +394,10 @@ def cmd_report(args) -> Exit:
 
     from .workbook import excel_lock
 
+    from .store import VERSAND
+
+    versand = Path(args.outputs) / Path(args.workbook).stem / VERSAND
+    had_versand = versand.is_dir()
     result = None
     if not args.force and (args.allow_open or excel_lock(Path(args.workbook)) is None):
         # Nothing changed since the last run: decided from the manifest, without reading the workbook.
@@ -344,6 +431,9 @@ def cmd_report(args) -> Exit:
     if result.kept:
         print(f"  Nachträglich unterschrieben und gesichert (nichts geht verloren): "
               f"{', '.join(str(p) for p in result.kept)}")
+    if had_versand and not versand.is_dir():
+        print(f"  Der Ordner {versand}/ des letzten Versands wurde mit den Ausgaben ersetzt: vor dem Versenden "
+              "»make versand« erneut ausführen.")
     if result.warnings:
         print(f"  {len(result.warnings)} Warnungen zur Arbeitsmappe (»make check« zeigt sie).")
     if result.demo_certificate:
@@ -385,7 +475,8 @@ def cmd_versand(args) -> Exit:
     try:
         result = run_versand(VersandOptions(
             workbook=Path(args.workbook), outputs=Path(args.outputs), templates=Path(args.templates),
-            max_mb=args.max_anhang or DEFAULT_MAX_MB, wait=args.wait, allow_open=args.allow_open))
+            max_mb=args.max_anhang or DEFAULT_MAX_MB, wait=args.wait, allow_open=args.allow_open,
+            sender=args.absender))
     except ReportMissing as exc:
         if args.traceback:
             raise
@@ -435,6 +526,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="Arbeitsmappe und Vorlagen prüfen")
     p.add_argument("workbook", nargs="?", default=DEFAULT_WORKBOOK, type=Path, metavar="ARBEITSMAPPE", help="Arbeitsmappe (.xlsx)")
     p.add_argument("--templates", default="templates", metavar="ORDNER", help="Ordner der Word-Vorlagen")
+    p.add_argument("--alle", action="store_true", help="jede Warnung einzeln zeigen (sonst gleiche zusammengefasst)")
     p.set_defaults(func=cmd_check)
 
     for name, helptext in (("report", "alles erzeugen: Word, PDF/A, Mappen, Signaturen"),):
@@ -466,6 +558,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Ordner der Vorlagen (mit versand-anschreiben.txt)")
     p.add_argument("--max-anhang", type=_megabytes, metavar="MB",
                    help="größere Dateien werden nicht angehängt (Standard: 10 MB)")
+    p.add_argument("--absender", metavar="ADRESSE",
+                   help="Absender der E-Mail-Entwürfe, z. B. \"Marion Götz <m.goetz@raunheim.de>\" (ohne Angabe setzt "
+                        "das E-Mail-Programm des Versendenden den Absender)")
     p.add_argument("--wait", type=float, default=0.0, help="Sekunden, die auf einen laufenden »report« gewartet wird")
     p.add_argument("--trotz-sperrdatei", dest="allow_open", action="store_true",
                    help="auch ausführen, wenn die Arbeitsmappe in Excel geöffnet ist (zuletzt gespeicherter Stand)")
@@ -473,11 +568,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("verify", help="Signaturen von PDF-Dateien prüfen")
     p.add_argument("pdf", nargs="*", help="PDF-Dateien (ohne Angabe: alle PDFs in outputs/ laut manifest.json)")
+    p.add_argument("--arbeitsmappe", type=Path, metavar="ARBEITSMAPPE",
+                   help="nur die Ausgaben dieser Arbeitsmappe prüfen; Unterschriften zählen wie im Rücklauf")
     p.add_argument("--outputs", default="outputs", help="Ausgabeordner")
     p.add_argument("--vertrauen", action="append", type=Path, help="zusätzlicher Vertrauensanker (Zertifikat, PEM/DER)")
     p.add_argument("--config", default="ikz-signatur.toml", help="Signatur-Konfiguration (TOML)")
     p.add_argument("--state", default=".ikz", help="Ordner für das Demonstrationszertifikat")
-    p.add_argument("--alle", action="store_true", help="jedes Unterschriftsfeld einzeln zeigen (auch die leeren)")
+    p.add_argument("--alle", action="store_true",
+                   help="jedes Unterschriftsfeld einzeln zeigen, auch nicht mehr offene Projektaufträge")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("ruecklauf", help="zurückgekommene, unterschriebene PDFs zuordnen und zählen")
@@ -490,7 +588,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--state", default=".ikz", help="Ordner für das Demonstrationszertifikat")
     p.add_argument("--arbeitsmappe-kopie", action="store_true",
                    help="eine Kopie der Arbeitsmappe mit ausgefülltem »Unterzeichnet am« anlegen (das Original bleibt)")
+    p.add_argument("--alle", action="store_true",
+                   help="auch die Dokumente zeigen, die nicht mehr zur Unterschrift offen sind")
     p.set_defaults(func=cmd_ruecklauf)
+
+    p = sub.add_parser("neues-jahr", help="Arbeitsmappe für das nächste Jahr aus der des Vorjahres anlegen")
+    p.add_argument("vorjahr", type=Path, metavar="VORJAHR", help="Arbeitsmappe des Vorjahres (.xlsx), bleibt unverändert")
+    p.add_argument("neu", type=Path, metavar="NEU", help="neue Arbeitsmappe (.xlsx), wird nie überschrieben")
+    p.set_defaults(func=cmd_neues_jahr)
 
     p = sub.add_parser("new-workbook", help="leere Arbeitsmappe anlegen")
     p.add_argument("path", type=Path, help="Datei, die angelegt wird (.xlsx)")
@@ -547,6 +652,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # last line of defence: one readable line, no traceback
         if args.traceback:
             raise
+        known = environment_error(exc)
+        if known is not None:
+            print(f"Fehler: {known}", file=sys.stderr)
+            return Exit.FAILED
         print(f"Unerwarteter Fehler ({type(exc).__name__}): {exc}. Mit --traceback erneut aufrufen und die Ausgabe an die Entwickler geben.",
               file=sys.stderr)
         return Exit.FAILED

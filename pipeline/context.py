@@ -252,18 +252,20 @@ def gremium_adresse(k: Kommune) -> str:
     return f"An {artikel} {gremium}\n{genitiv(k)}"
 
 
-def adressierung(k: Kommune) -> str:
+def adressierung(k: Kommune, fall: str = "nominativ") -> str:
     """How a Kommune's Dienststellenleitung is addressed and named as signer.
 
     Known office holder: ``Bürgermeisterin Erika Muster, Stadt Musterstadt``.
     Unknown: by office, ``Der Bürgermeister / Die Bürgermeisterin der Stadt
-    Musterstadt``.
+    Musterstadt``; in the middle of a sentence (``fall="akkusativ"``): ``den
+    Bürgermeister / die Bürgermeisterin der Stadt Musterstadt``.
     """
     leitung = clean(k.leitung).strip()
     if leitung:
         return f"{clean(k.amt)} {leitung}, {clean(k.name)}"
     formen = amt_formen(k.amt)
-    amt = " / ".join(f"{_artikel(f)} {f}" for f in formen)
+    artikel = _artikel if fall == "nominativ" else (lambda f: {"Der": "den", "Die": "die"}[_artikel(f)])
+    amt = " / ".join(f"{artikel(f)} {f}" for f in formen)
     return f"{amt} {genitiv(k)}"
 
 
@@ -454,9 +456,9 @@ def project_lists(data: IKZData) -> dict[str, list[str]]:
     """The four project lists of section 1 of the annual report.
 
     * abgeschlossen – completed in the reporting period (status abgeschlossen
-      and ended in the period, or without end date but marked for this year's
-      report); a completed Prüfprojekt whose follow-up is still running is
-      represented by that follow-up instead;
+      and its end date in the period; `check` warns about a project of this
+      year's report without one); a completed Prüfprojekt whose follow-up is
+      still running is represented by that follow-up instead;
     * laufend – started or still running in the period;
     * umgesetzt – completed with cooperation before the period;
     * ohne_kooperation – Prüfprojekte without (kreisweite) cooperation.
@@ -466,12 +468,9 @@ def project_lists(data: IKZData) -> dict[str, list[str]]:
         children = data.children(p.id)
         if p.status == "abgeschlossen":
             running_child = any(c.status in _LAUFEND for c in children)
-            if p.ende is not None:
-                in_period = _in_period(p.ende, data)
-                before = p.ende < data.bericht.von
-            else:
-                in_period = p.aktuell
-                before = not p.aktuell
+            # by its end date only (never by last year's »Im Jahresbericht«): without one it counts as earlier
+            in_period = _in_period(p.ende, data)
+            before = p.ende is None or p.ende < data.bericht.von
             if in_period and not running_child:
                 lists["abgeschlossen"].append(_list_entry(p))
             elif before:
@@ -492,11 +491,13 @@ def project_lists(data: IKZData) -> dict[str, list[str]]:
 
 
 def _table_projects(data: IKZData) -> list[tuple[Project, list[Project]]]:
-    """Column groups: current projects that are not follow-ups, each with its
-    current follow-up projects, in workbook order."""
+    """Column groups: current projects that are not follow-ups of a current project, each with its
+    current follow-up projects, in workbook order (a pilot whose Prüfprojekt ended last year stands
+    alone)."""
+    current = {p.id for p in data.projekte if p.aktuell}
     groups = []
     for p in data.projekte:
-        if p.aktuell and p.parent is None:
+        if p.aktuell and p.parent not in current:
             kids = [c for c in data.projekte if c.parent == p.id and c.aktuell]
             groups.append((p, kids))
     return groups
@@ -1116,7 +1117,9 @@ def jahresbericht_context(data: IKZData) -> dict:
         "text": clean_rich(i.text),
     } for i in data.initiativen]
     presse = []
-    for item in data.presse:
+    for item in data.presse:  # undated items stand every year; dated ones only in their period
+        if item.datum is not None and not _in_period(item.datum, data):
+            continue
         angaben = ", ".join(x for x in (clean(item.art), datum(item.datum)) if x)
         presse.append({
             "datum": datum(item.datum),
@@ -1136,7 +1139,8 @@ def jahresbericht_context(data: IKZData) -> dict:
         "kreis": _kreis_ctx(data),
         "texte": texte,
         "listen": project_lists(data),
-        "foerdermittel": [_foerder_ctx(f) for f in data.foerdermittel],
+        "foerdermittel": [_foerder_ctx(f) for f in data.foerdermittel
+                          if f.in_period(data.bericht.von, data.bericht.bis)],
         "initiativen": initiativen,
         "beteiligung": table,
         "diagramm": participation_chart(data, table),

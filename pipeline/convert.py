@@ -52,7 +52,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml.ElementTree import fromstring as parse_xml_safely
 
 from .digest import sha256_bytes
-from .errors import ConversionError
+from .errors import DISK_FULL, ConversionError, OutputError
 
 __all__ = [
     "APT_HINT",
@@ -958,11 +958,18 @@ def convert_all(
     return {doc: by_docx[doc] for doc in docs if doc in by_docx}
 
 
+_FULL_BELOW = 8 * 1024 * 1024
+"""Free bytes below which a failed conversion is taken for a full disk."""
+
+
 def raise_failures(finished: Sequence[Converted], order: Sequence[Path] = ()) -> None:
     """Raise one BatchConversionError naming every failed document (in `order`, then as finished)."""
     failed = {item.docx: item for item in finished if item.pdf is None}
     if not failed:
         return
+    if shutil.disk_usage(next(iter(failed)).parent).free < _FULL_BELOW:
+        # LibreOffice reports a full disk as an I/O exception of its own: say what it is
+        raise OutputError(DISK_FULL)
     converted = {item.docx: item.pdf for item in finished if item.pdf is not None}
     ranked = [d for d in order if d in failed] + [d for d in failed if d not in order]
     if len(ranked) == 1:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,18 +48,73 @@ class Problem:
     severity: Severity = Severity.ERROR
     value: object = None
     allowed: str | None = None
+    suggestion: str | None = None
+    """What to write instead, when the program knows (»{Berichtsnummer}. Zwischenbericht«)."""
+
+    @property
+    def shown_value(self) -> str:
+        """The value as staff typed it; a date as the documents write dates (3.12.2026)."""
+        if isinstance(self.value, (dt.date, dt.datetime)):
+            from .german import datum
+
+            return datum(self.value if not isinstance(self.value, dt.datetime) else self.value.date())
+        return "" if self.value is None else str(self.value)
 
     def __str__(self) -> str:
         text = f"{self.severity.value}: {self.location}: {self.message}" if str(self.location) else f"{self.severity.value}: {self.message}"
         if self.value is not None and self.value != "":
-            shown = str(self.value)
+            shown = self.shown_value
             if len(shown) > 60:
                 shown = shown[:57] + "…"
             shown = shown.replace("\n", "⏎")
             text += f" Gefunden: »{shown}«."
         if self.allowed:
             text += f" Erlaubt: {self.allowed}."
+        if self.suggestion:
+            text += f" Vorschlag: »{self.suggestion}«."
         return text
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """Problems of one kind (same sheet, column and message): shown as one line with their cells."""
+
+    first: Problem
+    cells: tuple[str, ...]
+    """The cells of all of them, in order (empty when they have none)."""
+
+    @property
+    def count(self) -> int:
+        return max(1, len(self.cells))
+
+    def __str__(self) -> str:
+        if len(self.cells) <= 1:
+            return str(self.first)
+        loc = self.first.location
+        where = Location(loc.file, loc.sheet, None, loc.column)
+        shown = ", ".join(self.cells[:_SHOWN]) + (f" und {len(self.cells) - _SHOWN} weitere" if len(self.cells) > _SHOWN else "")
+        text = f"{self.first.severity.value}: {where}: {self.first.message} {len(self.cells)}-mal: {shown}."
+        if self.first.allowed:
+            text += f" Erlaubt: {self.first.allowed}."
+        if self.first.suggestion:
+            text += f" Vorschlag: »{self.first.suggestion}«."
+        return text
+
+
+_SHOWN = 5
+"""Cells named in a group's line before »und N weitere«."""
+
+
+def group_problems(problems: list[Problem]) -> list[ProblemGroup]:
+    """Problems of the same kind (sheet, column, message, allowed, suggestion) together, in the order of
+    their first occurrence; the values found differ per cell and are left out of a group's line."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        key = (p.severity, p.location.file, p.location.sheet, p.location.column, p.message, p.allowed, p.suggestion)
+        groups.setdefault(key, []).append(p)
+    return [ProblemGroup(ps[0], tuple(p.location.cell for p in ps if p.location.cell)) if len(ps) > 1
+            else ProblemGroup(ps[0], (ps[0].location.cell,) if ps[0].location.cell else ())
+            for ps in groups.values()]
 
 
 class PipelineError(Exception):
@@ -109,3 +166,15 @@ class SigningError(PipelineError):
 
 class OutputError(PipelineError):
     """The outputs folder cannot be written (locked, disk full, ...)."""
+
+
+DISK_FULL = ("Auf dem Datenträger ist kein Platz mehr frei. Die bisherigen Ausgaben sind unverändert. "
+             "Bitte Platz schaffen und erneut starten.")
+
+
+def environment_error(exc: BaseException) -> PipelineError | None:
+    """The German error for a failure of the machine that staff can act on (a full disk), or None. One
+    place for the CLI and the web: a disk that fills up in the middle of a run reads like the check before."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return OutputError(DISK_FULL)
+    return None

@@ -67,10 +67,11 @@ def datum_lang(d: dt.date | None) -> str:
 
 
 def datum_zeit(moment: dt.datetime) -> str:
-    """``05.11.2026 14:03 Uhr`` in German local time (a naive value is UTC)."""
+    """``5.11.2026 14:03 Uhr`` in German local time (a naive value is UTC); the date as `datum` writes it."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M Uhr")
+    local = moment.astimezone(BERLIN)
+    return f"{datum(local.date())} {local:%H:%M} Uhr"
 
 
 def dateigroesse(n: int) -> str:

@@ -13,13 +13,13 @@ and its tests; nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from . import context as ctx
-from . import naming
-from .german import datum, monat_jahr
-from .model import IKZData, Kommune, Project
+from . import naming, schema
+from .german import datum, identifier, monat_jahr
+from .model import IKZData, Kommune, Participation, Project
 
 __all__ = [
     "BUNDLE_KINDS",
@@ -27,6 +27,7 @@ __all__ = [
     "BundleKind",
     "DocumentKind",
     "DocumentRef",
+    "SigningRule",
     "bundle_kind",
     "document_kind",
     "bundle_order",
@@ -42,6 +43,30 @@ class DocumentRef:
     """Name of the document kind, e.g. ``projektauftrag``."""
     project: str | None
     """Projekt-ID, or None for a document about the whole process."""
+
+
+@dataclass(frozen=True)
+class SigningRule:
+    """Who signs the documents of a kind, when signing is open, where a signature is recorded, and what
+    an edition of such a document covers (`edition.py`)."""
+
+    round_open: Callable[[Project], bool]
+    """Whether the document of a project is in its signature round: signatures may still be needed."""
+    presentation: tuple[tuple[str, ...], ...] = ()
+    """Context paths that show how far signing has come or when the document was made, not what the
+    signers agree to; left out of the edition digest. "*" stands for any item of a list."""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """German names of context paths (or their first keys) for »seitdem geändert: …«."""
+
+    def signers(self, project: Project) -> tuple[Participation, ...]:
+        """Who signs the document of `project`: each participating Kommune's Dienststellenleitung."""
+        return project.participants
+
+    def open_for(self, project: Project, kommune: str) -> bool:
+        """Whether `kommune` still has to sign: the round is open and the workbook records no signature
+        (»Unterzeichnet am« in the sheet »Beteiligung«)."""
+        part = project.participation(kommune)
+        return self.round_open(project) and part is not None and part.beteiligt and part.unterzeichnet is None
 
 
 @dataclass(frozen=True)
@@ -64,10 +89,15 @@ class DocumentKind:
     """The template context of one document (all formatting happens in context.py)."""
     per_project: bool = True
     """True: one document per selected project; False: one about the whole process."""
-    signature_fields: bool = False
-    """True: the PDF gets an empty signature field per participating Dienststellenleitung."""
+    signing: SigningRule | None = None
+    """Signed by the participating Dienststellenleitungen (an empty signature field each), or None."""
     required_text: tuple[str, ...] = ()
     """Text every document of this kind must show (checked in the template tests)."""
+
+    @property
+    def signature_fields(self) -> bool:
+        """The PDF gets an empty signature field per Dienststellenleitung that has not signed yet."""
+        return self.signing is not None
 
     @property
     def template(self) -> str:
@@ -105,8 +135,56 @@ class DocumentKind:
         return next((p for p in data.projekte if p.participants), data.projekte[0] if data.projekte else None)
 
 
+OPEN_STATUS = ("geplant", "laufend")
+"""Project statuses under which a Projektauftrag may still need signatures."""
+
+ORDER_STEP = "I"
+"""The Arbeitsabschnitt »Erteilung des Projektauftrags durch die Dienststellenleitungen«."""
+
+
+def _order_open(project: Project) -> bool:
+    """The Projektauftrag is in its signature round: the project is »geplant« or »laufend« and its
+    Arbeitsabschnitt I (the order) is not done. A finished project's order was given long ago."""
+    if project.status not in OPEN_STATUS:
+        return False
+    return not any(m.abschnitt == ORDER_STEP and m.erledigt for m in project.milestones)
+
+
+PROJEKTAUFTRAG_SIGNING = SigningRule(
+    round_open=_order_open,
+    # signed already (the date on the line), the date of the data, the Zeitplan's »today« mark
+    presentation=(("unterschriften", "*", "datum"), ("unterschriften", "*", "vermerk"),
+                  ("unterschriften", "*", "unterzeichnet"), ("dokument", "stand"), ("zeitplan", "heute")),
+    labels={
+        "kreis": "Name des Kreises",
+        "dokument": "Titel und Kopfzeile",
+        "projekt.id": "Projekt-ID",
+        "projekt.titel": "Projekttitel",
+        "projekt.kurztitel": "Kurztitel",
+        "projekt.art": "Projektart",
+        "projekt.zeitraum": "Zeitraum",
+        "projekt.uebergeordnet": "Übergeordnetes Projekt",
+        "projekt.ziele": "Ziele des Projekts",
+        **{f"projekt.{identifier(art)}": art for art in schema.PROJEKT_TEXTARTEN},
+        "beteiligte": "Beteiligte Kommunen",
+        "projektleitung_text": "Projektleitung",
+        "projektleitung": "Projektleitung",
+        "projektgruppe": "Projektgruppe",
+        "lenkungsgruppe": "IKZ-Lenkungsgruppe",
+        "abschnitte": "Arbeitsabschnitt",
+        "abschnitte_geplant": "Arbeitsabschnitte",
+        "zeitplan": "Zeitplan",
+        "unterschriften": "Unterschrift",
+    },
+)
+
+
 def _with_report(art: str) -> Callable[[IKZData], list[Project]]:
-    return lambda data: [p for p in data.projekte if p.report(art) is not None]
+    """The projects with a report of `art` of this period (one dated before the period went out last year)."""
+    def select(data: IKZData) -> list[Project]:
+        reports = ((p, p.report(art)) for p in data.projekte)
+        return [p for p, r in reports if r is not None and (r.datum is None or r.datum >= data.bericht.von)]
+    return select
 
 
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
@@ -115,7 +193,7 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
         prefix="projektauftrag",
         select=lambda data: [p for p in data.projekte if p.participations],
         build=lambda data, p: ctx.projektauftrag_context(data, p),
-        signature_fields=True, required_text=("Projektauftrag", "Unterschrift"),
+        signing=PROJEKTAUFTRAG_SIGNING, required_text=("Projektauftrag", "Unterschrift"),
     ),
     DocumentKind(
         name="zwischenbericht", label="Zwischenbericht der Projektgruppe",
@@ -199,25 +277,6 @@ def _zeitraum(data: IKZData) -> str:
     return f"Berichtszeitraum {datum(data.bericht.von)} – {datum(data.bericht.bis)}"
 
 
-OPEN_STATUS = ("geplant", "laufend")
-"""Project statuses under which a Projektauftrag may still need signatures."""
-
-ORDER_STEP = "I"
-"""The Arbeitsabschnitt »Erteilung des Projektauftrags durch die Dienststellenleitungen«."""
-
-
-def signature_open(project: Project, kommune: str) -> bool:
-    """Whether `kommune` still has to sign the Projektauftrag of `project`: the project is »geplant« or
-    »laufend«, its Arbeitsabschnitt I (the order) is not done, and the Kommune takes part without an
-    »Unterzeichnet am«. A finished project's order was given long ago; it needs no signature now."""
-    if project.status not in OPEN_STATUS:
-        return False
-    if any(m.abschnitt == ORDER_STEP and m.erledigt for m in project.milestones):
-        return False
-    part = project.participation(kommune)
-    return part is not None and part.beteiligt and part.unterzeichnet is None
-
-
 def _council_includes(data: IKZData, k: Kommune | None, doc: DocumentRef) -> bool:
     """A council's Mappe: the documents about the whole process, and those of its projects. Of the
     Projektaufträge only the ones it still has to sign, unless »Projektaufträge in den Mappen« is »alle«."""
@@ -226,8 +285,9 @@ def _council_includes(data: IKZData, k: Kommune | None, doc: DocumentRef) -> boo
     project = data.projekt(doc.project)
     if not any(x.kommune == k.key for x in project.participants):
         return False
-    if document_kind(doc.kind).signature_fields and data.bericht.mappen_auftraege != "alle":
-        return signature_open(project, k.key)
+    signing = document_kind(doc.kind).signing
+    if signing is not None and data.bericht.mappen_auftraege != "alle":
+        return signing.open_for(project, k.key)
     return True
 
 

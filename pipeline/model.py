@@ -126,6 +126,15 @@ class Funding:
     jahr: int
     status: str
     text: RichText = EMPTY_TEXT
+    datum: dt.date | None = None
+    """When it was applied for, granted or accounted for (column »Datum«); None: judged by `jahr`."""
+
+    def in_period(self, von: dt.date, bis: dt.date) -> bool:
+        """Whether the annual report states it »im Berichtszeitraum«: by its date, else by its year (an
+        account of funds of an earlier year, without a date, counts)."""
+        if self.datum is not None:
+            return von <= self.datum <= bis
+        return self.status == "Verwendungsnachweis geführt" or von.year <= self.jahr <= bis.year
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import kinds
+from . import edition, kinds
 from .digest import key_of, sha256_file
 from .kinds import DocumentRef
 from .context import signature_line
@@ -69,13 +69,19 @@ class DocumentPlan:
     pdf_key: str
     """Cache key of the unsigned PDF: .docx key and converter."""
     signed_key: str
-    """Key of the signed PDF in ``pdf/``: content key (`content_key`), converter, fields, signing settings."""
+    """Key of the signed PDF in ``pdf/``: content key (what its template read), converter, fields, signing settings."""
     template_sha256: str
     """Digest of the template file."""
     signers: tuple[tuple[str, str], ...]
     """(Kommune, the signature line its empty signature field is placed on)."""
     reason: str
     """Reason given with the office's signature."""
+    wording: str = ""
+    """Digest of the template's words (`edition.template_wording`), for a kind that is signed."""
+    edition: str | None = None
+    """The edition digest (what the signers agree to) for a kind that is signed, else None."""
+    edition_content: dict | None = None
+    """What `edition` covers, kept in the manifest (`edition.EditionRecord`)."""
 
     @property
     def docx_rel(self) -> str:
@@ -128,18 +134,28 @@ class Plan:
     """Signing settings."""
 
     def with_reads(self, doc: DocumentPlan, reads: Reads) -> DocumentPlan:
-        """`doc` with its signed key from the context paths its template read (`reads`)."""
-        content = content_key(doc, self.contexts[doc.docx_key], reads, self.code)
-        return dataclasses.replace(doc, signed_key=_signed_key(doc, content, self.converter, self.signing, self.code))
+        """`doc` with its signed key and edition from the context paths its template read (`reads`)."""
+        return _keyed(doc, self.contexts[doc.docx_key], reads, self.code, self.converter, self.signing)
 
 
-def content_key(doc: DocumentPlan, context: dict, reads: Reads | None, code: str) -> str:
-    """Key of what a document shows: the part of its context at `reads` (all of it when None)."""
-    return key_of("content", doc.ref.kind, projection(context, reads), doc.template_sha256, code)
+def _keyed(doc: DocumentPlan, context: dict, reads: Reads | None, code: str, converter: str,
+           signing: SigningSettings) -> DocumentPlan:
+    """`doc` with its signed key and edition from what its template read (all of `context` when None)."""
+    shown = projection(context, reads)
+    content = key_of("content", doc.ref.kind, shown, doc.template_sha256, code)
+    rule = kinds.document_kind(doc.ref.kind).signing
+    if rule is None:
+        return dataclasses.replace(doc, signed_key=_signed_key(doc, content, converter, signing, code))
+    agreed = edition.content(shown if reads is not None else [[[k], v] for k, v in context.items()],
+                             rule.presentation, doc.wording)
+    number = edition.digest_of(doc.ref.kind, agreed)
+    return dataclasses.replace(doc, edition=number, edition_content=agreed,
+                               signed_key=_signed_key(doc, content, converter, signing, code, number))
 
 
-def _signed_key(doc: DocumentPlan, content: str, converter: str, signing: SigningSettings, code: str) -> str:
-    return key_of("signed", content, converter, doc.signers, doc.reason, signing, code)
+def _signed_key(doc: DocumentPlan, content: str, converter: str, signing: SigningSettings, code: str,
+                number: str | None = None) -> str:
+    return key_of("signed", content, converter, doc.signers, doc.reason, signing, code, number)
 
 
 def make_plan(data: IKZData, templates: Path, code: str, converter: str, signing: SigningSettings,
@@ -148,6 +164,7 @@ def make_plan(data: IKZData, templates: Path, code: str, converter: str, signing
     paths the document's template read when it was last built (None: unknown, use the whole context)."""
     templates = Path(templates)
     template_sha: dict[str, str] = {}
+    wording: dict[str, str] = {}
     documents: list[DocumentPlan] = []
     contexts: dict[str, dict] = {}
     for ref in kinds.documents_for(data):
@@ -156,6 +173,8 @@ def make_plan(data: IKZData, templates: Path, code: str, converter: str, signing
         template = templates / kind.template
         if kind.name not in template_sha:
             template_sha[kind.name] = sha256_file(template) if template.is_file() else "-"
+            wording[kind.name] = (edition.template_wording(template)
+                                  if kind.signing is not None and template.is_file() else "-")
         context = kind.build(data, project)
         docx_key = key_of("docx", kind.name, context, template_sha[kind.name], code)
         pdf_key = key_of("pdf", docx_key, converter)
@@ -168,9 +187,8 @@ def make_plan(data: IKZData, templates: Path, code: str, converter: str, signing
         doc = DocumentPlan(
             ref=ref, title=title, label=kind.label, stem=kind.stem(data, project), template=template,
             docx_key=docx_key, pdf_key=pdf_key, signed_key="", template_sha256=template_sha[kind.name],
-            signers=signers, reason=f"{title} – erstellt von der IKZ-Geschäftsstelle")
-        content = content_key(doc, context, reads_for(doc.pdf_rel), code)
-        documents.append(dataclasses.replace(doc, signed_key=_signed_key(doc, content, converter, signing, code)))
+            signers=signers, reason=f"{title} – erstellt von der IKZ-Geschäftsstelle", wording=wording[kind.name])
+        documents.append(_keyed(doc, context, reads_for(doc.pdf_rel), code, converter, signing))
         contexts[docx_key] = context
     return Plan(tuple(documents), contexts, code, converter, signing)
 

@@ -1,32 +1,54 @@
-"""Rücklauf: which returned PDFs are which issued Projektauftrag, and who has signed.
+"""Rücklauf: which returned PDFs are which issued document, and who has signed.
 
 Staff drop whatever came back into one folder, under any names: one copy signed
 by several councils in turn, each council's own copy, or both. A returned file
-is matched to an issued document through the office's signed revision: the
-bytes the office signature covers are exactly the file the run delivered. So a
-renamed copy is still found, a copy of an older edition is recognised as such
-(same title, other bytes), and a foreign file has no office signature at all.
+is recognised by the edition stamp in the revision the office signed
+(`edition.py`): the digest of what the councils agree to. A signature counts
+on any copy of the current edition, whenever and however that copy was issued
+(a run with ``--force``, a renewed office certificate, a timestamp service, the
+workbook copy with »Unterzeichnet am«, last year's run). A copy of another
+edition of the same document is an older edition, and the Rücklauf names what
+changed since. A file without an office signature is foreign.
 
-All copies of one Projektauftrag are combined per signature field. Nothing here
-changes the workbook; `workbook_copy` writes a new file beside it.
+What counts is gathered from everywhere a signature may lie: the folder staff
+name, the copies kept in ``outputs/ruecklauf/`` (earlier Rücklauf runs archive
+every signed copy there, and a run keeps files signed in place), and issued
+files in the run folders that were signed in place. So the Rücklauf and
+``verify --arbeitsmappe`` count the same, with the same function (`collect`).
+
+The count per document follows its kind's `SigningRule`: every participating
+Dienststellenleitung, signed either in a copy or, as recorded in the workbook,
+with »Unterzeichnet am«. By default only documents still in their signature
+round are listed. Nothing here changes the workbook; `workbook_copy` writes a
+new file beside it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections.abc import Sequence
+import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .digest import sha256_bytes, sha256_file
+from .edition import EditionRecord, changes, read_stamp
 from .errors import InputError, Location
+from .fsutil import write_atomic
+from .german import datum
+from .kinds import SigningRule, document_kind
+from .model import IKZData, Kommune, Project
 from .sign.verification import FieldStatus, VerifyReport, verify
-from .store import Manifest, ManifestEntry
+from .store import ARCHIVE, MANIFEST, Manifest, ManifestEntry
 
 CURRENT = "aktuelle Ausgabe"
 OLDER = "ältere Ausgabe"
+OTHER = "nicht zur Unterschrift"
 FOREIGN = "fremde Datei"
 DAMAGED = "Signatur der Geschäftsstelle ungültig"
+
+INBOX = "eingang"
+"""Subfolder of a workbook's archive with the copies the Rücklauf archived."""
 
 
 class RuecklaufError(InputError):
@@ -34,230 +56,391 @@ class RuecklaufError(InputError):
 
 
 @dataclass(frozen=True)
-class Issued:
-    """A PDF the last run delivered, with the digest of what the office signed."""
+class Target:
+    """A document of a signed kind that the workbook's last run issued: what a signature must be on."""
 
     entry: ManifestEntry
-    """Its manifest entry (kind, title, project, path)."""
-    digest: str
-    """sha256 of the bytes the office signature covers."""
-    report: VerifyReport
-    """The file as it lies in the outputs now (it may carry signatures made there)."""
+    """Its manifest entry (kind, title, project, path, edition)."""
+    project: Project
+    """The project, as the workbook says now."""
+    rule: SigningRule
+    """Its kind's signing rule."""
+
+    @property
+    def edition(self) -> str | None:
+        return self.entry.edition
+
+    @property
+    def open(self) -> bool:
+        """The document is in its signature round."""
+        return self.rule.round_open(self.project)
 
 
 @dataclass(frozen=True)
 class Returned:
-    """One returned file and what it turned out to be."""
+    """One PDF and what it turned out to be."""
 
     file: Path
     report: VerifyReport
     match: str
-    """`CURRENT`, `OLDER`, `FOREIGN` or `DAMAGED`."""
-    issued: Issued | None = None
-    """The issued document it is (for `OLDER`: the current edition of the same document)."""
+    """`CURRENT`, `OLDER`, `OTHER`, `FOREIGN` or `DAMAGED`."""
+    target: Target | None = None
+    """The document it is a copy of (for `OLDER`: the current edition of the same document)."""
+    title: str = ""
+    """For `OTHER`: what it is."""
+    issued: str | None = None
+    """For `OLDER`: when its edition was issued (ISO date), when known."""
+    changed: tuple[str, ...] = ()
+    """For `OLDER`: what changed since its edition, when known."""
+
+    @property
+    def counts(self) -> bool:
+        """Its signatures count for a document open for signing."""
+        return self.match == CURRENT and self.target is not None
 
     def describe(self) -> str:
         if self.match == CURRENT:
-            return f"{self.issued.entry.title} ({CURRENT})"
+            return f"{self.target.entry.title} ({CURRENT})"
         if self.match == OLDER:
-            office = self.report.office
-            when = f" vom {office.signing_time:%d.%m.%Y}" if office and office.signing_time else ""
-            return (f"{OLDER}{when} von »{self.issued.entry.title}«; ihre Unterschriften zählen nicht, "
+            when = f" vom {datum(dt.date.fromisoformat(self.issued))}" if self.issued else ""
+            what = (f"; seitdem geändert: {', '.join(self.changed)}" if self.changed else
+                    "; was sich seitdem geändert hat, ist nicht mehr bekannt" if not self.issued else "")
+            return (f"{OLDER}{when} von »{self.target.entry.title}«{what}. Ihre Unterschriften zählen nicht; "
                     "die aktuelle Ausgabe muss unterschrieben werden")
+        if self.match == OTHER:
+            return f"{self.title or self.report.title or 'Dokument der Geschäftsstelle'} ({OTHER})"
         if self.match == DAMAGED:
             return f"{DAMAGED}: {self.report.office.problem}"
         return f"{FOREIGN} (keine Signatur der Geschäftsstelle zu einem ausgegebenen Dokument)"
 
 
 @dataclass(frozen=True)
-class Signature:
-    """The best signature found for one field over all copies."""
+class SignerState:
+    """One Dienststellenleitung of one document: signed, recorded, invalid or missing."""
 
-    status: FieldStatus
-    file: Path
+    kommune: Kommune
+    label: str
+    """The signature line (and field label): »Unterschrift Stadt Raunheim«."""
+    signature: FieldStatus | None = None
+    """The earliest valid signature found in any copy of the current edition."""
+    file: Path | None = None
+    """The copy that holds `signature` (or, when only invalid ones were found, one of them)."""
+    recorded: dt.date | None = None
+    """»Unterzeichnet am« in the workbook."""
+    invalid: bool = False
+    """Only invalid signatures were found for this field."""
+
+    @property
+    def signed(self) -> bool:
+        return self.signature is not None or self.recorded is not None
+
+    @property
+    def state(self) -> str:
+        if self.signature is not None:
+            return "unterschrieben"
+        if self.recorded is not None:
+            return "unterschrieben (laut Arbeitsmappe)"
+        return "UNGÜLTIG" if self.invalid else "fehlt"
+
+    @property
+    def date(self) -> dt.date | None:
+        if self.signature is not None and self.signature.signing_time is not None:
+            return self.signature.signing_time.astimezone().date()
+        return self.recorded
 
 
 @dataclass(frozen=True)
 class ProjectState:
-    """All copies of one Projektauftrag combined."""
+    """All copies of one document combined."""
 
-    issued: Issued
-    fields: tuple[tuple[str, Signature | None], ...]
-    """Field label → the valid signature found for it (None: missing)."""
-    invalid: tuple[tuple[str, Path], ...] = ()
-    """Fields for which only invalid signatures were found."""
+    target: Target
+    signers: tuple[SignerState, ...]
 
     @property
     def project(self) -> str:
-        return self.issued.entry.project or self.issued.entry.title
+        return self.target.project.id
 
     @property
-    def signed(self) -> list[str]:
-        return [label for label, s in self.fields if s is not None]
+    def signed(self) -> list[SignerState]:
+        return [s for s in self.signers if s.signed]
 
     @property
-    def missing(self) -> list[str]:
-        return [label for label, s in self.fields if s is None]
+    def missing(self) -> list[SignerState]:
+        return [s for s in self.signers if not s.signed]
+
+    @property
+    def invalid(self) -> list[SignerState]:
+        return [s for s in self.signers if s.invalid and not s.signed]
 
     def line(self) -> str:
-        text = f"{self.project}: {len(self.signed)} von {len(self.fields)} unterschrieben"
+        text = f"{self.project}: {len(self.signed)} von {len(self.signers)} unterschrieben"
         if self.missing:
-            text += "; es fehlen: " + ", ".join(_short(m) for m in self.missing)
+            text += "; es fehlen: " + ", ".join(s.kommune.name for s in self.missing)
         if self.invalid:
-            text += "; UNGÜLTIG: " + ", ".join(_short(label) for label, _ in self.invalid)
+            text += "; UNGÜLTIG: " + ", ".join(s.kommune.name for s in self.invalid)
+        if not self.target.open:
+            text += " (nicht mehr zur Unterschrift offen)"
         return text
 
 
 @dataclass(frozen=True)
 class Ruecklauf:
-    """The result: every returned file and every Projektauftrag."""
+    """The result: the files looked at, and every listed document."""
 
     files: tuple[Returned, ...]
+    """The files of the folders staff named, in order."""
+    counted: int
+    """How many other copies (archived, signed in place) were counted too."""
     projects: tuple[ProjectState, ...]
+    """The documents listed: by default those open for signing."""
+    hidden: int = 0
+    """Documents not listed because they are no longer open for signing."""
     problems: tuple[str, ...] = field(default=())
 
     @property
     def ok(self) -> bool:
-        """No invalid signature among the counted copies."""
-        return not any(p.invalid for p in self.projects) and not any(r.match == DAMAGED for r in self.files)
+        """No invalid signature: neither in a file staff handed in nor among the counted copies."""
+        return (not any(p.invalid for p in self.projects)
+                and not any(r.match == DAMAGED or not r.report.ok for r in self.files))
 
 
-def issued_documents(run_folder: Path, roots: Sequence[Path], demo_roots: Sequence[Path]) -> list[Issued]:
-    """The signed PDFs of the last run in `run_folder` (from its manifest)."""
-    manifest = Manifest.load(run_folder / "manifest.json")
+# ---------------------------------------------------------------------------
+# what was issued
+
+
+def load_run(run_folder: Path) -> Manifest:
+    """The manifest of the workbook's last run; RuecklaufError when there is none."""
+    manifest = Manifest.load(run_folder / MANIFEST)
     if manifest is None:
         raise RuecklaufError(
             f"Im Ausgabeordner {run_folder}/ gibt es keine Übersicht (manifest.json) eines Laufs. "
             "Zuerst »make report« ausführen: der Rücklauf vergleicht mit den ausgegebenen Dokumenten.",
             Location(file=run_folder),
         )
-    issued = []
+    return manifest
+
+
+def targets(data: IKZData, manifest: Manifest) -> list[Target]:
+    """The documents of a signed kind in the run, with the workbook's projects."""
+    found = []
     for entry in manifest.entries:
-        path = run_folder / entry.path
-        if not entry.path.endswith(".pdf") or not path.is_file():
+        rule = _rule(entry.kind)
+        if rule is None or entry.project is None:
             continue
-        report = verify(path, roots, demo_roots)
-        digest = _office_digest(path, report)
-        if digest is not None:
-            issued.append(Issued(entry=entry, digest=digest, report=report))
-    return issued
-
-
-def collect(folders: Sequence[Path], issued: Sequence[Issued], roots: Sequence[Path],
-            demo_roots: Sequence[Path]) -> Ruecklauf:
-    """Match every PDF below `folders` and combine the signatures per Projektauftrag."""
-    by_digest = {i.digest: i for i in issued}
-    by_title = {i.report.title: i for i in issued if i.report.title}
-    files: list[Returned] = []
-    seen: set[str] = set()
-    for folder in folders:
-        for path in sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() == ".pdf" and p.is_file()):
-            content = hashlib.sha256(path.read_bytes()).hexdigest()
-            if content in seen:  # the same copy twice (e.g. also kept by the run)
-                continue
-            seen.add(content)
-            files.append(_match(path, by_digest, by_title, roots, demo_roots))
-
-    projects = []
-    for doc in issued:
-        if not doc.report.persons:
+        try:
+            project = data.projekt(entry.project)
+        except KeyError:
             continue
-        copies = [(doc.report, doc.report.file)] + [
-            (r.report, r.file) for r in files if r.match == CURRENT and r.issued is doc
-        ]
-        projects.append(_combine(doc, copies))
-    return Ruecklauf(files=tuple(files), projects=tuple(projects))
+        found.append(Target(entry=entry, project=project, rule=rule))
+    return found
 
 
-def _match(path: Path, by_digest, by_title, roots, demo_roots) -> Returned:
+def _rule(kind: str) -> SigningRule | None:
     try:
-        report = verify(path, roots, demo_roots)
-    except InputError:
-        raise
-    except Exception:
-        return Returned(file=path, report=VerifyReport(file=path, fields=()), match=FOREIGN)
-    office = report.office
-    if office is None:
-        return Returned(file=path, report=report, match=FOREIGN)
-    digest = _office_digest(path, report)
-    if digest in by_digest:
-        if not office.intact:
-            return Returned(file=path, report=report, match=DAMAGED, issued=by_digest[digest])
-        return Returned(file=path, report=report, match=CURRENT, issued=by_digest[digest])
-    if report.title in by_title:
-        if not office.intact:
-            return Returned(file=path, report=report, match=DAMAGED, issued=by_title[report.title])
-        return Returned(file=path, report=report, match=OLDER, issued=by_title[report.title])
-    return Returned(file=path, report=report, match=FOREIGN)
+        return document_kind(kind).signing
+    except ValueError:
+        return None
 
 
-def _combine(doc: Issued, copies: list[tuple[VerifyReport, Path]]) -> ProjectState:
-    best: dict[str, Signature] = {}
+def edition_records(outputs: Path) -> dict[str, EditionRecord]:
+    """Every edition any run in `outputs` issued, by digest (to say what changed since a year later)."""
+    records: dict[str, EditionRecord] = {}
+    for path in sorted(Path(outputs).glob(f"*/{MANIFEST}")):
+        manifest = Manifest.load(path)
+        if manifest is not None:
+            for record in manifest.editions:
+                records.setdefault(record.digest, record)
+    return records
+
+
+def kept_copies(outputs: Path) -> list[Path]:
+    """Where collected signatures lie besides a returned folder: every copy kept in the archive (any
+    workbook: an edition may outlive its year), and every issued PDF of a signed kind that changed since
+    its run (a council signed it in place)."""
+    outputs = Path(outputs)
+    found = sorted(p for p in (outputs / ARCHIVE).rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+    for path in sorted(outputs.glob(f"*/{MANIFEST}")):
+        manifest = Manifest.load(path)
+        for entry in manifest.entries if manifest is not None else ():
+            pdf = path.parent / entry.path
+            if _rule(entry.kind) is not None and pdf.is_file() and sha256_file(pdf) != entry.sha256:
+                found.append(pdf)
+    return found
+
+
+# ---------------------------------------------------------------------------
+# matching and combining
+
+
+@dataclass
+class _Matcher:
+    """Recognises files as copies of the run's documents."""
+
+    targets: Sequence[Target]
+    records: dict[str, EditionRecord]
+    roots: Sequence[Path]
+    demo_roots: Sequence[Path]
+    run_folder: Path
+    _legacy: dict[str, Target] | None = None
+
+    def __post_init__(self):
+        self.by_edition = {t.edition: t for t in self.targets if t.edition}
+        self.by_document = {(t.entry.kind, t.entry.project): t for t in self.targets}
+        self.by_title = {t.entry.title: t for t in self.targets}
+
+    def match(self, path: Path) -> Returned:
+        try:
+            report = verify(path, self.roots, self.demo_roots)
+        except Exception:
+            return Returned(file=path, report=VerifyReport(file=path, fields=()), match=FOREIGN)
+        office = report.office
+        if office is None:
+            return Returned(file=path, report=report, match=FOREIGN)
+        stamp = read_stamp(path, office.covered_length)
+        if stamp is None:  # issued before editions were stamped: the office's revision, byte for byte
+            target = self.legacy().get(_revision_digest(path, office.covered_length))
+            if not office.intact:
+                return Returned(file=path, report=report, match=DAMAGED, target=target)
+            if target is not None:
+                return Returned(file=path, report=report, match=CURRENT, target=target)
+            if report.title in self.by_title:
+                return Returned(file=path, report=report, match=OLDER, target=self.by_title[report.title])
+            return Returned(file=path, report=report, match=OTHER, title=report.title)
+        if not office.intact:
+            return Returned(file=path, report=report, match=DAMAGED, target=self.by_edition.get(stamp.digest))
+        if stamp.digest in self.by_edition:
+            return Returned(file=path, report=report, match=CURRENT, target=self.by_edition[stamp.digest])
+        current = self.by_document.get((stamp.kind, stamp.project))
+        if current is None:
+            return Returned(file=path, report=report, match=OTHER, title=report.title)
+        old, new = self.records.get(stamp.digest), self.records.get(current.edition or "")
+        return Returned(file=path, report=report, match=OLDER, target=current,
+                        issued=old.issued if old else None,
+                        changed=tuple(changes(old.content, new.content, current.rule.labels)) if old and new else ())
+
+    def legacy(self) -> dict[str, Target]:
+        """The office's revision digest of each target as it lies in the run folder (files issued before
+        editions were stamped are recognised by it)."""
+        if self._legacy is None:
+            self._legacy = {}
+            for t in self.targets:
+                pdf = self.run_folder / t.entry.path
+                if pdf.is_file():
+                    office = verify(pdf, self.roots, self.demo_roots).office
+                    if office is not None:
+                        self._legacy[_revision_digest(pdf, office.covered_length)] = t
+        return self._legacy
+
+
+def _revision_digest(path: Path, length: int | None) -> str:
+    data = Path(path).read_bytes()
+    return sha256_bytes(data[:length] if length is not None else data)
+
+
+def collect(data: IKZData, run_folder: Path, folders: Sequence[Path], roots: Sequence[Path],
+            demo_roots: Sequence[Path] = (), *, outputs: Path | None = None, every: bool = False) -> Ruecklauf:
+    """Match every PDF below `folders`, count it together with the copies kept in `outputs` (default: the
+    run folder's parent), and combine the signatures per document. `every`: list the documents no
+    longer open for signing too."""
+    run_folder = Path(run_folder)
+    outputs = Path(outputs) if outputs is not None else run_folder.parent
+    manifest = load_run(run_folder)
+    matcher = _Matcher(targets(data, manifest), edition_records(outputs), roots, demo_roots, run_folder)
+    seen: set[str] = set()
+
+    def fresh(paths: Iterable[Path]) -> list[Path]:
+        new = []
+        for path in paths:
+            digest = sha256_file(path)
+            if digest not in seen:  # the same copy twice (e.g. also archived)
+                seen.add(digest)
+                new.append(path)
+        return new
+
+    files = [matcher.match(p) for folder in folders for p in fresh(
+        sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() == ".pdf" and p.is_file()))]
+    others = [r for r in (matcher.match(p) for p in fresh(kept_copies(outputs))) if r.counts]
+    copies = [r for r in files if r.counts] + others
+    listed = [t for t in matcher.targets if every or t.open]
+    projects = tuple(_combine(data, t, [r for r in copies if r.target is t]) for t in listed)
+    return Ruecklauf(files=tuple(files), counted=len(others), projects=projects,
+                     hidden=len(matcher.targets) - len(listed))
+
+
+def _combine(data: IKZData, target: Target, copies: Sequence[Returned]) -> ProjectState:
+    from .context import signature_line
+
+    best: dict[str, tuple[FieldStatus, Path]] = {}
     invalid: dict[str, Path] = {}
-    for report, file in copies:
-        for f in report.persons:
+    for copy in copies:
+        for f in copy.report.persons:
             if not f.signed:
                 continue
             if not f.intact:
-                invalid.setdefault(f.label, file)
+                invalid.setdefault(f.label, copy.file)
                 continue
             known = best.get(f.label)
-            if known is None or (f.signing_time and known.status.signing_time
-                                 and f.signing_time < known.status.signing_time):
-                best[f.label] = Signature(status=f, file=file)
-    labels = [f.label for f in doc.report.persons]
-    return ProjectState(
-        issued=doc,
-        fields=tuple((label, best.get(label)) for label in labels),
-        invalid=tuple((label, file) for label, file in invalid.items() if label not in best),
-    )
+            if known is None or (f.signing_time and known[0].signing_time and f.signing_time < known[0].signing_time):
+                best[f.label] = (f, copy.file)
+    states = []
+    for part in target.rule.signers(target.project):
+        kommune = data.kommune(part.kommune)
+        label = signature_line(kommune)
+        found = best.get(label)
+        states.append(SignerState(
+            kommune=kommune, label=label, signature=found[0] if found else None,
+            file=found[1] if found else invalid.get(label), recorded=part.unterzeichnet,
+            invalid=found is None and label in invalid))
+    return ProjectState(target=target, signers=tuple(states))
 
 
-def _office_digest(path: Path, report: VerifyReport) -> str | None:
-    """sha256 of the revision the office signed (the file as the run delivered it)."""
-    office = report.office
-    if office is None or office.covered_length is None:
-        return None
-    with open(path, "rb") as handle:
-        return hashlib.sha256(handle.read(office.covered_length)).hexdigest()
+def archive(result: Ruecklauf, folder: Path) -> list[Path]:
+    """Keep a copy of every handed-in file that is a copy of an issued document and carries a
+    signature of a Dienststellenleitung, in `folder` (once per content, never overwritten): what was
+    collected keeps counting when the inbox is cleared. Returns the new copies."""
+    folder = Path(folder)
+    present = {sha256_file(p) for p in folder.glob("*.pdf")} if folder.is_dir() else set()
+    made = []
+    for r in result.files:
+        if r.match not in (CURRENT, OLDER) or not any(f.signed for f in r.report.persons):
+            continue
+        content = r.file.read_bytes()
+        digest = sha256_bytes(content)
+        if digest in present:
+            continue
+        present.add(digest)
+        made.append(write_atomic(_free_name(folder / f"{r.file.stem}-{digest[:8]}.pdf"), content))
+    return made
 
 
-def _short(label: str) -> str:
-    return label.removeprefix("Unterschrift ").strip()
-
-
-# Writing the results
-
-
-def overview_rows(result: Ruecklauf, kommune_of: dict[str, str]) -> list[list]:
-    """One row per Projektauftrag and field: the Rücklauf overview's data."""
-    rows = []
-    for state in result.projects:
-        for label, sig in state.fields:
-            invalid = dict(state.invalid).get(label)
-            status = "unterschrieben" if sig else ("UNGÜLTIG" if invalid else "fehlt")
-            f = sig.status if sig else None
-            rows.append([
-                state.project, state.issued.entry.title, kommune_of.get(label, _short(label)), status,
-                f.signing_time.astimezone().date() if f and f.signing_time else None,
-                f.signer if f else None, f.organisation if f else None,
-                ("ja" if f.trusted else "nein") if f else None,
-                str(sig.file if sig else invalid or ""),
-            ])
-    return rows
+# ---------------------------------------------------------------------------
+# writing the results
 
 
 OVERVIEW_HEADERS = ["Projekt-ID", "Dokument", "Kommune", "Stand", "Unterzeichnet am", "Unterzeichnet von",
                     "Organisation (Zertifikat)", "Zertifikat vertrauenswürdig", "Datei"]
 
 
-def write_overview(path: Path, result: Ruecklauf, kommune_of: dict[str, str]) -> Path:
-    """The Rücklauf overview as .xlsx (an Excel table, one row per project and Kommune)."""
+def overview_rows(result: Ruecklauf) -> list[list]:
+    """One row per listed document and Dienststellenleitung: the Rücklauf overview's data."""
+    rows = []
+    for state in result.projects:
+        for s in state.signers:
+            f = s.signature
+            rows.append([
+                state.project, state.target.entry.title, s.kommune.name, s.state, s.date,
+                f.signer if f else None, f.organisation if f else None,
+                ("ja" if f.trusted else "nein") if f else None,
+                str(s.file or ""),
+            ])
+    return rows
+
+
+def write_overview(path: Path, result: Ruecklauf) -> Path:
+    """The Rücklauf overview as .xlsx (an Excel table, one row per document and Kommune)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.worksheet.table import Table, TableStyleInfo
-
-    from .fsutil import write_atomic
 
     wb = Workbook()
     ws = wb.active
@@ -265,43 +448,37 @@ def write_overview(path: Path, result: Ruecklauf, kommune_of: dict[str, str]) ->
     ws.append(OVERVIEW_HEADERS)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    rows = overview_rows(result, kommune_of)
+    rows = overview_rows(result)
     for row in rows:
         ws.append(row)
     for row in ws.iter_rows(min_row=2, min_col=5, max_col=5):
         row[0].number_format = "DD.MM.YYYY"
-    for letter, width in zip("ABCDEFGHI", (16, 50, 26, 15, 16, 24, 30, 14, 60)):
+    for letter, width in zip("ABCDEFGHI", (16, 50, 26, 30, 16, 24, 30, 14, 60)):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     if rows:
         table = Table(displayName="tblRuecklauf", ref=f"A1:I{len(rows) + 1}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
         ws.add_table(table)
-    import io
-
     buffer = io.BytesIO()
     wb.save(buffer)
     return write_atomic(path, buffer.getvalue())
 
 
-def workbook_copy(workbook: Path, result: Ruecklauf, kommune_key_of: dict[str, str], today: dt.date) -> tuple[Path, int]:
+def workbook_copy(workbook: Path, result: Ruecklauf, today: dt.date) -> tuple[Path, int]:
     """A new copy of the workbook with »Unterzeichnet am« filled where it is empty and a valid
     signature was found. The original is never touched. Returns (copy, cells filled)."""
-    import io
-
     from openpyxl import load_workbook
 
     from . import schema
-    from .fsutil import write_atomic
     from .workbook import read_workbook
 
     raw = read_workbook(workbook)
     found: dict[tuple[str, str], dt.date] = {}
     for state in result.projects:
-        for label, sig in state.fields:
-            key = kommune_key_of.get(label)
-            if sig is not None and key and sig.status.signing_time and state.issued.entry.project:
-                found[(state.issued.entry.project, key)] = sig.status.signing_time.astimezone().date()
+        for s in state.signers:
+            if s.signature is not None and s.recorded is None and s.date is not None:
+                found[(state.project, s.kommune.key)] = s.date
     sheet = schema.sheet("Beteiligung")
     wb = load_workbook(workbook)
     ws = wb[sheet.name]

@@ -20,10 +20,11 @@ from typing import Callable
 
 from .cache import DEFAULT_LIMIT, BuildCache
 from .digest import sha256_file
+from .edition import EditionRecord, EditionStamp
 from .fsutil import write_atomic
 from .kinds import document_kind
 from .plan import BundlePlan, DocumentPlan, Plan, SigningSettings, make_plan, plan_bundles
-from .store import Manifest, ManifestEntry, OutputStore, RunResult, check_free_space
+from .store import ARCHIVE, Manifest, ManifestEntry, OutputStore, RunResult, check_free_space
 from .tracking import Reads
 from .work import BuildBundle, FinishDocument, TaskResult
 
@@ -89,7 +90,7 @@ def run(options: Options, progress: Progress | None = None) -> RunResult:
         check_free_space(Path(options.outputs), 200 * 1024 * 1024)
         previous = store.previous_manifest()
         # Signed in place since the last run (a Dienststellenleitung signed its field): never lost.
-        kept = _keep_signed_copies(store, previous, Path(options.outputs) / RUECKLAUF / store.name)
+        kept = _keep_signed_copies(store, previous, Path(options.outputs) / ARCHIVE / store.name)
         changed = {rel for rel, _ in kept}
         prev_by_path = ({} if options.force or previous is None else
                         {e.path: e for e in previous.entries})
@@ -105,7 +106,8 @@ def run(options: Options, progress: Progress | None = None) -> RunResult:
         staging = store.begin()
         try:
             result = _build(options, data, warnings, plan, store, staging, prev_by_path, cache, config, settings,
-                            code, progress, changed, made_from, timings)
+                            code, progress, changed, made_from, timings,
+                            history=previous.editions if previous is not None else ())
             progress("Ausgaben übernehmen", str(store.final), 0, 1)
             store.commit()
         except BaseException:
@@ -168,10 +170,6 @@ def _cached_reads(cache: BuildCache, docx_key: str) -> Reads | None:
         return None
 
 
-RUECKLAUF = "ruecklauf"
-"""Folder in the outputs (beside the run folders) where signed copies are kept."""
-
-
 def _keep_signed_copies(store, previous, folder: Path) -> list[tuple[str, Path]]:
     """Copy every delivered PDF that changed since the run that made it (a council signed it in
     the outputs folder) to `folder`, once per content. Returns (path in the run folder, copy)."""
@@ -196,7 +194,7 @@ def _keep_signed_copies(store, previous, folder: Path) -> list[tuple[str, Path]]
 
 def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, cache: BuildCache, config,
            settings: SigningSettings, code, progress, changed: set[str] = frozenset(),
-           made_from: dict | None = None, timings=None) -> RunResult:
+           made_from: dict | None = None, timings=None, history: tuple[EditionRecord, ...] = ()) -> RunResult:
     entries: dict[str, ManifestEntry] = {}
     force = options.force
     final: dict[str, DocumentPlan] = {}  # by pdf_rel, with the keys it ends up with
@@ -235,7 +233,9 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
         return FinishDocument(rel=doc.pdf_rel, cache_docx=cache.path(doc.docx_key, ".docx"),
                               cache_pdf=cache.path(doc.pdf_key, ".pdf"), out_docx=staging / doc.docx_rel,
                               out_pdf=staging / doc.pdf_rel, signers=doc.signers, reason=doc.reason,
-                              location=settings.location, contact=settings.contact)
+                              location=settings.location, contact=settings.contact,
+                              edition=EditionStamp(doc.edition, doc.ref.kind, doc.ref.project)
+                              if doc.edition else None)
 
     def bundle_tasks(todo_final: dict[str, DocumentPlan]) -> list[BuildBundle]:
         from . import bundle
@@ -269,7 +269,7 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
             project=doc.ref.project, docx=doc.docx_rel, docx_sha256=res.docx_sha256, pages=res.pages,
             signature=_sig_label(config), signature_fields=res.fields,
             template=f"templates/{doc.template.name}", template_sha256=doc.template_sha256,
-            docx_key=doc.docx_key, pdf_key=doc.pdf_key)
+            docx_key=doc.docx_key, pdf_key=doc.pdf_key, edition=doc.edition)
 
     # the checked signing configuration, loaded once (before the workers fork, when documents change)
     signing = functools.cache(lambda: _signing(config))
@@ -301,15 +301,31 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
     reused = len(documents) - built
     b_built, b_reused = len(bundles_todo), len(bundles) - len(bundles_todo)
 
+    created = dt.datetime.now().astimezone()
     manifest = Manifest(
         workbook=str(options.workbook), workbook_sha256=data.sha256,
-        created=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        created=created.isoformat(timespec="seconds"),
         code_version=code, certificate=str(config.pkcs12), demo_certificate=bool(config.demo),
         entries=tuple(entries[k] for k in [d.pdf_rel for d in documents] + [b.path for b in bundles]),
         warnings=tuple(str(w) for w in warnings), inputs=made_from or {},
-        stats=_stats(staging, [e for e in entries.values()]))
+        stats=_stats(staging, [e for e in entries.values()]),
+        editions=_editions(history, documents, created.date()))
     (staging / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
     return RunResult(staging, manifest, built, reused, b_built, b_reused, tuple(warnings), bool(config.demo), 0.0)
+
+
+def _editions(previous: tuple[EditionRecord, ...], documents: list[DocumentPlan],
+              today: dt.date) -> tuple[EditionRecord, ...]:
+    """Every edition issued for this workbook: those of earlier runs (kept, so that a copy of an older
+    edition can say what changed a year later) and the new ones of this run."""
+    known = {e.digest for e in previous}
+    new = {}
+    for doc in documents:
+        if doc.edition and doc.edition not in known and doc.edition not in new:
+            new[doc.edition] = EditionRecord(digest=doc.edition, kind=doc.ref.kind, project=doc.ref.project,
+                                             title=doc.title, issued=today.isoformat(),
+                                             content=doc.edition_content or {})
+    return previous + tuple(new.values())
 
 
 def _stat(path: Path) -> list[int]:

@@ -302,6 +302,8 @@ SHEETS: tuple[Sheet, ...] = (
             _c("Jahr", "jahr", Type.YEAR, True, hint="Jahr des Antrags bzw. der Bewilligung", width=8),
             _c("Status", "status", Type.CHOICE, True, FOERDER_STATUS, "beantragt, bewilligt oder Verwendungsnachweis geführt", 26),
             _c("Erläuterung", "text", Type.LONGTEXT, hint="Text für den Jahresbericht", width=60),
+            _c("Datum", "datum", Type.DATE, hint="Datum des Antrags, Bescheids bzw. Verwendungsnachweises; der "
+               "Jahresbericht nennt nur Einträge im Berichtszeitraum", width=12, may_be_absent=True),
         ),
     ),
     Sheet(

@@ -14,10 +14,16 @@ from pathlib import Path
 from typing import Iterator
 
 from .digest import sha256_file
+from .edition import EditionRecord
 from .errors import Location, OutputError
 
 MANIFEST = "manifest.json"
 LOCK = ".lock"
+VERSAND = "versand"
+"""Folder in a run folder with what `versand` prepared; replaced with the run folder by every run."""
+ARCHIVE = "ruecklauf"
+"""Folder in the outputs, beside the run folders, where signed copies are kept for good: by a run (a
+delivered PDF signed in place) and by the Rücklauf (every returned copy with a signature)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ class ManifestEntry:
     documents: tuple[str, ...] = ()  # for bundles: paths of the contained documents
     docx_key: str | None = None  # cache key of the .docx it was made from (.ikz/cache)
     pdf_key: str | None = None  # cache key of the unsigned PDF it was made from
+    edition: str | None = None  # documents of a signed kind: the edition digest (edition.py)
     reused: bool = False
 
 
@@ -62,6 +69,8 @@ class Manifest:
     """Size and modification time (ns) of each delivered file as written (PDFs, bundles, .docx), by path:
     the no-change check compares these instead of hashing hundreds of megabytes (a PDF a council signed
     in place has grown)."""
+    editions: tuple[EditionRecord, ...] = ()
+    """Every edition of a signed document issued for this workbook, over all runs (edition.py)."""
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -76,6 +85,7 @@ class Manifest:
             entries = tuple(ManifestEntry(**{**e, "signature_fields": tuple(e.get("signature_fields", ())),
                                               "documents": tuple(e.get("documents", ()))}) for e in data.pop("entries"))
             data["warnings"] = tuple(data.get("warnings", ()))
+            data["editions"] = tuple(EditionRecord.from_json(e) for e in data.get("editions", ()))
             return cls(**data, entries=entries)
         except (OSError, ValueError, TypeError, KeyError):
             return None

@@ -9,9 +9,9 @@ from collections import defaultdict
 from pathlib import Path
 from types import MappingProxyType
 
-from . import markup, schema
+from . import markup, period, schema
 from .errors import Location, Problem, Severity, ValidationError
-from .german import ascii_fold
+from .german import ascii_fold, datum
 from .model import (
     Funding,
     IKZData,
@@ -49,14 +49,14 @@ class _Collector:
         self.references: dict[int, int] = {}
 
     def add(self, row: RawRow | None, field_name: str | None, message: str, *, value=None, allowed=None,
-            severity=Severity.ERROR, sheet: str | None = None) -> None:
+            severity=Severity.ERROR, sheet: str | None = None, suggestion: str | None = None) -> None:
         if row is not None and field_name is not None:
             loc = row.location(self.path, field_name)
         elif row is not None:
             loc = Location(self.path, row.sheet, f"{row.row}:{row.row}")
         else:
             loc = Location(self.path, sheet)
-        self.problems.append(Problem(loc, message, severity, value, allowed))
+        self.problems.append(Problem(loc, message, severity, value, allowed, suggestion))
 
     def warn(self, row, field_name, message, **kw) -> None:
         self.add(row, field_name, message, severity=Severity.WARNING, **kw)
@@ -170,7 +170,7 @@ def _convert(c: _Collector, row: RawRow, col: schema.Column):
                 except ValueError:
                     c.add(row, col.field, "Dieses Datum gibt es nicht.", value=raw, allowed=col.allowed())
                     return None
-                c.warn(row, col.field, f"Datum als Text eingegeben; gelesen als {value:%d.%m.%Y}. "
+                c.warn(row, col.field, f"Datum als Text eingegeben; gelesen als {datum(value)}. "
                        "Bitte die Zelle als Datum formatieren.", value=raw)
                 return value
         c.add(row, col.field, "Kein Datum.", value=raw, allowed=col.allowed())
@@ -244,13 +244,25 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
         if brows:
             row, v = brows[0]
             if v["von"] and v["bis"] and v["von"] > v["bis"]:
-                c.add(row, "bis", "Der Berichtszeitraum endet vor seinem Beginn.", value=f"{v['von']:%d.%m.%Y} – {v['bis']:%d.%m.%Y}",
+                c.add(row, "bis", "Der Berichtszeitraum endet vor seinem Beginn.", value=f"{datum(v['von'])} – {datum(v['bis'])}",
                       allowed="»Zeitraum bis« nach »Zeitraum von«")
             if v["stand"] and v["von"] and v["stand"] < v["von"]:
                 c.add(row, "stand", "Der Stand liegt vor dem Berichtszeitraum.", value=v["stand"], allowed="ein Datum ab »Zeitraum von«")
             required = [f for f in ("nummer", "von", "bis", "stand", "herausgeber", "ansprechpartner")]
             if all(v[f] is not None for f in required):
                 bericht = ReportSettings(**v)
+
+    fields = period.values(bericht.nummer, bericht.von, bericht.bis, bericht.stand) if bericht else None
+
+    def rich(row: RawRow, field_name: str, text: str | None) -> markup.RichText:
+        """A long text: the fields ({Berichtsnummer}, …) filled in, then parsed (markup)."""
+        if text and fields is not None:
+            text, unknown = period.fill(text, fields)
+            for name in dict.fromkeys(unknown):
+                c.add(row, field_name, f"Unbekanntes Feld »{{{name}}}«.", value=f"{{{name}}}",
+                      allowed="die Felder " + ", ".join(f"{{{f}}}" for f in period.FIELDS)
+                      + "; geschweifte Klammern als Text: {{ und }}")
+        return markup.parse(text)
 
     # --- Kommunen --------------------------------------------------------
     kommunen: list[Kommune] = []
@@ -315,7 +327,7 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
                 if v["art"] not in ("Umsetzungsprojekt", "Pilotprojekt", "Vergabeverfahren", None):
                     c.warn(row, "art", "Ein Projekt mit übergeordnetem Projekt ist normalerweise ein Umsetzungs- oder Pilotprojekt.", value=v["art"])
         if v["start"] and v["ende"] and v["start"] > v["ende"]:
-            c.add(row, "ende", "Das Projekt endet vor seinem Start.", value=f"{v['start']:%d.%m.%Y} – {v['ende']:%d.%m.%Y}",
+            c.add(row, "ende", "Das Projekt endet vor seinem Start.", value=f"{datum(v['start'])} – {datum(v['ende'])}",
                   allowed="ein Ende nach dem Start")
         if v["status"] == "laufend" and v["ende"] and today and v["ende"] < today - dt.timedelta(days=366):
             c.warn(row, "status", "Das Projekt ist als »laufend« markiert, sein Ende liegt aber über ein Jahr zurück.", value=v["status"])
@@ -336,7 +348,7 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
     texts: dict[str, dict] = defaultdict(dict)
     for row, v in rows["Projekttexte"]:
         if check_ref(row, "projekt", v["projekt"], ids, "Projekt-ID") and v["art"] and v["text"]:
-            texts[v["projekt"]][v["art"]] = markup.parse(v["text"])
+            texts[v["projekt"]][v["art"]] = rich(row, "text", v["text"])
 
     # --- Beteiligung ---------------------------------------------------------
     parts: dict[str, list[Participation]] = defaultdict(list)
@@ -364,9 +376,10 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
         parts[v["projekt"]].append(Participation(
             projekt=v["projekt"], kommune=v["kommune"], status=v["status"], rolle=v["rolle"], lkg=bool(v["lkg"]),
             vertreter=v["vertreter"], unterzeichnet=v["unterzeichnet"]))
+    relevant = {v["id"] for _, v in proj_rows if v["aktuell"] or v["status"] in ("geplant", "laufend")}
     for pid, plist in parts.items():
         beteiligt = part_rows.get(pid, [])
-        if beteiligt and not any(p.rolle == "PL" for p in plist if p.beteiligt):
+        if pid in relevant and beteiligt and not any(p.rolle == "PL" for p in plist if p.beteiligt):
             row, v = beteiligt[0]
             c.warn(row, "rolle", f"Für das Projekt »{pid}« ist keine Projektleitung eingetragen: bei einer "
                    "beteiligten Kommune »PL« wählen.", value=v["rolle"], allowed="PL bei einer Kommune")
@@ -399,7 +412,7 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
             if v["geplant"]:
                 if last and v["geplant"] < last[1]:
                     c.add(row, "geplant", f"Der Abschnitt {v['abschnitt']} ist vor Abschnitt {last[0]} geplant.",
-                          value=v["geplant"], allowed=f"ein Datum ab {last[1]:%d.%m.%Y}")
+                          value=v["geplant"], allowed=f"ein Datum ab {datum(last[1])}")
                 last = (v["abschnitt"], v["geplant"])
         miles[pid].sort(key=lambda m: order.index(m.abschnitt))
 
@@ -434,8 +447,11 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
             if not parts.get(pid):
                 c.warn(None, None, f"Das Projekt »{pid}« steht im Jahresbericht, hat aber keine Zeilen.",
                        sheet="Beteiligung")
-        if v["status"] in ("abgeschlossen", "abgeschlossen ohne Kooperation", "extern vergeben") and v["start"] and not v["ende"]:
-            c.warn(row, "ende", "Das Projekt ist abgeschlossen, aber ohne Enddatum.")
+        if v["status"] in ("abgeschlossen", "abgeschlossen ohne Kooperation", "extern vergeben") and not v["ende"] \
+                and v["aktuell"]:
+            c.warn(row, "ende", "Das Projekt ist abgeschlossen, aber ohne Enddatum. Im Jahresbericht steht es deshalb "
+                   "nicht unter »im Berichtszeitraum abgeschlossen«, sondern unter den früher umgesetzten Projekten.",
+                   allowed="das Datum des Abschlusses")
         projekte.append(Project(
             id=pid, titel=v["titel"], kurztitel=v["kurztitel"] or v["titel"], art=v["art"], status=v["status"],
             parent=v["parent"] if v["parent"] in ids else None, start=v["start"], ende=v["ende"], aktuell=v["aktuell"],
@@ -460,7 +476,7 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
         check_ref(row, "projekt", v["projekt"], ids, "Projekt-ID")
         if all(v[f] is not None for f in ("zweck", "geber", "betrag", "jahr", "status")):
             foerder.append(Funding(v["projekt"] if v["projekt"] in ids else None, v["zweck"], v["geber"], v["betrag"],
-                                   v["jahr"], v["status"], markup.parse(v["text"])))
+                                   v["jahr"], v["status"], rich(row, "text", v["text"]), v["datum"]))
     lenkung: list[SteeringMember] = []
     for row, v in rows["Lenkungsgruppe"]:
         if check_ref(row, "kommune", v["kommune"], keys, "Kommune") and v["funktion"] and v["name"]:
@@ -472,13 +488,16 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
                   allowed=f"höchstens {len(kommunen)}")
         if all(v[f] is not None for f in ("thema", "teilnehmende", "kommunen")):
             fortb.append(Training(**v))
-    groups = [WorkingGroup(v["name"], v["seit"], v["turnus"], markup.parse(v["text"]))
-              for _, v in rows["Arbeitsgruppen"] if v["name"] and v["text"]]
-    inits = [Initiative(v["name"], v["beteiligte"], v["seit"], markup.parse(v["text"]))
-             for _, v in rows["Initiativen"] if v["name"] and v["beteiligte"] and v["text"]]
-    presse = [PressItem(v["datum"], v["medium"], v["art"], v["titel"], markup.parse(v["text"]), v["link"])
-              for _, v in rows["Presse"] if v["medium"] and v["art"] and v["titel"]]
-    texte = {v["abschnitt"]: markup.parse(v["text"]) for _, v in rows["Berichtstexte"] if v["abschnitt"] and v["text"]}
+    groups = [WorkingGroup(v["name"], v["seit"], v["turnus"], rich(row, "text", v["text"]))
+              for row, v in rows["Arbeitsgruppen"] if v["name"] and v["text"]]
+    inits = [Initiative(v["name"], v["beteiligte"], v["seit"], rich(row, "text", v["text"]))
+             for row, v in rows["Initiativen"] if v["name"] and v["beteiligte"] and v["text"]]
+    presse = [PressItem(v["datum"], v["medium"], v["art"], v["titel"], rich(row, "text", v["text"]), v["link"])
+              for row, v in rows["Presse"] if v["medium"] and v["art"] and v["titel"]]
+    texte = {v["abschnitt"]: rich(row, "text", v["text"])
+             for row, v in rows["Berichtstexte"] if v["abschnitt"] and v["text"]}
+    if bericht is not None:
+        _check_period(c, bericht, rows)
     for abschnitt in schema.BERICHT_ABSCHNITTE:
         if rows["Berichtstexte"] and abschnitt not in texte:
             c.warn(None, None, f"Kein Text für den Abschnitt »{abschnitt}«; er entfällt im Jahresbericht.", sheet="Berichtstexte")
@@ -496,6 +515,45 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
         arbeitsgruppen=tuple(groups), initiativen=tuple(inits), presse=tuple(presse),
         texte=MappingProxyType(texte))
     return data, [p for p in c.problems if p.severity is Severity.WARNING]
+
+
+def _check_period(c: _Collector, bericht: ReportSettings, rows: dict) -> None:
+    """Warn where the workbook contradicts its report period: texts that name another report number or
+    period, and dated entries the annual report leaves out because they fall outside the period (a
+    workbook copied from last year without »neues-jahr« carries both)."""
+    span = f"{datum(bericht.von)} – {datum(bericht.bis)}"
+    for row, v in rows["Berichtstexte"]:
+        for s in period.stale(v["text"] or "", bericht.nummer, bericht.von, bericht.bis):
+            c.warn(row, "text", f"Der Text nennt »{s.found}«, aber {s.reason}.", suggestion=s.suggestion)
+
+    def outside(d: dt.date | None) -> bool:
+        return d is not None and not bericht.von <= d <= bericht.bis
+
+    for row, v in rows["Presse"]:
+        if outside(v["datum"]):
+            c.warn(row, "datum", "Das Datum liegt außerhalb des Berichtszeitraums; der Jahresbericht lässt den "
+                   "Eintrag weg (stammt er aus einem früheren Jahr, die Zeile löschen).", value=v["datum"],
+                   allowed=f"ein Datum im Berichtszeitraum {span}")
+    for row, v in rows["Fördermittel"]:
+        if outside(v["datum"]) or (v["datum"] is None and v["jahr"] and v["status"] != "Verwendungsnachweis geführt"
+                                   and not bericht.von.year <= v["jahr"] <= bericht.bis.year):
+            field_name, value = ("datum", v["datum"]) if v["datum"] else ("jahr", v["jahr"])
+            c.warn(row, field_name, "Liegt außerhalb des Berichtszeitraums; der Jahresbericht lässt den Eintrag weg, "
+                   "denn er schreibt »im Berichtszeitraum … bewilligt/beantragt/nachgewiesen« (stammt er aus einem "
+                   "früheren Jahr, die Zeile löschen).", value=value, allowed=f"ein Datum im Berichtszeitraum {span}")
+    for row, v in rows["Projekte"]:
+        if v["aktuell"] and v["ende"] and v["ende"] < bericht.von and v["status"] != "laufend":
+            c.warn(row, "aktuell", "Das Projekt endete vor dem Berichtszeitraum, steht aber im Jahresbericht.",
+                   value=f"Ende {datum(v['ende'])}", allowed=f"»nein« für Projekte, die vor dem {datum(bericht.von)} endeten",
+                   suggestion="nein")
+    for row, v in rows["Projektberichte"]:
+        if v["datum"] is not None and v["datum"] < bericht.von:
+            c.warn(row, "datum", f"Der {v['art'] or 'Bericht'} liegt vor dem Berichtszeitraum; er wird nicht mehr "
+                   "erzeugt und nicht in die Mappen gelegt (wurde er im Vorjahr verschickt, die Zeile löschen).",
+                   value=v["datum"], allowed=f"ein Datum ab {datum(bericht.von)}")
+        elif v["datum"] is None and v["projekt"]:
+            c.warn(row, "datum", f"Ohne Datum wird der {v['art'] or 'Bericht'} in jedem Jahr wieder erzeugt und "
+                   "verschickt.", allowed="das Datum des Berichts")
 
 
 def load(path: Path | str, today: dt.date | None = None) -> tuple[IKZData, list[Problem]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .digest import sha256_file
+from .edition import EditionStamp
 from .fsutil import write_atomic
 from .kinds import document_kind
 from .plan import DocumentPlan, Plan
@@ -41,6 +42,8 @@ class FinishDocument:
     """Location of the office's signature."""
     contact: str | None
     """Contact of the office's signature."""
+    edition: EditionStamp | None = None
+    """The edition written into the XMP before the office signs (documents of a signed kind)."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,11 @@ def finish(task: FinishDocument | BuildBundle, signing) -> TaskResult:
         write_atomic(task.out_docx, set_page_numbers(task.cache_docx.read_bytes(), outline_pages(task.cache_pdf)))
         source = task.cache_pdf
         fields: tuple[str, ...] = ()
+        if task.edition is not None:
+            from .edition import stamp
+
+            stamp(source, task.out_pdf, task.edition)
+            source = task.out_pdf
         if task.signers:
             specs = _signature_fields(task.signers, source)
             sign.add_signature_fields(source, task.out_pdf, specs)

@@ -377,25 +377,25 @@ _T = {
 _PROJEKTE_2025 = (
     # id, titel, kurztitel, art, status, parent, start, ende, zusatz
     ("FEUERWEHR", "Beschaffung von Feuerwehrbedarf, Organisation der Instandhaltung",
-     "Beschaffung Feuerwehrbedarf, Organisation Instandhaltung", "Prüfprojekt", "abgeschlossen", None, None, None,
+     "Beschaffung Feuerwehrbedarf, Organisation Instandhaltung", "Prüfprojekt", "abgeschlossen", None, None, D(2025, 10, 31),
      "(15 Kreiskommunen)"),
     ("REINIGUNG", "Organisation der Reinigung kommunaler Liegenschaften", "Reinigung kommunaler Liegenschaften",
-     "Prüfprojekt", "abgeschlossen", None, None, None, None),
+     "Prüfprojekt", "abgeschlossen", None, None, D(2025, 10, 31), None),
     ("REINIGUNG-PILOT", "Reinigung kommunaler Liegenschaften – Pilotprojekt IKZ-Umsetzung",
      "Pilotprojekt IKZ-Umsetzung", "Pilotprojekt", "laufend", "REINIGUNG", None, None,
      "(Umsetzungs(pilot)projekt mit 4 Kreiskommunen)"),
     ("HINSCHG", "Umsetzung des Hinweisgeberschutzgesetzes", "Umsetzung Hinweisgeberschutzgesetz", "Prüfprojekt",
-     "abgeschlossen", None, D(2023, 9, 1), None, "(13 Kreiskommunen)"),
+     "abgeschlossen", None, D(2023, 9, 1), D(2025, 10, 31), "(13 Kreiskommunen)"),
     ("SMART-REGION", "Smart Cities / Smart Region", "Smart Cities / Smart Region", "Prüfprojekt", "abgeschlossen",
-     None, None, None, "(14 Kreiskommunen)"),
+     None, None, D(2025, 10, 31), "(14 Kreiskommunen)"),
     ("KI-SYSTEME", "KI-Systeme", "Umsetzungsprojekt KI-Systeme", "Umsetzungsprojekt", "geplant", "SMART-REGION",
      None, None, None),
-    ("HITZE", "Hitzeaktionsplanung", "Hitzeaktionsplanung", "Prüfprojekt", "abgeschlossen", None, None, None,
+    ("HITZE", "Hitzeaktionsplanung", "Hitzeaktionsplanung", "Prüfprojekt", "abgeschlossen", None, None, D(2025, 10, 31),
      "(14 Kreiskommunen)"),
     ("ARCHIV", "Archivwesen", "Archivwesen", "Prüfprojekt", "laufend", None, D(2025, 7, 1), None,
      "(12 Kreiskommunen)"),
     ("ELEKTRO-2025", "Prüfung ortsveränderlicher elektrischer Anlagen",
-     "Prüfung elektrischer Anlagen (Vergabeverfahren)", "Vergabeverfahren", "abgeschlossen", None, None, None,
+     "Prüfung elektrischer Anlagen (Vergabeverfahren)", "Vergabeverfahren", "abgeschlossen", None, None, D(2025, 10, 31),
      "(11 Kreiskommunen, 7 kommunale Unternehmen - europaweites Vergabeverfahren für den Zeitraum "
      "1.9.2025 – 31.8.2027)"),
 )
@@ -494,7 +494,7 @@ def data_2025() -> IKZData:
         reports = ()
         if pid in ("REINIGUNG", "SMART-REGION", "HITZE"):
             votum = "teilweise empfohlen" if pid == "REINIGUNG" else "empfohlen"
-            reports = (ProjectReport(pid, "Schlussbericht", None, votum),)
+            reports = (ProjectReport(pid, "Schlussbericht", D(2025, 10, 31), votum),)
         projects.append(Project(pid, titel, kurz, art, status, parent, start, ende, True, zusatz,
                                 "rd. 15 % im Vergleich zur Einzelbeschaffung" if pid == "FEUERWEHR" else None,
                                 _texts(_T.get(pid, {})), parts, milestones, reports))

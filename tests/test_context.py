@@ -19,6 +19,15 @@ from tests.factories import SUMS_2025, TABLE_2025, TABLE_PROJECTS, context_of, d
 # --- German formatting -------------------------------------------------------
 
 
+def test_the_dienststellenleitung_in_the_middle_of_a_sentence():
+    k = Kommune("Nauheim", "Gemeinde Nauheim", "Gemeinde", "Nordkreis", "Bürgermeister/in", None, "Nauheim",
+                "Gemeindevertretung")
+    assert c.adressierung(k) == "Der Bürgermeister / Die Bürgermeisterin der Gemeinde Nauheim"
+    assert c.adressierung(k, "akkusativ") == "den Bürgermeister / die Bürgermeisterin der Gemeinde Nauheim"
+    named = dataclasses.replace(k, leitung="Jan Fischer", amt="Bürgermeister")
+    assert c.adressierung(named, "akkusativ") == "Bürgermeister Jan Fischer, Gemeinde Nauheim"
+
+
 def test_dates_months_amounts_lists():
     assert c.datum(dt.date(2025, 10, 31)) == "31.10.2025"
     assert c.datum(dt.date(2024, 11, 1)) == "1.11.2024"

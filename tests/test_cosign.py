@@ -24,7 +24,7 @@ from pipeline import sign
 from pipeline.sign.verification import ONLY_SIGNATURES_ADDED
 from tests import pki
 from tests.test_run import cli
-from tests.wb import make_workbook
+from tests.wb import make_workbook, open_rows
 
 COUNCILS = [
     ("Erika Muster", "Stadt Gernsheim"),
@@ -40,7 +40,7 @@ def issued(tmp_path_factory):
     office_ca = pki.make_ca(d, cn="Kreis-CA")
     p12 = pki.make_p12(office_ca, d / "ikz.p12", "IKZ-Geschäftsstelle Test", b"geheim", key_type="rsa")
     env = {"IKZ_SIGNATUR_ZERTIFIKAT": str(p12), "IKZ_SIGNATUR_PASSWORT": "geheim"}
-    wb = make_workbook(d / "klein.xlsx")
+    wb = make_workbook(d / "klein.xlsx", open_rows())  # REINIGUNG in its signature round
     result = cli("report", wb, "--outputs", d / "out", "--state", d / "state", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     pdf = d / "out" / "klein" / "pdf" / "projektauftrag-REINIGUNG.pdf"
@@ -268,7 +268,7 @@ def test_verify_without_arguments_summarises_per_project(issued, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert_clean(result)
     total = len(issued["fields"])
-    assert re.search(rf"^  REINIGUNG\s+2 von {total} unterschrieben; es fehlen: ", result.stdout, re.M), result.stdout
+    assert re.search(rf"^    REINIGUNG: 2 von {total} unterschrieben; es fehlen: ", result.stdout, re.M), result.stdout
     assert "Signatur der Geschäftsstelle: " in result.stdout
     assert "Noch nicht unterschrieben." not in result.stdout  # the short form
     full = cli("verify", "--alle", "--outputs", out, "--state", issued["dir"] / "state")

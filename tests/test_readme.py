@@ -59,42 +59,44 @@ def test_staff_commands_work_as_written(project):
     for command in commands:
         if command in ("make test",):
             continue  # the test suite itself
-        named = re.search(r'ARGS="([^"]+\.pdf)"', command)
+        named = re.search(r'DATEI="([^"]+\.pdf)"', command)
         if "verify" in command and named:
             # the returned file the README names: a Projektauftrag as a council sends it back
             pdf = named.group(1)
             (project / pdf).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(project / "outputs" / "ikz-2025" / "pdf" / Path(pdf).name, project / pdf)
+            shutil.copyfile(project / "outputs" / "ikz-2025" / "pdf" / "projektauftrag-KI-SYSTEME.pdf", project / pdf)
         folder = re.search(r'ORDNER="([^"]+)"', command)
         if command.startswith("make ruecklauf") and folder:
             # the folder the README names, with a returned Projektauftrag under another name
             (project / folder.group(1)).mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(project / "outputs" / "ikz-2025" / "pdf" / "projektauftrag-HITZE.pdf",
+            shutil.copyfile(project / "outputs" / "ikz-2025" / "pdf" / "projektauftrag-KI-SYSTEME.pdf",
                             project / folder.group(1) / "Scan vom Rathaus.pdf")
         result = make(project, command)
         output = result.stdout + result.stderr
         ran.append(command)
         assert "Traceback" not in output, (command, output)
         assert ".venv/bin/python -m" not in result.stdout, (command, "internal command echoed")
+        assert result.returncode == 0, (command, output)
+        if command.startswith("make neues-jahr"):
+            assert "Neue Arbeitsmappe für den 13. Bericht: inputs/ikz-2026.xlsx" in output and "Bitte prüfen:" in output
         if command.startswith("make check WORKBOOK=") and "2026" in command:
-            # a new, still empty workbook: the check says what is missing, in the sheet where it belongs
-            assert result.returncode != 0
-            assert "Kommunen" in output and "Bitte die Zellen oben korrigieren" in output, output
-        elif command.startswith("make report WORKBOOK=") and "2026" in command:
-            assert result.returncode != 0 and "Kommunen" in output, output
-        else:
-            assert result.returncode == 0, (command, output)
+            assert "0 Fehler" in output and "nennt »" not in output, output  # nothing stale in the new year
+        if command.startswith("make report WORKBOOK=") and "2026" in command:
+            assert (project / "outputs" / "ikz-2026" / "pdf" / "jahresbericht-2026.pdf").is_file()
+        if command.startswith("make verify") and named:
+            assert "Projektauftrag „KI-Systeme“" in output and "1 Datei geprüft" in output, output
         if command == "make report":
             assert "Fertig in" in output and "Neu erzeugt:" in output
         if command.startswith("make ruecklauf"):
             assert "Scan vom Rathaus.pdf: Projektauftrag" in output
-            assert re.search(r"HITZE: \d+ von \d+ unterschrieben", output), output
+            assert re.search(r"KI-SYSTEME: \d+ von \d+ unterschrieben", output), output
         if command.startswith("make new-workbook"):
             path = project / re.search(r'DATEI="([^"]+)"', command).group(1)
             assert path.is_file() and "So geht es weiter" in output
             mode = stat.S_IMODE(path.stat().st_mode)
             assert mode & 0o044 == 0o044, oct(mode)  # colleagues can read it (umask 022)
     assert "make report" in ran and "make check" in ran and any(c.startswith("make verify") for c in ran)
+    assert any(c.startswith("make neues-jahr") for c in ran)
 
 
 def test_paths_with_spaces_and_umlauts(project):
@@ -109,15 +111,41 @@ def test_paths_with_spaces_and_umlauts(project):
     assert "ikz-2025.xlsx" in missing.stderr and "Meine Mappe für Jürgen.xlsx" in missing.stderr
 
 
+def test_every_documented_command_takes_paths_with_spaces_and_umlauts(project):
+    wb = "inputs/Meine Mappe für Jürgen.xlsx"
+    shutil.copyfile(project / "inputs" / "ikz-2025.xlsx", project / wb)
+    inbox = project / "Rücklauf Eingang Ü"
+    steps = [
+        (f'make report WORKBOOK="{wb}"', "Ausgaben: outputs/Meine Mappe für Jürgen/"),
+        (f'make render WORKBOOK="{wb}"', "Word-Dokumente erzeugt in outputs/Meine Mappe für Jürgen-word/"),
+        (f'make versand WORKBOOK="{wb}"', "Versand vorbereitet in outputs/Meine Mappe für Jürgen/versand/"),
+        (f'make ruecklauf ORDNER="{inbox.name}" WORKBOOK="{wb}"', "Scan 0412.pdf: Projektauftrag: KI-Systeme"),
+        (f'make verify WORKBOOK="{wb}"', "Lauf »Meine Mappe für Jürgen«"),
+        (f'make verify DATEI="{inbox.name}/Scan 0412.pdf"', "1 Datei geprüft"),
+        (f'make neues-jahr VORJAHR="{wb}" DATEI="inputs/Mappe für 2026 – Jürgen.xlsx"',
+         "Neue Arbeitsmappe für den 13. Bericht: inputs/Mappe für 2026 – Jürgen.xlsx"),
+        ('make new-workbook DATEI="inputs/Leere Mappe Ä.xlsx"', "Leere Arbeitsmappe angelegt: inputs/Leere Mappe Ä.xlsx"),
+    ]
+    for command, expected in steps:
+        if "ruecklauf" in command:
+            inbox.mkdir(exist_ok=True)
+            shutil.copyfile(project / "outputs" / "Meine Mappe für Jürgen" / "pdf" / "projektauftrag-KI-SYSTEME.pdf",
+                            inbox / "Scan 0412.pdf")
+        result = make(project, command)
+        assert result.returncode == 0, (command, result.stdout + result.stderr)
+        assert expected in result.stdout, (command, result.stdout)
+    assert (project / "inputs" / "Mappe für 2026 – Jürgen.xlsx").is_file()
+
+
 def test_new_workbook_force_keeps_a_backup(project):
-    first = make(project, 'make new-workbook DATEI="inputs/leer.xlsx"')
+    first = make(project, 'make new-workbook DATEI="inputs/noch leer.xlsx"')
     assert first.returncode == 0
-    again = make(project, 'make new-workbook DATEI="inputs/leer.xlsx"')
+    again = make(project, 'make new-workbook DATEI="inputs/noch leer.xlsx"')
     assert again.returncode != 0 and "gibt es schon" in again.stderr
-    forced = make(project, 'make new-workbook DATEI="inputs/leer.xlsx" ARGS=--force')
+    forced = make(project, 'make new-workbook DATEI="inputs/noch leer.xlsx" ARGS=--force')
     assert forced.returncode == 0, forced.stderr
     assert "Sicherungskopie" in forced.stdout
-    assert len(list((project / "inputs").glob("leer.sicherung-*.xlsx"))) == 1
+    assert len(list((project / "inputs").glob("noch leer.sicherung-*.xlsx"))) == 1
 
 
 def test_make_sample_never_destroys_an_edited_workbook(project):

@@ -22,7 +22,7 @@ from pipeline import sign
 from tests import pki
 from tests.test_cosign import COUNCILS, assert_clean
 from tests.test_run import cli
-from tests.wb import make_workbook, minimal_rows
+from tests.wb import make_workbook, minimal_rows, open_rows
 
 
 @pytest.fixture()
@@ -31,7 +31,7 @@ def office(tmp_path):
     ca = pki.make_ca(tmp_path, cn="Kreis-CA")
     p12 = pki.make_p12(ca, tmp_path / "ikz.p12", "IKZ-Geschäftsstelle Test", b"geheim", key_type="rsa")
     env = {"IKZ_SIGNATUR_ZERTIFIKAT": str(p12), "IKZ_SIGNATUR_PASSWORT": "geheim"}
-    wb = make_workbook(tmp_path / "klein.xlsx")
+    wb = make_workbook(tmp_path / "klein.xlsx", open_rows())
     out, state = tmp_path / "out", tmp_path / "state"
     result = cli("report", wb, "--outputs", out, "--state", state, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -130,7 +130,7 @@ def test_older_edition_and_tampered_copy(office):
     (back / "manipuliert.pdf").write_bytes(buffer.getvalue())
 
     # a new edition: the project's text changes, the run rebuilds the Projektauftrag
-    rows = minimal_rows()
+    rows = open_rows()
     rows["Projekttexte"] = [dict(r) for r in rows["Projekttexte"]]
     for r in rows["Projekttexte"]:
         if r["projekt"] == "REINIGUNG":
@@ -143,6 +143,7 @@ def test_older_edition_and_tampered_copy(office):
     assert result.returncode == 1, result.stdout + result.stderr
     assert_clean(result)
     assert "alt.pdf: ältere Ausgabe vom " in result.stdout
+    assert "; seitdem geändert: Ausgangslage. Ihre Unterschriften zählen nicht" in result.stdout
     assert "die aktuelle Ausgabe muss unterschrieben werden" in result.stdout
     assert "manipuliert.pdf: " in result.stdout and "UNGÜLTIG" in result.stdout
     assert f"REINIGUNG: 0 von {len(office['fields'])} unterschrieben" in result.stdout

@@ -357,6 +357,28 @@ def test_failure_in_the_middle_leaves_previous_outputs_identical(small):
     assert not any(p.name.startswith(".klein.") and p.is_dir() for p in small["out"].iterdir())
 
 
+def test_disk_full_in_the_middle_of_a_run(small, tmp_path):
+    """The state folder (cache of intermediates) fills up while documents are converted: a real full
+    file system (a 600 KB tmpfs in a private mount namespace), not a simulated error."""
+    before = _snapshot(small["folder"])
+    full = tmp_path / "voll"
+    full.mkdir()
+    command = [sys.executable, "-m", "pipeline", "report", str(small["wb"]), "--outputs", str(small["out"]),
+               "--state", str(full / "state"), "--force"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **small["env"])
+    result = subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+         f'mount -t tmpfs -o size=600k tmpfs "{full}" && exec "$@"', "sh", *command],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Fehler: Auf dem Datenträger ist kein Platz mehr frei. Die bisherigen Ausgaben sind unverändert. Bitte Platz "
+        "schaffen und erneut starten.")
+    assert "Traceback" not in result.stderr and "IOException" not in result.stderr and "Errno" not in result.stderr
+    assert _snapshot(small["folder"]) == before
+    assert not any(p.name.startswith(".klein.") and p.is_dir() for p in small["out"].iterdir())
+
+
 def test_template_error_during_rendering_leaves_outputs(small, tmp_path):
     """A template that only fails for one project, so the check passes and rendering starts."""
     before = _snapshot(small["folder"])

@@ -82,7 +82,8 @@ def tiny(versand, tmp_path_factory):
     (run / "versand" / "Raunheim" / "alt.txt").write_text("vom letzten Versand")
     (run / "notiz.txt").write_text("eigene Notiz")
     (out / "notiz.txt").write_text("eigene Notiz")
-    result = cli("versand", versand["workbook"], "--outputs", out, "--max-anhang", "0,05")
+    result = cli("versand", versand["workbook"], "--outputs", out, "--max-anhang", "0,05",
+                 "--absender", "Marion Götz <m.goetz@raunheim.de>")
     assert result.returncode == 0, result.stdout + result.stderr
     return dict(result=result, out=out, run=run, folder=run / "versand")
 
@@ -132,7 +133,7 @@ def test_draft_opens_as_unsent_mail_to_the_kommune_with_its_files(versand):
     msg = _message(folder / "e-mail-Gernsheim.eml")
     assert msg["X-Unsent"] == "1"
     assert [(a.display_name, a.addr_spec) for a in msg["To"].addresses] == [("Stadt Gernsheim", "rathaus@gernsheim.example")]
-    assert [(a.display_name, a.addr_spec) for a in msg["From"].addresses] == [("Marion Götz", "m.goetz@raunheim.de")]
+    assert msg["From"] is None  # left to the mail program: whoever sends, from their own account
     assert msg["Subject"] == "IKZ-Jahresbericht 2025 und Projektaufträge zur Unterschrift – Stadt Gernsheim"
     assert msg["Date"].datetime.tzinfo is not None
     files = _attachments(msg)
@@ -159,6 +160,19 @@ def test_draft_without_orders_asks_only_to_take_note(versand):
     kreis = _message(versand["folder"] / "Kreis-Gross-Gerau" / "e-mail-Kreis-Gross-Gerau.eml")
     assert kreis["Subject"] == "IKZ-Jahresbericht 2025 und Projektauftrag zur Unterschrift – Kreis Groß-Gerau"
     assert "Bitte im Feld »Unterschrift Kreis Groß-Gerau« unterschreiben." in kreis.get_body(("plain",)).get_content()
+    assert "Wir bitten Landrat Thomas Will, Kreis Groß-Gerau, diesen Projektauftrag digital zu unterschreiben:" \
+        in kreis.get_body(("plain",)).get_content()
+
+
+def test_sender_only_when_given(tiny, versand):
+    assert _message(versand["folder"] / "Gernsheim" / "e-mail-Gernsheim.eml")["From"] is None
+    msg = _message(tiny["folder"] / "Gernsheim" / "e-mail-Gernsheim.eml")
+    assert [(a.display_name, a.addr_spec) for a in msg["From"].addresses] == [("Marion Götz", "m.goetz@raunheim.de")]
+    wrong = cli("versand", versand["workbook"], "--outputs", tiny["out"], "--absender", "Marion Götz")
+    assert wrong.returncode == 1
+    assert wrong.stderr.strip() == ('Fehler: »Marion Götz« ist keine verwendbare Absenderadresse (z. B. "Marion Götz '
+                                    '<m.goetz@raunheim.de>" oder m.goetz@raunheim.de).')
+    assert _message(tiny["folder"] / "Gernsheim" / "e-mail-Gernsheim.eml")["From"] is not None  # nothing replaced
 
 
 def test_no_draft_without_address_and_check_warns_once(versand):

@@ -50,6 +50,18 @@ def minimal_rows() -> dict[str, list[dict]]:
     return rows
 
 
+def open_rows() -> dict[str, list[dict]]:
+    """The small workbook with the Projektauftrag REINIGUNG in its signature round (laufend, its
+    Arbeitsabschnitt I »Erteilung des Projektauftrags« not done yet)."""
+    rows = minimal_rows()
+    for p in rows["Projekte"]:
+        if p["id"] == "REINIGUNG":
+            p["status"] = "laufend"
+    rows["Arbeitsabschnitte"] = [dict(projekt="REINIGUNG", abschnitt="I", geplant=dt.date(2026, 3, 1)),
+                                 dict(projekt="REINIGUNG", abschnitt="II", geplant=dt.date(2026, 12, 1))]
+    return rows
+
+
 def make_workbook(path: Path, rows: dict | None = None) -> Path:
     """Write rows (default: minimal_rows()) as a schema workbook."""
     return write_workbook(Path(path), minimal_rows() if rows is None else rows)

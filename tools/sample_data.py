@@ -117,26 +117,35 @@ def _projekt(id, titel, art, status, *, kurztitel=None, parent=None, start=None,
     }
 
 
+ENDE_IM_ZEITRAUM = D(2025, 10, 31)
+"""The last day of the reporting period: the date of what the report says happened in it, without a day."""
+
 PROJEKTE = [
     # -- projects of the participation table 2025, in its column order; the
     #    follow-up projects directly after their Prüfprojekt. `zusatz` holds the
     #    parenthetical of the report's project lists (section 1) verbatim.
+    # The report lists it as completed »im Berichtszeitraum (November 2024 – Oktober 2025)« without a
+    # day: dated at the end of the period, so that the list is derived from the date (and next
+    # year's report does not list it again).
     _projekt(
         "FEUERWEHR", "Beschaffung von Feuerwehrbedarf, Organisation der Instandhaltung",
         "Prüfprojekt", "abgeschlossen",
         kurztitel="Beschaffung Feuerwehrbedarf, Organisation Instandhaltung",
-        aktuell=True,  # started "im Herbst 2021": season only, no date
+        ende=ENDE_IM_ZEITRAUM, aktuell=True,  # started "im Herbst 2021": season only, no date
         zusatz="(15 Kreiskommunen)",
         einsparung="rd. 15 % im Vergleich zur Einzelbeschaffung",
     ),
     # The Prüfprojekt (2023, 8 Kreiskommunen) ended in the reporting period with
     # recommendations; it is not in the report's list of completed projects
     # because its pilot goes on.
+    # The report lists it as completed »im Berichtszeitraum (November 2024 – Oktober 2025)« without a
+    # day: dated at the end of the period, so that the list is derived from the date (and next
+    # year's report does not list it again).
     _projekt(
         "REINIGUNG", "Organisation der Reinigung kommunaler Liegenschaften",
         "Prüfprojekt", "abgeschlossen",
         kurztitel="Reinigung kommunaler Liegenschaften",
-        aktuell=True,
+        ende=ENDE_IM_ZEITRAUM, aktuell=True,
     ),
     _projekt(
         "REINIGUNG-PILOT", "Reinigung kommunaler Liegenschaften – Pilotprojekt IKZ-Umsetzung",
@@ -146,19 +155,25 @@ PROJEKTE = [
         aktuell=True,  # started 2025, no month given
         zusatz="(Umsetzungs(pilot)projekt mit 4 Kreiskommunen)",
     ),
+    # The report lists it as completed »im Berichtszeitraum (November 2024 – Oktober 2025)« without a
+    # day: dated at the end of the period, so that the list is derived from the date (and next
+    # year's report does not list it again).
     _projekt(
         "HINSCHG", "Umsetzung des Hinweisgeberschutzgesetzes",
         "Prüfprojekt", "abgeschlossen",
         kurztitel="Umsetzung Hinweisgeberschutzgesetz",
         start=D(2023, 9, 1),  # "im September 2023"
-        aktuell=True,
+        ende=ENDE_IM_ZEITRAUM, aktuell=True,
         zusatz="(13 Kreiskommunen)",
     ),
+    # The report lists it as completed »im Berichtszeitraum (November 2024 – Oktober 2025)« without a
+    # day: dated at the end of the period, so that the list is derived from the date (and next
+    # year's report does not list it again).
     _projekt(
         "SMART-REGION", "Smart Cities / Smart Region",
         "Prüfprojekt", "abgeschlossen",
         kurztitel="Smart Cities / Smart Region",
-        aktuell=True,  # started "im Herbst 2023"
+        ende=ENDE_IM_ZEITRAUM, aktuell=True,  # started "im Herbst 2023"
         zusatz="(14 Kreiskommunen)",
     ),
     _projekt(
@@ -168,11 +183,14 @@ PROJEKTE = [
         parent="SMART-REGION",
         aktuell=True,  # "startet nach dem Ende des vorliegenden Berichtszeitraums"
     ),
+    # The report lists it as completed »im Berichtszeitraum (November 2024 – Oktober 2025)« without a
+    # day: dated at the end of the period, so that the list is derived from the date (and next
+    # year's report does not list it again).
     _projekt(
         "HITZE", "Hitzeaktionsplanung",
         "Prüfprojekt", "abgeschlossen",
         kurztitel="Hitzeaktionsplanung",
-        aktuell=True,  # started 2024
+        ende=ENDE_IM_ZEITRAUM, aktuell=True,  # started 2024
         zusatz="(14 Kreiskommunen)",
     ),
     _projekt(
@@ -183,11 +201,14 @@ PROJEKTE = [
         aktuell=True,
         zusatz="(12 Kreiskommunen)",
     ),
+    # The report lists it as completed »im Berichtszeitraum (November 2024 – Oktober 2025)« without a
+    # day: dated at the end of the period, so that the list is derived from the date (and next
+    # year's report does not list it again).
     _projekt(
         "ELEKTRO-2025", "Prüfung ortsveränderlicher elektrischer Anlagen",
         "Vergabeverfahren", "abgeschlossen",
         kurztitel="Prüfung elektrischer Anlagen (Vergabeverfahren)",
-        aktuell=True,
+        ende=ENDE_IM_ZEITRAUM, aktuell=True,
         zusatz="(11 Kreiskommunen, 7 kommunale Unternehmen - europaweites Vergabeverfahren "
                "für den Zeitraum 1.9.2025 – 31.8.2027)",
     ),
@@ -771,9 +792,9 @@ ARBEITSABSCHNITTE = [
 # they had been presented).
 
 PROJEKTBERICHTE = [
-    {"projekt": "REINIGUNG", "art": "Schlussbericht", "datum": None, "votum": "teilweise empfohlen"},
-    {"projekt": "SMART-REGION", "art": "Schlussbericht", "datum": None, "votum": "empfohlen"},
-    {"projekt": "HITZE", "art": "Schlussbericht", "datum": None, "votum": "empfohlen"},
+    {"projekt": "REINIGUNG", "art": "Schlussbericht", "datum": ENDE_IM_ZEITRAUM, "votum": "teilweise empfohlen"},
+    {"projekt": "SMART-REGION", "art": "Schlussbericht", "datum": ENDE_IM_ZEITRAUM, "votum": "empfohlen"},
+    {"projekt": "HITZE", "art": "Schlussbericht", "datum": ENDE_IM_ZEITRAUM, "votum": "empfohlen"},
 ]
 
 # --- Fördermittel ----------------------------------------------------------------
@@ -786,6 +807,7 @@ FOERDERMITTEL = [
         "betrag": 150000,
         "jahr": 2025,
         "status": "bewilligt",
+        "datum": ENDE_IM_ZEITRAUM,  # granted in the reporting period; the report gives no day
         "text": (
             "13 Kreiskommunen haben sich 2024 zu dieser Kooperation zusammengeschlossen, um die umfangreichen "
             "Aufgaben der Informationssicherheit gemeinsam wirksamer und wirtschaftlicher wahrzunehmen, als dies "
@@ -799,6 +821,7 @@ FOERDERMITTEL = [
         "betrag": 100000,
         "jahr": 2021,  # "die 2021 erhaltenen Fördermittel"; Verwendungsnachweis im Berichtszeitraum
         "status": "Verwendungsnachweis geführt",
+        "datum": ENDE_IM_ZEITRAUM,  # accounted for in the reporting period; the report gives no day
         "text": "Zehn Städte und Gemeinden und der Kreis Groß-Gerau sind seit 2020 an dieser Kooperation beteiligt.",
     },
     {
@@ -809,6 +832,7 @@ FOERDERMITTEL = [
         "jahr": 2025,
         # The report says "beantragt" and, two sentences later, "erhalten".
         "status": "beantragt",
+        "datum": ENDE_IM_ZEITRAUM,  # applied for in the reporting period; the report gives no day
         "text": (
             "13 Städte und Gemeinden und der Kreis Groß-Gerau haben diese Stelle im Herbst 2024 durch eine "
             "öffentlich-rechtliche Vereinbarung geschaffen, im Mai 2025 hat sie nach erfolgreicher "
@@ -1049,9 +1073,10 @@ PRESSE = [
         "link": None,
     },
     {
-        # Date from the report's list of downloads: "Präsentation IKZ-Fachtagung
-        # Hess. Ministerium des Innern und für Sport (27.9.2023)".
-        "datum": D(2023, 9, 27),
+        # From the report's list of downloads, "Präsentation IKZ-Fachtagung Hess. Ministerium des Innern
+        # und für Sport (27.9.2023)": a standing reference, not press of the period, so undated (a dated
+        # entry is reported only in its own period).
+        "datum": None,
         "medium": "IKZ-Fachtagung „Zukunftsfähige Kommunen durch Interkommunale Zusammenarbeit“ des Hessischen "
                   "Ministeriums des Innern und für Sport",
         "art": "Fachveranstaltung",
@@ -1091,8 +1116,8 @@ BERICHTSTEXTE = [
             "die Steuerung des Prozesses wurden Gremien und Öffentlichkeit seitdem in regelmäßigen "
             "Zwischenberichten jährlich informiert. Die Berichte und weitere Materialien sind auf der "
             "IKZ-Website https://ikz.imkreisgg.de im Bereich „Informationen“ als Download abrufbar.\n"
-            "Der vorliegende 12. Zwischenbericht enthält die wesentlichen Aktivitäten und Ergebnisse im 12. Jahr "
-            "des kreisweiten IKZ-Prozesses in der Zeit von November 2024 bis Oktober 2025. Aus Gründen der "
+            "Der vorliegende {Berichtsnummer}. Zwischenbericht enthält die wesentlichen Aktivitäten und Ergebnisse "
+            "im {Berichtsnummer}. Jahr des kreisweiten IKZ-Prozesses in der Zeit von {Berichtszeitraum}. Aus Gründen der "
             "Vollständigkeit der Darstellung werden auch einige Informationen aus früheren Berichten "
             "nachfolgend – in aktualisierter und erweiterter Form – aufgenommen."
         ),
@@ -1183,7 +1208,7 @@ BERICHTSTEXTE = [
             "- **Ansprechpartner für den Gesamtprozess**\n"
             "- **Controlling/Evaluation des Gesamtprozesses**\n"
             "Die IKZ-Lenkungsgruppe besteht aus sechs Mitgliedern, tagt in zweimonatlichem Turnus und setzt sich "
-            "im Berichtszeitraum vom 1.11.2024 – 31.10.2025 wie folgt zusammen:"
+            "im Berichtszeitraum vom {Zeitraum von} – {Zeitraum bis} wie folgt zusammen:"
         ),
     },
     {
@@ -1225,7 +1250,7 @@ BERICHTSTEXTE = [
             "ehrenamtliche Mandatsträger/innen** zum Sachstand der interkommunalen Zusammenarbeit im Kreisgebiet "
             "an. Zielgruppe dieser Veranstaltungen sind die Vorsitzenden der Vertretungskörperschaften, die "
             "Fraktionsvorsitzenden und die Dienststellenleitungen der 15 Kreiskommunen als Multiplikatoren für "
-            "ihre örtlichen Gremien. Die nächste Veranstaltung ist im Jahr 2026 vorgesehen.\n"
+            "ihre örtlichen Gremien. Die nächste Veranstaltung ist im Jahr {Folgejahr} vorgesehen.\n"
             "Als jederzeit nutzbare aktuelle Informationsplattform steht zudem die **Website der interkommunalen "
             "Zusammenarbeit im Kreis Groß-Gerau** zur Verfügung. Unter https://ikz.imkreisgg.de können im "
             "Bereich „Informationen“ alle IKZ-Jahresberichte, Pressemitteilungen, ausgewählte Präsentationen, "
@@ -1237,7 +1262,7 @@ BERICHTSTEXTE = [
             "innerhalb der zahlreichen IKZ-Projekt- und Arbeitsgruppen. Externen Besucherinnen und Besuchern der "
             "Website vermittelt die Ansicht „Intern“ eine bildhafte Übersicht über die seit 2013 bearbeiteten "
             "Projektfelder im kreisweiten IKZ-Prozess.\n"
-            "Im Berichtszeitraum von November 2024 - Oktober 2025 war darüber hinaus weiterhin ein reges "
+            "Im Berichtszeitraum von {Berichtszeitraum} war darüber hinaus weiterhin ein reges "
             "Interesse an den IKZ-Aktivitäten im Kreis Groß-Gerau in Form von **Kontaktaufnahmen und Anfragen** "
             "von Kommunen, Kreisen, sonstigen Behörden, öffentlichen und privaten Institutionen, der Presse sowie "
             "Bürgerinnen und Bürgern zu verzeichnen.\n"
@@ -1272,7 +1297,7 @@ BERICHTSTEXTE = [
     {
         "abschnitt": "Ausblick",
         "text": (
-            "Nach Beendigung der aktuell laufenden Projekte werden **im Jahr 2026 weitere kreisweite "
+            "Nach Beendigung der aktuell laufenden Projekte werden **im Jahr {Folgejahr} weitere kreisweite "
             "IKZ-Projekte** nach Abstimmung der priorisierten Handlungsfelder in der Gemeinschaft der "
             "Kreiskommunen folgen. Dabei zeigt sich immer wieder der Vorteil der im Kreis Groß-Gerau bestehenden "
             "dauerhaften interkommunalen Arbeitsstruktur, da diese jederzeit auch ein kurzfristiges Reagieren auf "

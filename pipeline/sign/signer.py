@@ -32,7 +32,7 @@ from pyhanko.sign.fields import (
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from ..errors import Location, SigningError
-from ..german import BERLIN, datum
+from ..german import BERLIN, datum, datum_zeit
 from ._pdf import incremental_writer, now, read_pdf, write_atomically
 from .config import CONFIG_FILE_NAME, ENV_CERTIFICATE, ENV_PASSPHRASE, PassphraseError, SigningConfig
 from .fields import (
@@ -357,7 +357,7 @@ def sign_pdf(
         _check_new_field(writer, new_field, where)
     timestamper = timestamper_for(config)  # faults raise TimestampError (a SigningError) naming the service
     when = dt.datetime.now(BERLIN)
-    text_params = {"zeit": when.strftime("%d.%m.%Y %H:%M Uhr")}
+    text_params = {"zeit": datum_zeit(when)}
     out = io.BytesIO()
     pdf_signer = signers.PdfSigner(
         meta, signer, timestamper=timestamper,

@@ -352,7 +352,8 @@ def _timestamp(ts_status) -> Timestamp | None:
 
 def _trust_problem(status, demo: bool) -> str:
     if demo:
-        return "Demonstrationszertifikat, dem kein Empfänger vertraut"
+        return ("Demonstrationszertifikat, dem kein Empfänger vertraut (so erwartet, solange kein echtes "
+                "Zertifikat eingerichtet ist)")
     if status.revoked:
         return "das Zertifikat ist widerrufen"
     indication = getattr(status.trust_problem_indic, "name", "") or ""
@@ -361,7 +362,9 @@ def _trust_problem(status, demo: bool) -> str:
     if "NOT_YET_VALID" in indication:
         return "das Zertifikat ist noch nicht gültig"
     if "CHAIN" in indication or status.validation_path is None:
-        return "das Zertifikat führt zu keinem hinterlegten Vertrauensanker"
+        return ("das Zertifikat führt zu keinem hinterlegten Vertrauensanker (das Wurzelzertifikat der "
+                "ausstellenden Stelle mit ARGS=\"--vertrauen datei.pem\" angeben oder in ikz-signatur.toml unter "
+                "»vertrauensanker« eintragen, siehe docs/SIGNATUR.md)")
     if "CRYPTO" in indication or "ALGORITHM" in indication:
         return "das Zertifikat verwendet unsichere Verfahren"
     return f"Zertifikatsprüfung fehlgeschlagen ({indication or 'unbekannt'})"

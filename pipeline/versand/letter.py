@@ -111,7 +111,8 @@ def letter_context(data: IKZData, mailing: Mailing, plan: VersandPlan) -> dict:
         "kommune": {
             "name": clean(k.name), "kurzname": clean(k.key), "mit_artikel": mit_artikel(k),
             "gremium": clean(k.gremium), "gremium_adresse": gremium_adresse(k).replace("\n", " "),
-            "dienststellenleitung": adressierung(k), "email": mailing.address or "",
+            "dienststellenleitung": adressierung(k), "dienststellenleitung_im_satz": adressierung(k, "akkusativ"),
+            "email": mailing.address or "",
         },
         "bericht": {
             "nummer": b.nummer, "jahr": b.jahr, "zeitraum": f"{datum(b.von)} – {datum(b.bis)}",

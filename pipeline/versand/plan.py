@@ -24,10 +24,10 @@ from pathlib import Path
 from ..context import signature_line
 from ..errors import Location, PipelineError
 from ..german import datum_zeit
-from ..kinds import BUNDLE_KINDS, DOCUMENT_KINDS, signature_open
+from ..kinds import BUNDLE_KINDS, DOCUMENT_KINDS
 from ..model import IKZData, Kommune, Project
 from ..naming import slug
-from ..store import MANIFEST, Manifest
+from ..store import MANIFEST, VERSAND, Manifest
 
 __all__ = [
     "DEFAULT_MAX_MB",
@@ -46,7 +46,7 @@ DEFAULT_MAX_MB = 10.0
 
 MB = 1024 * 1024
 
-FOLDER = "versand"
+FOLDER = VERSAND
 """The folder in the run folder that ``versand`` writes (and replaces as a whole)."""
 
 
@@ -168,11 +168,6 @@ def mail_address(text: str | None) -> str | None:
     return address.addr_spec
 
 
-def _needs_signature(project: Project, kommune: Kommune) -> bool:
-    """Whether `kommune` still has to sign the Projektauftrag of `project` (see module docstring)."""
-    return signature_open(project, kommune.key)
-
-
 def make_plan(data: IKZData, run_folder: Path, manifest: Manifest, max_mb: float = DEFAULT_MAX_MB) -> VersandPlan:
     """Who gets what, from the workbook and the manifest of its last report."""
     run_folder = Path(run_folder)
@@ -185,7 +180,7 @@ def make_plan(data: IKZData, run_folder: Path, manifest: Manifest, max_mb: float
 
     council = next(k for k in BUNDLE_KINDS if k.per_kommune)
     mappen = {e.kommune: e for e in manifest.entries if e.kind == council.name}
-    signed_kinds = {k.name: k for k in DOCUMENT_KINDS if k.signature_fields}
+    signed_kinds = {k.name: k for k in DOCUMENT_KINDS if k.signing is not None}
     orders = [e for e in manifest.entries if e.kind in signed_kinds and e.project is not None]
 
     mailings: list[Mailing] = []
@@ -199,7 +194,8 @@ def make_plan(data: IKZData, run_folder: Path, manifest: Manifest, max_mb: float
         line = signature_line(kommune)
         for entry in orders:
             project = data.projekt(entry.project)
-            if line in entry.signature_fields and entry.docx and _needs_signature(project, kommune):
+            if line in entry.signature_fields and entry.docx and signed_kinds[entry.kind].signing.open_for(
+                    project, kommune.key):
                 label = signed_kinds[entry.kind].label
                 requests.append(SignatureRequest(
                     project=project.id, title=project.titel, field=line,

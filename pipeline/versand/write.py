@@ -19,7 +19,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-from ..errors import Problem
+from ..errors import InputError, Problem
 from ..fsutil import write_atomic
 from ..german import BERLIN
 from ..model import IKZData
@@ -47,6 +47,10 @@ word after a space into »Unterschrift  – Stadt …« (two spaces) when unfold
 encoded in lines of 76 when they were set and are written as they are."""
 
 
+class SenderError(InputError):
+    """The configured sender is no usable e-mail address."""
+
+
 @dataclass(frozen=True)
 class VersandOptions:
     """What a Versand run works on."""
@@ -63,6 +67,9 @@ class VersandOptions:
     """Seconds to wait for a report that is running on the same outputs."""
     allow_open: bool = False
     """Go on although Excel has the workbook open (its last saved state is used)."""
+    sender: str | None = None
+    """The drafts' From (»Name <adresse>«), or None: left to the mail program that sends them (the
+    account of whoever sends)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,20 @@ class VersandResult:
     def not_attached(self) -> tuple[tuple[Mailing, Enclosure], ...]:
         """Files of drafts that are too big to attach."""
         return tuple((m, e) for m in self.drafts for e in m.enclosures if e.too_big)
+
+
+def sender_of(text: str | None) -> Address | None:
+    """The From of the drafts from »Name <adresse>« or »adresse«; SenderError when it is no address."""
+    if not text:
+        return None
+    from email.utils import parseaddr
+
+    name, addr = parseaddr(text)
+    address = mail_address(addr)
+    if address is None:
+        raise SenderError(f"»{text}« ist keine verwendbare Absenderadresse (z. B. \"Marion Götz "
+                          "<m.goetz@raunheim.de>\" oder m.goetz@raunheim.de).")
+    return Address(name, addr_spec=address)
 
 
 def build_draft(letter: Letter, to: Address, sender: Address | None, attachments: Sequence[Path],
@@ -171,10 +192,8 @@ def _space_needed(plan: VersandPlan) -> int:
     return copies + attached * 4 // 3 + 20 * MB
 
 
-def _write(plan: VersandPlan, letters: dict[str, Letter], data: IKZData, staging: Path) -> None:
-    b = data.bericht
-    sender_address = mail_address(b.email)
-    sender = Address(b.ansprechpartner, addr_spec=sender_address) if sender_address else None
+def _write(plan: VersandPlan, letters: dict[str, Letter], data: IKZData, staging: Path,
+           sender: Address | None) -> None:
     when = dt.datetime.now(BERLIN)
     for mailing in plan.mailings:
         folder = staging / mailing.folder
@@ -196,6 +215,7 @@ def run_versand(options: VersandOptions) -> VersandResult:
     from ..validate import load
     from ..workbook import require_closed
 
+    sender = sender_of(options.sender)  # a wrong address stops before anything is read or written
     if not options.allow_open:
         require_closed(Path(options.workbook))
     data, warnings = load(options.workbook)
@@ -210,7 +230,7 @@ def run_versand(options: VersandOptions) -> VersandResult:
         versand = OutputStore(store.final, FOLDER)
         staging = versand.begin()
         try:
-            _write(plan, letters, data, staging)
+            _write(plan, letters, data, staging, sender)
             versand.commit()
         except BaseException:
             versand.abort()
