@@ -60,11 +60,11 @@ def serve(args) -> int:
     host = f"[{config.host}]" if ":" in config.host else config.host
     base = f"{scheme}://{host}:{config.port}"
     token = auth.setup_token(office.db)
-    print(f"IKZ-Geschäftsstelle im Browser: {base}/  (beenden mit Strg+C)", flush=True)
     print(f"Daten (Benutzer, Verlauf, hochgeladene Versionen): {config.data}/", flush=True)
     if token:
         print(f"Es gibt noch keinen Benutzer. Ersten Benutzer anlegen (Rolle Verwalten, der Link gilt einmal): "
               f"{base}/einrichten/{token}", flush=True)
+    print(f"IKZ-Geschäftsstelle im Browser: {base}/  (beenden mit Strg+C)", flush=True)
     server = uvicorn.Server(uvicorn.Config(
         app, host=config.host, port=config.port, log_config=None, log_level="critical", access_log=False,
         server_header=False, date_header=True, proxy_headers=config.behind_proxy,

@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -26,6 +27,8 @@ EDITOR = ("sachbearbeiterin", "Bearbeiten-Passwort-2")
 READER = ("leser", "Lesen-Passwort-3")
 YEAR = dt.date.today().year
 """The year the sample is uploaded as (a new workbook »ikz-<this year>«): offered on every date."""
+NAME = f"ikz-{YEAR}"
+RUN_TIMEOUT = 600_000  # ms: a first run on a slow machine
 
 
 def free_port() -> int:
@@ -66,9 +69,22 @@ class Server:
             cwd=root, env=env or clean_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, encoding="utf-8")
         threading.Thread(target=self._read, daemon=True).start()
-        if not self._ready.wait(60) or self.proc.poll() is not None:
+        if not self._ready.wait(60) or self.proc.poll() is not None or not self._accepts():
             self.stop()
             raise AssertionError("Der Server ist nicht gestartet:\n" + self.output)
+
+    def _accepts(self, seconds: float = 30) -> bool:
+        """The port takes connections (uvicorn binds it right after the start line)."""
+        import time
+
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return True
+            except OSError:
+                time.sleep(0.05)
+        return False
 
     def _read(self) -> None:
         for line in self.proc.stdout:
@@ -187,3 +203,39 @@ def workbook_with_unknown_kommune(folder: Path) -> Path:
     rows = minimal_rows()
     rows["Beteiligung"][1]["kommune"] = "Rauheim"
     return make_workbook(folder / "vertippt.xlsx", rows)
+
+
+@pytest.fixture(scope="session")
+def report(server, browser):
+    """A finished run of the sample, started in the browser; the page as it was at the end."""
+    page = login(browser, server, EDITOR)
+    upload_sample(page)
+    page.goto(f"/m/{NAME}/erzeugen")
+    page.get_by_role("button", name="Dokumente erzeugen").click()
+    expect(page.get_by_text("Fertig in")).to_be_visible(timeout=RUN_TIMEOUT)
+    yield page
+    page.context.close()
+
+
+
+
+def upload_as(page, year: int, path: Path) -> None:
+    """Upload `path` as a new version of »ikz-<year>« (a new workbook if there is none)."""
+    page.goto("/arbeitsmappe")
+    name = f"ikz-{year}"
+    existing = page.get_by_role("option", name=f"{name} (neue Version)").count()
+    page.get_by_label("Gehört zu").select_option(name if existing else f"neu-{year}")
+    page.get_by_label(re.compile("Excel-Datei")).set_input_files(str(path))
+    page.get_by_role("button", name="Hochladen und prüfen").click()
+    page.locator("#ergebnis").wait_for()
+
+
+def upload_sample(page) -> None:
+    """The sample as workbook NAME, unless it is there already."""
+    page.goto("/arbeitsmappe")
+    if page.get_by_role("option", name=f"{NAME} (neue Version)").count():
+        return
+    page.get_by_label("Gehört zu").select_option(f"neu-{YEAR}")
+    page.get_by_label(re.compile("Excel-Datei")).set_input_files(str(sample_workbook()))
+    page.get_by_role("button", name="Hochladen und prüfen").click()
+    page.locator("#ergebnis").wait_for()

@@ -8,13 +8,9 @@ import re
 import subprocess
 import zipfile
 
-import pytest
 from playwright.sync_api import expect
 
-from .conftest import ADMIN, EDITOR, READER, YEAR, login, sample_workbook, workbook_with_unknown_kommune
-
-NAME = f"ikz-{YEAR}"
-RUN_TIMEOUT = 600_000  # ms: a first run on a slow machine
+from .conftest import ADMIN, EDITOR, NAME, RUN_TIMEOUT, YEAR, login, upload_as, sample_workbook, workbook_with_unknown_kommune
 
 
 def upload(page, target_value: str, path) -> None:
@@ -45,21 +41,23 @@ def test_login_with_a_wrong_password_says_so(browser, server):
 
 def test_upload_the_sample_and_see_no_errors(editor_page):
     page = editor_page
-    upload(page, f"neu-{YEAR}", sample_workbook())
+    upload_as(page, YEAR, sample_workbook())
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Prüfen: {NAME}")
     expect(page.locator("#ergebnis")).to_contain_text("0 Fehler")
-    expect(page.get_by_role("status")).to_contain_text(f"Version 1 von »{NAME}« gespeichert")
+    version = re.search(r"Version (\d+) von", page.get_by_role("status").inner_text()).group(1)
+    expect(page.get_by_role("status")).to_contain_text(f"Version {version} von »{NAME}« gespeichert")
     page.get_by_role("link", name="Arbeitsmappe", exact=True).click()
-    row = page.get_by_role("row").filter(has_text="ikz-2025.xlsx")
+    row = page.get_by_role("row").filter(has=page.get_by_role("cell", name=version, exact=True))
+    expect(row).to_contain_text("ikz-2025.xlsx")
     expect(row).to_contain_text(EDITOR[0])
     with page.expect_download() as info:
-        row.get_by_role("link", name="Version 1 herunterladen").click()
+        row.get_by_role("link", name=f"Version {version} herunterladen").click()
     assert open(info.value.path(), "rb").read() == sample_workbook().read_bytes()
 
 
 def test_unknown_kommune_shows_sheet_cell_and_suggestion(editor_page, tmp_path):
     page = editor_page
-    upload(page, f"neu-{YEAR + 1}", workbook_with_unknown_kommune(tmp_path))
+    upload_as(page, YEAR + 1, workbook_with_unknown_kommune(tmp_path))
     expect(page.locator("#ergebnis")).to_contain_text("1 Fehler")
     row = page.locator("table.probleme tbody tr").first
     cells = row.locator("td")
@@ -70,17 +68,6 @@ def test_unknown_kommune_shows_sheet_cell_and_suggestion(editor_page, tmp_path):
     expect(cells.nth(5)).to_have_text("Rauheim")
     expect(cells.nth(7)).to_have_text("Meinten Sie »Raunheim«?")
     expect(cells.nth(4)).to_contain_text("In Excel: Blatt »Beteiligung«, Zelle B3")
-
-
-@pytest.fixture(scope="session")
-def report(server, browser):
-    """A finished run of the sample, started in the browser; the page as it was at the end."""
-    page = login(browser, server, EDITOR)
-    page.goto(f"/m/{NAME}/erzeugen")
-    page.get_by_role("button", name="Dokumente erzeugen").click()
-    expect(page.get_by_text("Fertig in")).to_be_visible(timeout=RUN_TIMEOUT)
-    yield page
-    page.context.close()
 
 
 def test_run_shows_live_progress_and_the_summary(server, browser, editor_page):
