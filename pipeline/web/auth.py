@@ -20,7 +20,9 @@ SETUP_TOKEN_S = 24 * 3600
 
 FAILURE_WINDOW_S = 15 * 60
 MAX_FAILURES = 5
-"""After this many failed logins within the window, for a user name or an address, logins are refused."""
+"""After this many failed logins within the window for one user name from one address, that name is refused there."""
+MAX_FAILURES_ADDRESS = 30
+"""After this many failed logins within the window from one address (any names), every login from it is refused."""
 
 MIN_PASSWORD = 10
 
@@ -110,14 +112,14 @@ def set_role(db: Database, name: str, role: str) -> None:
 # -- login --------------------------------------------------------------------
 
 def _failure_keys(name: str, address: str) -> list[str]:
-    return [f"name:{name.strip().lower()}", f"addr:{address}"]
+    return [f"name:{name.strip().lower()}@{address}", f"addr:{address}"]
 
 
 def throttled(db: Database, name: str, address: str) -> bool:
     since = time.time() - FAILURE_WINDOW_S
-    for key in _failure_keys(name, address):
+    for key, limit in zip(_failure_keys(name, address), (MAX_FAILURES, MAX_FAILURES_ADDRESS)):
         n = db.one("SELECT count(*) AS n FROM login_failures WHERE key = ? AND at > ?", (key, since))["n"]
-        if n >= MAX_FAILURES:
+        if n >= limit:
             return True
     return False
 
