@@ -219,6 +219,8 @@ def _session_of(request: Request):
     if cfg.sso_header and request.client and request.client.host in cfg.proxies:
         name = request.headers.get(cfg.sso_header.lower(), "").strip()
         if name and (session is None or session.user is None or session.user.name.lower() != name.lower()):
+            # the proxy names someone else than the session's user: that session does not count here
+            session = None
             row = office.db.user(name)
             if row is not None and not row["locked"]:
                 user = auth.User(row["id"], row["name"], row["role"])
