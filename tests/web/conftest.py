@@ -139,22 +139,24 @@ def server(project, browser):
     """The office's server on a fresh folder; the first user made through the printed link, the others
     with `benutzer anlegen`."""
     s = Server(project)
-    link = s.setup_link
-    assert link, s.output
-    page = browser.new_page()
-    page.goto(link)
-    page.get_by_label("Benutzername").fill(ADMIN[0])
-    page.get_by_label("Passwort (mindestens 10 Zeichen)").fill(ADMIN[1])
-    page.get_by_label("Passwort wiederholen").fill(ADMIN[1])
-    page.get_by_role("button", name="Benutzer anlegen").click()
-    page.get_by_text(f"Willkommen, {ADMIN[0]}").wait_for()
-    page.close()
-    for name, role, pw in ((EDITOR[0], "bearbeiten", EDITOR[1]), (READER[0], "lesen", READER[1])):
-        result = add_user(project, name, role, pw)
-        assert result.returncode == 0, result.stdout + result.stderr
-    s.first_link = link
-    yield s
-    s.stop()
+    try:
+        link = s.setup_link
+        assert link, s.output
+        page = browser.new_page()
+        page.goto(link)
+        page.get_by_label("Benutzername").fill(ADMIN[0])
+        page.get_by_label("Passwort (mindestens 10 Zeichen)").fill(ADMIN[1])
+        page.get_by_label("Passwort wiederholen").fill(ADMIN[1])
+        page.get_by_role("button", name="Benutzer anlegen").click()
+        page.get_by_text(f"Willkommen, {ADMIN[0]}").wait_for()
+        page.close()
+        for name, role, pw in ((EDITOR[0], "bearbeiten", EDITOR[1]), (READER[0], "lesen", READER[1])):
+            result = add_user(project, name, role, pw)
+            assert result.returncode == 0, result.stdout + result.stderr
+        s.first_link = link
+        yield s
+    finally:
+        s.stop()
     assert "Traceback" not in s.output, s.output
 
 

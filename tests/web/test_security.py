@@ -363,3 +363,60 @@ def test_a_second_instance_on_the_same_folders_corrupts_nothing(tmp_path):
     assert not (run / "versand").exists()
     assert sorted(p.name for p in (root / "outputs").iterdir() if p.name.startswith(".") and p.is_dir()) == []
     assert "Traceback" not in first.output + second.output
+
+
+# -- make serve on a fresh clone -------------------------------------------------------------
+
+def test_make_serve_on_a_fresh_clone_prints_the_link_that_creates_the_first_user(tmp_path):
+    import os
+    import shutil
+    import signal
+
+    from .conftest import ROOT
+
+    clone = tmp_path / "klon"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True, timeout=120)
+    for name in subprocess.run(["git", "ls-files", "--modified", "--others", "--exclude-standard"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.split():
+        if (ROOT / name).is_file():  # uncommitted work of the developer running this: as if committed
+            (clone / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, clone / name)
+    (clone / ".venv").symlink_to(ROOT / ".venv")
+    os.utime(clone / "pyproject.toml", (0, 0))  # the shared .venv is up to date: make need not install
+    port = free_port()
+    env = {k: v for k, v in clean_env().items() if not k.startswith("MAKE")}
+    proc = subprocess.Popen(["make", "serve", f"ARGS=--port {port}"], cwd=clone, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True, stdin=subprocess.DEVNULL)
+    try:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if "im Browser:" in line:
+                break
+        link = re.search(r"(http://\S+/einrichten/\S+)", "".join(lines))
+        assert link, "".join(lines)
+        assert link.group(1).startswith(f"http://127.0.0.1:{port}/")
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                c = httpx.Client(timeout=30)
+                page = c.get(link.group(1))
+                break
+            except httpx.ConnectError:
+                c.close()
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        r = c.post(link.group(1), data={"csrf": csrf_of(page.text), "name": "chefin", "passwort": "Chefin-Passwort-1",
+                                        "passwort2": "Chefin-Passwort-1"}, follow_redirects=True)
+        assert r.status_code == 200 and "Angemeldet: <strong>chefin</strong> (Verwalten)" in r.text
+        assert c.get(link.group(1)).status_code == 404  # once only
+        c.close()
+        assert (clone / "daten" / "ikz-web.sqlite3").is_file()
+        status = subprocess.run(["git", "status", "--porcelain", "--ignored", "daten"], cwd=clone, capture_output=True,
+                                text=True).stdout
+        assert status.startswith("!!"), status  # the data folder is ignored by git: never committed
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+    subprocess.run(["make", "clean"], cwd=clone, env=env, check=True, capture_output=True)
+    assert (clone / "daten" / "ikz-web.sqlite3").is_file()  # make clean never touches the data folder
