@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import PipelineError, Problem, Severity, ValidationError
+from ..errors import PipelineError, Problem, Severity, ValidationError, environment_error
 
 
 def problem_row(p: Problem) -> dict:
@@ -40,6 +40,9 @@ def german_message(exc: BaseException) -> tuple[str, list[dict]]:
                 "unverändert. Die Fehler stehen unten und auf der Seite »Prüfen«.", problem_rows(exc.problems))
     if isinstance(exc, PipelineError):
         return str(exc), []
+    known = environment_error(exc)  # the same place the CLI asks (a full disk, …)
+    if known is not None:
+        return str(known), []
     if isinstance(exc, MemoryError):
         return "Nicht genug Arbeitsspeicher für diesen Schritt. Bisherige Ausgaben sind unverändert.", []
     return (f"Unerwarteter Fehler ({type(exc).__name__}). Bisherige Ausgaben sind unverändert. Bitte der IT "
