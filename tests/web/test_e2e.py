@@ -57,7 +57,7 @@ def test_upload_the_sample_and_see_no_errors(editor_page):
 
 def test_unknown_kommune_shows_sheet_cell_and_suggestion(editor_page, tmp_path):
     page = editor_page
-    upload_as(page, YEAR + 1, workbook_with_unknown_kommune(tmp_path))
+    upload_as(page, YEAR - 1, workbook_with_unknown_kommune(tmp_path))
     expect(page.locator("#ergebnis")).to_contain_text("1 Fehler")
     row = page.locator("table.probleme tbody tr").first
     cells = row.locator("td")

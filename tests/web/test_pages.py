@@ -141,3 +141,26 @@ def test_single_sign_on_only_from_the_configured_proxy(tmp_path):
     finally:
         server.stop()
     assert "Traceback" not in server.output
+
+
+def test_new_year_from_last_year_with_its_checklist(editor_page, report, project):
+    page = editor_page
+    page.goto("/arbeitsmappe")
+    page.get_by_label("Vorjahr").select_option(NAME)
+    page.get_by_role("button", name="Neues Jahr aus dem Vorjahr").click()
+    expect(page.get_by_role("status")).to_contain_text("Neue Arbeitsmappe für den 13. Bericht angelegt")
+    heading = page.get_by_role("heading", level=1).inner_text()
+    new = re.search(r"ikz-\d{4}", heading).group(0)
+    assert (project / "inputs" / f"{new}.xlsx").is_file()
+    expect(page.get_by_role("table", name=re.compile("Bitte prüfen"))).to_contain_text("Bericht")
+    from .test_accessibility import violations
+
+    assert violations(page) == []
+    page.get_by_role("main").get_by_role("link", name="prüfen", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Prüfen: {new}")
+    expect(page.locator("#ergebnis")).to_be_visible()
+    # a second time: the workbook exists, nothing is overwritten
+    page.goto("/arbeitsmappe")
+    page.get_by_label("Vorjahr").select_option(NAME)
+    page.get_by_role("button", name="Neues Jahr aus dem Vorjahr").click()
+    expect(page.get_by_role("alert")).to_contain_text(f"Die Arbeitsmappe »{new}« gibt es schon; nichts wurde verändert")
