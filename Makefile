@@ -12,7 +12,7 @@ NPM_PACKAGES := nodejs npm
 AXE      := tests/web/node_modules/axe-core/axe.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system report render check verify ruecklauf versand test bench new-workbook neues-jahr sample clean serve
+.PHONY: help setup system report render check verify ruecklauf versand test bench new-workbook neues-jahr sample clean serve bench-web
 
 help: ## diese Übersicht
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -88,6 +88,9 @@ test: setup $(AXE) ## alle Tests ausführen
 
 bench: setup #dev Laufzeitmessung (Benchmark)
 	@$(BIN)/python -m tools.bench $(ARGS)
+
+bench-web: setup #dev Messung der Web-Anwendung: Seitenzeiten unter Last, Lauf aus dem Browser, Speicher
+	@$(BIN)/python -m tools.bench_web $(ARGS)
 
 sample: setup #dev Beispielarbeitsmappe aus tools/sample_data.py neu erzeugen (überschreibt nie Ihre Änderungen)
 	@$(BIN)/python -m tools.build_sample $(ARGS)

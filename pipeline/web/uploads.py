@@ -26,6 +26,7 @@ KINDS = {
     # kind: (extension, what it must be, German name)
     "arbeitsmappe": (".xlsx", "xl/workbook.xml", "Excel-Arbeitsmappe (.xlsx)"),
     "vorlage": (".docx", "word/document.xml", "Word-Vorlage (.docx)"),
+    "vorlage-text": (".txt", None, "Textvorlage (.txt, UTF-8)"),
     "ruecklauf": (".pdf", None, "PDF-Datei"),
     "signatur": (".pdf", None, "PDF-Datei"),
 }
@@ -78,6 +79,15 @@ def check_content(path: Path, kind: str) -> None:
     ext, member, label = KINDS[kind]
     with open(path, "rb") as fh:
         head = fh.read(1024)
+    if ext == ".txt":
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            raise UploadError(f"Das ist keine {label}: Die Datei ist nicht als UTF-8 gespeichert "
+                              "(im Editor »Speichern unter« mit der Codierung UTF-8).") from None
+        if "\x00" in text:
+            raise UploadError(f"Das ist keine {label}: Die Datei enthält Binärdaten.")
+        return
     if ext == ".pdf":
         if not head.startswith(b"%PDF-"):
             raise UploadError(f"Das ist keine PDF-Datei (erwartet: {label}; der Inhalt beginnt nicht mit »%PDF-«).")

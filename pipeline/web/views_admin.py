@@ -45,9 +45,9 @@ def _templates(office: Office) -> list[Path]:
 async def vorlagen(request: Request, office: Office, error: str | None = None, status: int = 200,
                    problems: list | None = None):
     files = _templates(office)
-    versions = office.db.query("SELECT * FROM uploads WHERE kind = 'vorlage' ORDER BY id DESC")
+    versions = office.db.query("SELECT * FROM uploads WHERE kind IN ('vorlage', 'vorlage-text') ORDER BY id DESC")
     return office.render(request, "vorlagen.html", status=status, title="Vorlagen", files=list(enumerate(files)),
-                         docx=[(i, p.name) for i, p in enumerate(files) if p.suffix == ".docx"],
+                         docx=[(i, p.name) for i, p in enumerate(files)],
                          versions=versions, error=error, problems=problems or [])
 
 
@@ -64,19 +64,40 @@ async def vorlage_datei(request: Request, office: Office):
 
 @page("lesen")
 async def vorlage_version(request: Request, office: Office):
-    row = office.db.one("SELECT * FROM uploads WHERE id = ? AND kind = 'vorlage'", (request.path_params["id"],))
+    row = office.db.one("SELECT * FROM uploads WHERE id = ? AND kind IN ('vorlage', 'vorlage-text')",
+                        (request.path_params["id"],))
     if row is None:
         raise not_found("Diese Version gibt es nicht.")
     path = uploads.path_of(office.config.data, row)
-    stem = Path(row["target"]).stem
-    return FileResponse(path, media_type=DOCX, filename=f"{stem}-version-{row['id']}.docx")
+    target = Path(row["target"])
+    return FileResponse(path, media_type=DOCX if path.suffix == ".docx" else "text/plain; charset=utf-8",
+                        filename=f"{target.stem}-version-{row['id']}{path.suffix}")
 
 
 def _check_with(office: Office, target: Path, candidate: Path) -> list[str]:
     """`check`'s template problems when `candidate` replaces `target` (in a copy of the templates folder),
-    against the newest workbook; the workbook's own errors are not the template's."""
+    against the newest workbook; the workbook's own errors are not the template's. A text template (the
+    letters) is loaded as its command loads it: a syntax error names the line."""
     from .. import render
+    from ..errors import TemplateError
     from ..validate import load
+
+    if target.suffix == ".txt":
+        from ..versand import TEMPLATE as VERSAND_TEMPLATE
+        from ..versand import load_template
+        from .erinnerung import _template
+
+        with tempfile.TemporaryDirectory(dir=office.config.data / "tmp") as tmp:
+            folder = Path(tmp)
+            shutil.copyfile(candidate, folder / target.name)
+            try:
+                if target.name == VERSAND_TEMPLATE:
+                    load_template(folder)
+                else:
+                    _template(folder)
+            except TemplateError as exc:
+                return [str(exc)]
+        return []
 
     workbooks = office.workbooks()
     if not workbooks:
@@ -96,18 +117,19 @@ def _check_with(office: Office, target: Path, candidate: Path) -> list[str]:
 async def vorlage_hochladen(request: Request, office: Office):
     form = await checked_form(request)
     user = request.scope["ikz_session"].user
-    docx = {p.name: p for p in _templates(office) if p.suffix == ".docx"}
+    docx = {p.name: p for p in _templates(office)}
     target = docx.get(str(form.get("ziel", "")))
     if target is None:
         await form.close()
         return await _vorlagen_error(request, office, "Bitte wählen, welche Vorlage ersetzt werden soll.")
     upload = form.get("datei")
     if upload is None or not hasattr(upload, "read") or not upload.filename:
-        return await _vorlagen_error(request, office, "Bitte eine Word-Datei (.docx) auswählen.")
+        return await _vorlagen_error(request, office, "Bitte eine Word-Datei (.docx) oder Textdatei (.txt) auswählen.")
+    kind = "vorlage" if target.suffix == ".docx" else "vorlage-text"
     try:
         scratch, sha, size = await uploads.receive(upload, office.config.max_template, office.config.data / "tmp")
         try:
-            uploads.check_content(scratch, "vorlage")
+            uploads.check_content(scratch, kind)
         except uploads.UploadError:
             scratch.unlink(missing_ok=True)
             raise
@@ -124,7 +146,7 @@ async def vorlage_hochladen(request: Request, office: Office):
                                                       f"{len(problems)} Problem(e). »{target.name}« ist unverändert.",
                                      400, problems)
     stored = await run_in_threadpool(_install_template, office, scratch, target, upload.filename, sha, size,
-                                     user.name)
+                                     user.name, kind)
     office.db.audit(user.name, client_address(request), "Vorlage ersetzt", f"{target.name}: Version {stored.id}")
     return redirect("/vorlagen", f"»{target.name}« geprüft und übernommen (Version {stored.id}).")
 
@@ -134,15 +156,15 @@ async def _vorlagen_error(request, office, message, status=400, problems=None):
 
 
 def _install_template(office: Office, scratch: Path, target: Path, uploaded_name: str, sha: str, size: int,
-                      user: str) -> uploads.Stored:
+                      user: str, kind: str) -> uploads.Stored:
     from ..digest import sha256_file
     from ..fsutil import write_atomic
 
     old = sha256_file(target)
-    if office.db.one("SELECT id FROM uploads WHERE kind = 'vorlage' AND sha256 = ?", (old,)) is None:
-        uploads.store_bytes(office.db, office.config.data, target.read_bytes(), kind="vorlage", target=target.name,
+    if office.db.one("SELECT id FROM uploads WHERE kind = ? AND sha256 = ?", (kind, old)) is None:
+        uploads.store_bytes(office.db, office.config.data, target.read_bytes(), kind=kind, target=target.name,
                             name=target.name, user="(Server)", note="Stand vor dem Ersetzen")
-    stored = uploads.store(office.db, office.config.data, scratch, kind="vorlage", target=target.name,
+    stored = uploads.store(office.db, office.config.data, scratch, kind=kind, target=target.name,
                            name=uploaded_name, sha256=sha, size=size, user=user)
     write_atomic(target, stored.path.read_bytes(), mode=0o644)
     return stored

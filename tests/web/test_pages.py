@@ -164,3 +164,31 @@ def test_new_year_from_last_year_with_its_checklist(editor_page, report, project
     page.get_by_label("Vorjahr").select_option(NAME)
     page.get_by_role("button", name="Neues Jahr aus dem Vorjahr").click()
     expect(page.get_by_role("alert")).to_contain_text(f"Die Arbeitsmappe »{new}« gibt es schon; nichts wurde verändert")
+
+
+def test_the_reminder_text_is_edited_like_a_template(admin_page, project, tmp_path):
+    page = admin_page
+    path = project / "templates" / "erinnerung-anschreiben.txt"
+    original = path.read_text(encoding="utf-8")
+    broken = tmp_path / "erinnerung.txt"
+    broken.write_text(original.replace("{% endfor %}", "", 1), encoding="utf-8")
+    page.goto("/vorlagen")
+    page.get_by_label("Ersetzt").select_option("erinnerung-anschreiben.txt")
+    page.get_by_label(re.compile("Textvorlage")).set_input_files(str(broken))
+    page.get_by_role("button", name="Prüfen und übernehmen").click()
+    expect(page.get_by_role("list", name="Probleme der Vorlage")).to_contain_text("erinnerung-anschreiben.txt, Zeile")
+    assert path.read_text(encoding="utf-8") == original
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes(original.replace("Erinnerung:", "Erinnerung für Gemeinden:").encode("latin-1", "replace"))
+    page.get_by_label("Ersetzt").select_option("erinnerung-anschreiben.txt")
+    page.get_by_label(re.compile("Textvorlage")).set_input_files(str(latin1))
+    page.get_by_role("button", name="Prüfen und übernehmen").click()
+    expect(page.locator("#fehler")).to_contain_text("nicht als UTF-8 gespeichert")
+    edited = tmp_path / "neu.txt"
+    edited.write_text(original.replace("Betreff: Erinnerung:", "Betreff: Erinnerung (2. Runde):"), encoding="utf-8")
+    page.get_by_label("Ersetzt").select_option("erinnerung-anschreiben.txt")
+    page.get_by_label(re.compile("Textvorlage")).set_input_files(str(edited))
+    page.get_by_role("button", name="Prüfen und übernehmen").click()
+    expect(page.get_by_role("status")).to_contain_text("»erinnerung-anschreiben.txt« geprüft und übernommen")
+    assert "Erinnerung (2. Runde)" in path.read_text(encoding="utf-8")
+    path.write_text(original, encoding="utf-8")  # as it was, for the other tests
