@@ -194,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         print("Erster Lauf (kalt: leerer Zwischenspeicher) …", flush=True)
         cold = run(admin, name, force=False)
         admin.post(f"/m/{name}/versand", data={"csrf": csrf_of(admin.get("/").text)})
+        for path in (f"/m/{name}/pruefen", f"/m/{name}/ruecklauf", f"/m/{name}/ergebnisse", "/vorlagen"):
+            admin.get(path)  # every page once: what the server process has loaded after a working day
         idle_after = server.memory()
         docx = sorted((root / "outputs" / name / "word").glob("*.docx"))
         print(f"Untergrenze: soffice --convert-to pdf für {len(docx)} .docx …", flush=True)
@@ -236,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     everything = [t for v in times.values() for t in v]
     print()
     print(f"Speicher des Servers im Leerlauf (PSS): Server {idle_start[0]:.0f} MiB + Lauf-Prozess {idle_start[1]:.0f} MiB "
-          f"= {sum(idle_start):.0f} MiB nach dem Start; {sum(idle_after):.0f} MiB nach einem Lauf "
+          f"= {sum(idle_start):.0f} MiB nach dem Start; Server {idle_after[0]:.0f} + Lauf-Prozess {idle_after[1]:.0f} "
+          f"= {sum(idle_after):.0f} MiB nach einem Lauf, Versand, Prüfen und Rücklauf "
           f"(Ziel ≤ {TARGET_IDLE_MIB:.0f} MiB: {'erreicht' if sum(idle_after) <= TARGET_IDLE_MIB else 'verfehlt'})")
     print(f"Erster Lauf (kalt): {cold:.1f} s")
     print(f"Voller Lauf aus dem Browser, warmer Server: {warm:.1f} s; Untergrenze (soffice, {len(docx)} .docx): "

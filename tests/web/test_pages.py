@@ -192,3 +192,23 @@ def test_the_reminder_text_is_edited_like_a_template(admin_page, project, tmp_pa
     expect(page.get_by_role("status")).to_contain_text("»erinnerung-anschreiben.txt« geprüft und übernommen")
     assert "Erinnerung (2. Runde)" in path.read_text(encoding="utf-8")
     path.write_text(original, encoding="utf-8")  # as it was, for the other tests
+
+
+def test_a_file_dropped_on_the_page_is_uploaded(editor_page, tmp_path):
+    """Drag and drop: the file lands in the form's file field (as when it is dropped from Explorer)."""
+    import base64
+
+    pdf = pki.make_pdf(tmp_path / "gezogen.pdf", title="Gezogen")
+    page = editor_page
+    page.goto("/signatur")
+    page.evaluate("""([b64, name]) => {
+        const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([bytes], name, {type: "application/pdf"}));
+        const zone = document.querySelector("[data-ablage]");
+        zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        zone.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+    }""", [base64.b64encode(pdf.read_bytes()).decode(), "gezogen.pdf"])
+    page.get_by_role("button", name="Signatur prüfen").click()
+    expect(page.get_by_role("heading", name="Ergebnis für »gezogen.pdf«")).to_be_visible()
+    expect(page.get_by_text("Die Datei hat keine Signatur.")).to_be_visible()
