@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from . import auth
@@ -232,7 +232,6 @@ def _session_of(request: Request):
 
 async def checked_form(request: Request):
     """The form of a state-changing request, after its CSRF token was checked."""
-    office: Office = request.app.state.office
     form = await request.form(max_files=200, max_fields=100)
     session = request.scope.get("ikz_session")
     if not auth.csrf_ok(session, form.get("csrf")):
@@ -380,4 +379,4 @@ def json_response(data) -> Response:
 
 
 __all__ = ["ROLES", "Office", "Refused", "checked_form", "create_app", "forbidden", "not_found", "page",
-           "redirect", "set_session_cookie", "Route"]
+           "redirect", "set_session_cookie"]

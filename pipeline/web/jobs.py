@@ -100,7 +100,7 @@ class Runner:
                           "message": "Der Hintergrundprozess des Laufs ist unerwartet beendet worden. "
                                      "Bisherige Ausgaben sind unverändert. Bitte erneut starten."})
         if self.proc is proc:
-            self.start()
+            self.proc = None  # the next run starts a new worker (never a loop of restarts)
 
     def _handle(self, msg: dict) -> None:
         event = msg.get("event")

@@ -171,13 +171,18 @@ async def uebersicht(request: Request, office: Office):
 
 @page("lesen", "arbeitsmappe")
 async def arbeitsmappe(request: Request, office: Office):
-    versions = office.db.query("SELECT * FROM uploads WHERE kind = 'arbeitsmappe' ORDER BY id DESC")
-    names = list(office.workbooks())
+    return _arbeitsmappe_page(office, request, request.query_params.get("fehler"))
+
+
+def _arbeitsmappe_page(office: Office, request: Request, error: str | None, status: int = 200):
     import datetime as dt
 
-    years = [y for y in range(dt.date.today().year - 1, dt.date.today().year + 3) if f"ikz-{y}" not in names]
-    return office.render(request, "arbeitsmappe.html", title="Arbeitsmappe", versions=versions, names=names,
-                         years=years, newyear=_newyear_available(), error=request.query_params.get("fehler"))
+    versions = office.db.query("SELECT * FROM uploads WHERE kind = 'arbeitsmappe' ORDER BY id DESC")
+    names = list(office.workbooks())
+    this_year = dt.date.today().year
+    years = [y for y in range(this_year - 1, this_year + 3) if f"ikz-{y}" not in names]
+    return office.render(request, "arbeitsmappe.html", status=status, title="Arbeitsmappe", versions=versions,
+                         names=names, years=years, newyear=_newyear_available(), error=error)
 
 
 def _newyear_available() -> bool:
@@ -233,13 +238,7 @@ def _status_of(exc: uploads.UploadError) -> int:
 
 
 def _arbeitsmappe_error(office: Office, request: Request, message: str, status: int = 400):
-    versions = office.db.query("SELECT * FROM uploads WHERE kind = 'arbeitsmappe' ORDER BY id DESC")
-    import datetime as dt
-
-    names = list(office.workbooks())
-    years = [y for y in range(dt.date.today().year - 1, dt.date.today().year + 3) if f"ikz-{y}" not in names]
-    return office.render(request, "arbeitsmappe.html", status=status, title="Arbeitsmappe", versions=versions,
-                         names=names, years=years, newyear=_newyear_available(), error=message)
+    return _arbeitsmappe_page(office, request, message, status)
 
 
 def _install_workbook(office: Office, scratch: Path, name: str, uploaded_name: str, sha: str, size: int,

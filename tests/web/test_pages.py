@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 import zipfile
 
 import httpx
 from playwright.sync_api import expect
 
-from .conftest import ADMIN, EDITOR, NAME, ROOT, Server, add_user, login, make_project
+from .conftest import NAME, Server, add_user, login, make_project
 from tests import pki
 from tests.helpers_docx import edited_templates
 
