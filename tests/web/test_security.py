@@ -172,7 +172,7 @@ def test_upload_name_is_only_displayed(server, project):
         assert r.status_code == 303
         page = c.get("/arbeitsmappe").text
     assert "ikz-web.sqlite3" in page and "../" not in page
-    assert all(re.fullmatch(r"\d{6}\.(xlsx|docx|pdf)", n) for n in uploaded_files(project))
+    assert all(re.fullmatch(r"\d{6}\.(xlsx|docx|pdf|txt)", n) for n in uploaded_files(project))
     assert not (project / "etc").exists() and not (project.parent / "etc").exists()
 
 
