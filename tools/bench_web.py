@@ -138,9 +138,12 @@ def floor(docx: list[Path], work: Path) -> float:
     return seconds
 
 
-def browse(server: Server, name: str, pdf: str, preview: str, stop: threading.Event, times: dict, errors: list,
-           rounds: int) -> None:
-    c = login(server, "bench")
+def browse(c: httpx.Client, name: str, pdf: str, preview: str, stop: threading.Event, times: dict, errors: list,
+           rounds: int, think: float, seed: int) -> None:
+    import random
+
+    pause = random.Random(seed)
+    stop.wait(pause.uniform(0, think))  # people do not all click at the same moment
     pages = [("Übersicht", "/"), ("Arbeitsmappe", "/arbeitsmappe"), ("Erzeugen", f"/m/{name}/erzeugen"),
              ("Stand (live)", f"/m/{name}/erzeugen/stand"), ("Ergebnisse", f"/m/{name}/ergebnisse"),
              ("PDF herunterladen", pdf), ("Vorschau", preview), ("Versand", f"/m/{name}/versand"),
@@ -160,6 +163,8 @@ def browse(server: Server, name: str, pdf: str, preview: str, stop: threading.Ev
                 times.setdefault(label, []).append((time.perf_counter() - start) * 1000)
                 if not ok:
                     errors.append(f"{label}: {getattr(r, 'status_code', 'keine Antwort')}")
+                if think:
+                    stop.wait(pause.uniform(think / 2, think * 1.5))  # a person reads the page before the next click
     finally:
         c.close()
 
@@ -173,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench_web", description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=200, help="at most this many rounds of pages per user")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean seconds a simulated user looks at a page before the next click (0: none)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args(argv)
 
@@ -211,8 +218,9 @@ def main(argv: list[str] | None = None) -> int:
         times: dict[str, list[float]] = {}
         errors: list[str] = []
         stop = threading.Event()
-        threads = [threading.Thread(target=browse, args=(server, name, pdf, preview, stop, times, errors, args.rounds))
-                   for _ in range(args.users)]
+        users = [login(server, "bench") for _ in range(args.users)]  # logged in before the run starts
+        threads = [threading.Thread(target=browse, args=(users[i], name, pdf, preview, stop, times, errors, args.rounds,
+                                                         args.think, i)) for i in range(args.users)]
         page = admin.get(f"/m/{name}/erzeugen").text
         admin.post(f"/m/{name}/erzeugen", data={"csrf": csrf_of(page), "alles": "ja"})
         started = time.perf_counter()
@@ -224,6 +232,12 @@ def main(argv: list[str] | None = None) -> int:
         stop.set()
         for t in threads:
             t.join(120)
+        print("Derselbe volle Lauf mit der Kommandozeile (python -m pipeline report --force) …", flush=True)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "pipeline", "report", str(root / "inputs" / f"{name}.xlsx"), "--force",
+                        "--outputs", str(root / "outputs"), "--state", str(root / ".ikz"), "--templates",
+                        str(root / "templates")], cwd=root, check=True, capture_output=True, stdin=subprocess.DEVNULL)
+        cli = time.perf_counter() - start
         check_times = []
         for _ in range(3):
             start = time.perf_counter()
@@ -245,7 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Voller Lauf aus dem Browser, warmer Server: {warm:.1f} s; Untergrenze (soffice, {len(docx)} .docx): "
           f"{floor_s:.1f} s; Verhältnis {warm / floor_s:.2f} (Ziel ≤ {TARGET_RATIO}: "
           f"{'erreicht' if warm / floor_s <= TARGET_RATIO else 'verfehlt'})")
-    print(f"Seiten unter Last ({args.users} Benutzer, während eines Laufs von {under_load:.1f} s): "
+    print(f"Derselbe Lauf mit der Kommandozeile (neuer Prozess): {cli:.1f} s; aus dem Browser {warm:.1f} s")
+    print(f"Seiten unter Last ({args.users} Benutzer, je etwa {args.think:g} s Lesezeit je Seite, während eines Laufs "
+          f"von {under_load:.1f} s): "
           f"{len(everything)} Anfragen, {len(errors)} Fehler")
     print(f"  {'Seite':<20} {'Anzahl':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for label, values in list(times.items()) + [("alle", everything)]:

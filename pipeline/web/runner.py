@@ -18,6 +18,10 @@ import time
 from pathlib import Path
 
 
+RUN_NICENESS = 10
+"""Scheduling priority of a run below the server's (pages first, the run gets what is left)."""
+
+
 def _send(out, **message) -> None:
     out.write(json.dumps(message, ensure_ascii=False) + "\n")
     out.flush()
@@ -99,6 +103,12 @@ def main() -> None:
     from ..cli import _quiet_libraries
 
     _quiet_libraries(False)
+    try:
+        # A run takes every core; the pages must stay quick meanwhile: the run (and the render workers and
+        # LibreOffice it starts, which inherit this) yields to the server's requests.
+        os.nice(RUN_NICENESS)
+    except OSError:
+        pass
     out = sys.stdout
     sys.stdout = sys.stderr  # nothing but the protocol on the real stdout
     preload()
