@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import enum
 import os
+import re
 import sys
 from pathlib import Path
 
 from . import __version__
 from .errors import InputError, PipelineError, Problem, Severity, ValidationError, environment_error
-from .german import datum
+from .german import datum, zahl
 
 DEFAULT_WORKBOOK = Path("inputs/ikz-2025.xlsx")
 
@@ -417,7 +418,7 @@ def cmd_report(args) -> Exit:
     kinds = {}
     for e in m.entries:
         kinds[e.kind] = kinds.get(e.kind, 0) + 1
-    secs = f"{result.seconds:.1f}".replace(".", ",")
+    secs = zahl(result.seconds, 1)
     print(f"Fertig in {secs} s. Ausgaben: {result.folder}/")
     docs = ", ".join(_count(kinds.get(k.name, 0), k.label, k.plural) for k in DOCUMENT_KINDS)
     mappen = ", ".join(_count(kinds.get(k.name, 0), k.label, k.plural) for k in BUNDLE_KINDS)
@@ -500,25 +501,53 @@ def cmd_versand(args) -> Exit:
     return Exit.OK
 
 
-_ARGPARSE_DE = {
-    "usage: ": "Aufruf: ",
-    "positional arguments": "Argumente",
-    "options": "Optionen",
-    "show this help message and exit": "diese Hilfe zeigen und beenden",
-    "show program's version number and exit": "Programmversion zeigen und beenden",
-    "%(prog)s: error: %(message)s\n": "%(prog)s: Fehler: %(message)s\n",
-    "the following arguments are required: %s": "diese Angaben fehlen: %s",
-    "unrecognized arguments: %s": "unbekannte Angaben: %s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "unbekannter Befehl: %(value)r (möglich: %(choices)s)",
-    "argument %(argument_name)s: %(message)s": "Angabe %(argument_name)s: %(message)s",
-    "expected one argument": "erwartet einen Wert",
-    "invalid %(type)s value: %(value)r": "ungültiger Wert: %(value)r",
-}
+_HELP_DE = (
+    ("usage: ", "Aufruf: "),
+    ("positional arguments:", "Argumente:"),
+    ("options:", "Optionen:"),
+    ("show this help message and exit", "diese Hilfe zeigen und beenden"),
+    ("show program's version number and exit", "Programmversion zeigen und beenden"),
+)
+"""argparse's own words in usage and help, and their German (the output is translated, argparse is not patched)."""
+
+_ERRORS_DE = (
+    (re.compile(r"the following arguments are required: (.*)", re.S), r"diese Angaben fehlen: \1"),
+    (re.compile(r"unrecognized arguments: (.*)", re.S), r"unbekannte Angaben: \1"),
+    (re.compile(r"argument (.+?): invalid choice: (.*) \(choose from (.*)\)", re.S),
+     r"Angabe \1: unbekannter Befehl: \2 (möglich: \3)"),
+    (re.compile(r"argument (.+?): expected one argument", re.S), r"Angabe \1: erwartet einen Wert"),
+    (re.compile(r"argument (.+?): invalid \S+ value: (.*)", re.S), r"Angabe \1: ungültiger Wert: \2"),
+    (re.compile(r"argument (.+?): (.*)", re.S), r"Angabe \1: \2"),
+)
+"""argparse's error messages and their German, first match wins."""
+
+
+class GermanArgumentParser(argparse.ArgumentParser):
+    """argparse with German usage, help and errors, through its public methods only."""
+
+    def format_usage(self) -> str:
+        return _german_help(super().format_usage())
+
+    def format_help(self) -> str:
+        return _german_help(super().format_help())
+
+    def error(self, message: str):
+        for pattern, german in _ERRORS_DE:
+            if pattern.fullmatch(message):
+                message = pattern.sub(german, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: Fehler: {message}\n")
+
+
+def _german_help(text: str) -> str:
+    for english, german in _HELP_DE:
+        text = text.replace(english, german)
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
-    argparse._ = lambda text: _ARGPARSE_DE.get(text, text)  # German help and usage errors
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description="IKZ-Dokumente aus der Arbeitsmappe erzeugen.")
+    parser = GermanArgumentParser(prog="python -m pipeline", description="IKZ-Dokumente aus der Arbeitsmappe erzeugen.")
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--traceback", action="store_true", help="bei Fehlern den Python-Traceback zeigen (für Entwickler)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")

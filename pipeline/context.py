@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import schema
-from .german import buchstaben, datum, datum_lang, identifier, monat_jahr  # noqa: F401 (re-exported)
+from .german import betrag, buchstaben, datum, datum_lang, identifier, monat_jahr  # noqa: F401 (re-exported)
 from .markup import Block, RichText, Run
 from .model import Funding, IKZData, Kommune, Participation, Project
 
@@ -130,19 +130,6 @@ def plain_rich(text: str) -> RichText:
 
 # ---------------------------------------------------------------------------
 # German formatting
-
-
-def betrag(value: float | int | None) -> str:
-    """``150.000 Euro``; cents only when there are any (``1.234,50 Euro``)."""
-    if value is None:
-        return ""
-    cents = round(float(value) * 100)
-    euros, rest = divmod(abs(cents), 100)
-    sign = "-" if cents < 0 else ""
-    text = f"{euros:,}".replace(",", ".")
-    if rest:
-        text += f",{rest:02d}"
-    return f"{sign}{text} Euro"
 
 
 def aufzaehlung(items: Iterable[str], konjunktion: str = "und") -> str:

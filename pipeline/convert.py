@@ -53,6 +53,7 @@ from defusedxml.ElementTree import fromstring as parse_xml_safely
 
 from .digest import sha256_bytes
 from .errors import DISK_FULL, ConversionError, OutputError
+from .german import zahl
 
 __all__ = [
     "APT_HINT",
@@ -769,7 +770,7 @@ class Converter:
             if now - since > self.timeout:
                 _kill_group(proc.process)
                 self._finish(proc, number, None,
-                             f"Zeitlimit von {_german_number(self.timeout)} Sekunden überschritten, "
+                             f"Zeitlimit von {zahl(self.timeout)} Sekunden überschritten, "
                              "LibreOffice wurde bei diesem Dokument abgebrochen.")
                 self._end(proc, None)
                 return
@@ -902,10 +903,6 @@ class Converter:
     @staticmethod
     def _output(proc: _Process) -> str:
         return "\n".join(filter(None, (_tail(proc.stderr), _tail(proc.stdout))))
-
-
-def _german_number(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
 
 
 def _macro_reason(code: str) -> str:

@@ -95,11 +95,6 @@ class DocumentKind:
     """Text every document of this kind must show (checked in the template tests)."""
 
     @property
-    def signature_fields(self) -> bool:
-        """The PDF gets an empty signature field per Dienststellenleitung that has not signed yet."""
-        return self.signing is not None
-
-    @property
     def template(self) -> str:
         """File name of the Word template in ``templates/``."""
         return f"{self.name}.docx"
@@ -120,7 +115,7 @@ class DocumentKind:
         """Text the document of `project` must show: the kind's own, and for a kind with
         signature fields the signature line of every participant (the fields are placed there)."""
         lines: tuple[str, ...] = ()
-        if self.signature_fields and project is not None:
+        if self.signing is not None and project is not None:
             lines = tuple(ctx.signature_line(data.kommune(p.kommune)) for p in project.participants)
         return self.required_text + lines
 

@@ -179,10 +179,10 @@ def make_plan(data: IKZData, templates: Path, code: str, converter: str, signing
         docx_key = key_of("docx", kind.name, context, template_sha[kind.name], code)
         pdf_key = key_of("pdf", docx_key, converter)
         signers: tuple[tuple[str, str], ...] = ()
-        if kind.signature_fields and project is not None:
-            # a field for every participant who has not signed yet (»Unterzeichnet am« empty)
+        if kind.signing is not None and project is not None:
+            # a field for every signer the workbook records no signature for (»Unterzeichnet am« empty)
             signers = tuple((k.key, signature_line(k)) for k in (
-                data.kommune(p.kommune) for p in project.participants if p.unterzeichnet is None))
+                data.kommune(p.kommune) for p in kind.signing.signers(project) if p.unterzeichnet is None))
         title = kind.document_title(data, project)
         doc = DocumentPlan(
             ref=ref, title=title, label=kind.label, stem=kind.stem(data, project), template=template,

@@ -16,7 +16,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .cache import DEFAULT_LIMIT, BuildCache
 from .digest import sha256_file
@@ -27,6 +27,9 @@ from .plan import BundlePlan, DocumentPlan, Plan, SigningSettings, make_plan, pl
 from .store import ARCHIVE, Manifest, ManifestEntry, OutputStore, RunResult, check_free_space
 from .tracking import Reads
 from .work import BuildBundle, FinishDocument, TaskResult
+
+if TYPE_CHECKING:  # the signing libraries load only when something is signed
+    from .sign.config import SigningConfig
 
 Progress = Callable[[str, str, int, int], None]
 """progress(step, item, done, total): called by the run; the CLI draws it. `item` is the one just
@@ -45,7 +48,7 @@ class Options:
     state: Path = Path(".ikz")
     jobs: int = os.cpu_count() or 1
     force: bool = False
-    signing: object | None = None  # sign.SigningConfig; None → demonstration certificate
+    signing: SigningConfig | None = None  # None → demonstration certificate
     timeout: float = 600.0
     wait: float = 0.0  # seconds to wait for another run's lock
     cache_limit: int = DEFAULT_LIMIT  # bytes kept in the shared cache of intermediates

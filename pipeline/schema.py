@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from .german import zahl
+
 
 class Type(enum.Enum):
     """Kinds of cell values, with the German word staff see."""
@@ -141,7 +143,7 @@ class Column:
             return ", ".join(f"»{c}«" for c in self.choices)
         return {
             Type.TEXT: f"Text bis {MAX_TEXT} Zeichen",
-            Type.LONGTEXT: f"Text bis {MAX_LONGTEXT:,} Zeichen".replace(",", "."),
+            Type.LONGTEXT: f"Text bis {zahl(MAX_LONGTEXT)} Zeichen",
             Type.INT: "eine ganze Zahl, z. B. 52",
             Type.DECIMAL: "eine Zahl, z. B. 150000",
             Type.PERCENT: "eine Prozentzahl, z. B. 15 %",
