@@ -45,7 +45,7 @@ __all__ = [
     "set_tabs",
 ]
 
-HEADER_CELL_STYLES = ("IKZ Tabellenkopf", "Table Heading", "Tabellen Überschrift")
+HEADER_CELL_STYLES = ("IKZ Tabellenkopf", "IKZ Zeilenkopf", "Table Heading", "Tabellen Überschrift")
 """Paragraph styles that make a table cell a header cell (compared case-insensitively)."""
 
 PDFUA_NS = "http://www.aiim.org/pdfua/ns/id/"
@@ -174,6 +174,88 @@ def _prune_empty(element: Dictionary, role_map: Dictionary) -> bool:
     return not kept and role not in _KEEP_EMPTY and str(element.get("/S")) not in _KEEP_EMPTY
 
 
+def _content_pages(element: Dictionary, pages: dict[tuple[int, int], int], mcid_pages: dict[int, int],
+                   out: list) -> None:
+    """Reading order: ('figure', element) for an empty Figure, ('page', index) for content."""
+    page = element.get("/Pg")
+    index = pages.get(page.objgen) if isinstance(page, Dictionary) else None
+    if element.get("/S") == Name.Figure and "/K" not in element:
+        out.append(("figure", element))
+        return
+    for kid in _kids(element):
+        if isinstance(kid, int) and index is not None:
+            out.append(("page", index))
+        elif isinstance(kid, Dictionary):
+            if kid.get("/Type") == Name.MCR:
+                kid_page = kid.get("/Pg")
+                kid_index = pages.get(kid_page.objgen) if isinstance(kid_page, Dictionary) else index
+                if kid_index is not None:
+                    out.append(("page", kid_index))
+            elif "/S" in kid:
+                _content_pages(kid, pages, mcid_pages, out)
+
+
+def _figures_from_artifacts(pdf: pikepdf.Pdf, root: Dictionary, role_map: Dictionary) -> None:
+    """LibreOffice 7.4 writes an inline picture (a chart, the process picture) as an empty `Figure`
+    element (with its /Alt) and paints the image inside a plain ``/Artifact BMC``. The image is made
+    the Figure's content: on the page of the content next to the Figure in reading order, the
+    n-th plain artifact that paints an image and no text becomes the n-th empty Figure's marked content."""
+    pages = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+    order: list = []
+    for top in _elements(root):
+        _content_pages(top, pages, {}, order)
+    pending: dict[int, list[Dictionary]] = {}
+    for i, (kind, value) in enumerate(order):
+        if kind != "figure":
+            continue
+        after = next((v for k, v in order[i + 1:] if k == "page"), None)
+        before = next((v for k, v in reversed(order[:i]) if k == "page"), None)
+        page_index = after if after is not None else before
+        if page_index is not None:
+            pending.setdefault(page_index, []).append(value)
+    if not pending:
+        return
+    tree = dict(_parent_tree_entries(root.ParentTree)) if isinstance(root.get("/ParentTree"), Dictionary) else {}
+    for page_index, figures in pending.items():
+        page = pdf.pages[page_index]
+        ops = list(pikepdf.parse_content_stream(page))
+        xobjects = page.obj.get("/Resources", Dictionary()).get("/XObject", Dictionary())
+        spans = []  # (begin, end) of plain artifacts painting an image and no text
+        stack: list[tuple[int, bool]] = []
+        images: list[bool] = []
+        for n, (operands, operator) in enumerate(ops):
+            op = str(operator)
+            if op in ("BMC", "BDC"):
+                stack.append((n, op == "BMC" and len(operands) == 1 and operands[0] == Name.Artifact))
+                images.append(False)
+            elif op == "EMC" and stack:
+                start, plain = stack.pop()
+                painted = images.pop()
+                if plain and painted is True and not stack:
+                    spans.append((start, n))
+                if images and painted:
+                    images[-1] = images[-1] or painted
+            elif op in ("Tj", "TJ", "'", '"') and images:
+                images[-1] = None  # type: ignore[call-overload]
+            elif op == "Do" and images and images[-1] is not None:
+                xobject = xobjects.get(str(operands[0]))
+                if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == Name.Image:
+                    images[-1] = True
+        if len(spans) != len(figures) or "/StructParents" not in page.obj:
+            continue
+        parents = tree.get(int(page.obj.StructParents))
+        if not isinstance(parents, Array):
+            continue
+        for (start, end), figure in zip(spans, figures):
+            mcid = len(parents)
+            ops[start] = pikepdf.ContentStreamInstruction(
+                [Name.Figure, Dictionary(MCID=mcid)], pikepdf.Operator("BDC"))
+            parents.append(figure)
+            figure["/K"] = mcid
+            figure["/Pg"] = page.obj
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+
+
 def set_tabs(pdf: pikepdf.Pdf) -> None:
     """/Tabs /S on every page that has annotations."""
     for page in pdf.pages:
@@ -196,6 +278,7 @@ def finish_export(pdf: pikepdf.Pdf) -> None:
             stack.extend(_elements(element))
         for table in tables:
             _fix_table(table, role_map)
+        _figures_from_artifacts(pdf, root, role_map)
         for top in _elements(root):
             _prune_empty(top, role_map)
     set_tabs(pdf)

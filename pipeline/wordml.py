@@ -49,6 +49,9 @@ STYLE_LIST_CONTINUE = "List Continue"
 STYLE_MATRIX = "IKZ Beteiligungstabelle"
 STYLE_NOTE = "IKZ Hinweis"
 STYLE_TABLE = "IKZ Tabelle"
+STYLE_ROW_HEADER = "IKZ Zeilenkopf"
+"""Paragraph style of the participation table's row headers (the Kommunen, SUMME): created by the
+code when a template lacks it, as the matrix style; `tagging` makes its cells header cells (TH)."""
 
 
 def heading_style(level: int) -> str:
@@ -264,6 +267,30 @@ def _matrix_paragraph(text: str, *, bold: bool = False, size: int | None = None,
             f"{''.join(runs)}</w:p>")
 
 
+def _row_header_style(tpl: DocxTemplate, styles: StyleMap) -> str:
+    """``<w:pStyle>`` of »IKZ Zeilenkopf«; the style is added to the document (looking like the matrix
+    style) when the template lacks it."""
+    if styles.id(STYLE_ROW_HEADER) is None:
+        from docx.oxml import OxmlElement
+
+        element = tpl.docx.styles.element
+        style = OxmlElement("w:style")
+        style.set(qn("w:type"), "paragraph")
+        style.set(qn("w:customStyle"), "1")
+        style.set(qn("w:styleId"), "IKZZeilenkopf")
+        name = OxmlElement("w:name")
+        name.set(qn("w:val"), STYLE_ROW_HEADER)
+        style.append(name)
+        base = styles.id(STYLE_MATRIX)
+        if base:
+            based_on = OxmlElement("w:basedOn")
+            based_on.set(qn("w:val"), base)
+            style.append(based_on)
+        element.append(style)
+        styles._ids[(STYLE_ROW_HEADER.casefold(), "paragraph")] = "IKZZeilenkopf"
+    return styles.pstyle(STYLE_ROW_HEADER)
+
+
 def _section_paragraph(sectpr) -> str:
     xml = sectpr.xml if hasattr(sectpr, "xml") else sectpr
     xml = re.sub(r"<\?xml[^>]*\?>", "", xml)
@@ -305,8 +332,13 @@ def table_xml(tpl: DocxTemplate, table: ParticipationTable, styles: StyleMap) ->
     matrix = styles.pstyle(STYLE_MATRIX)
     note = styles.pstyle(STYLE_NOTE)
 
+    row_header = _row_header_style(tpl, styles)
+
     def _matrix_p(text: str, **kw) -> str:
         return _matrix_paragraph(text, pstyle=matrix, **kw)
+
+    def _row_header_p(text: str, **kw) -> str:
+        return _matrix_paragraph(text, pstyle=row_header, **kw)
 
     portrait, landscape, portrait_width, landscape_width = _sect_copies(tpl)
     width = landscape_width if table.landscape else portrait_width
@@ -365,7 +397,7 @@ def table_xml(tpl: DocxTemplate, table: ParticipationTable, styles: StyleMap) ->
     together = len(table.rows) - _ROWS_WITH_LEGEND
     for n, r in enumerate(table.rows):
         keep = n >= together
-        cells = [_cell(first, _matrix_p(r.kommune, align="left", keep_next=keep))]
+        cells = [_cell(first, _row_header_p(r.kommune, align="left", keep_next=keep))]
         for cell in r.cells:
             if cell.unzustaendig:
                 fill = _FILL_UNZUSTAENDIG
@@ -380,7 +412,7 @@ def table_xml(tpl: DocxTemplate, table: ParticipationTable, styles: StyleMap) ->
             cells.append(_cell(leaf_w, _matrix_p(cell.text, keep_next=keep), fill=fill))
         rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
     # SUMME
-    cells = [_cell(first, _matrix_p("SUMME", bold=True, align="left", keep_next=True), fill=_FILL_SUMME)]
+    cells = [_cell(first, _row_header_p("SUMME", bold=True, align="left", keep_next=True), fill=_FILL_SUMME)]
     for s in table.sums:
         cells.append(_cell(leaf_w, _matrix_p(str(s), bold=True, keep_next=True), fill=_FILL_SUMME))
     rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
