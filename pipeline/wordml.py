@@ -486,3 +486,61 @@ def table_xml(tpl: DocxTemplate, table: ParticipationTable, styles: StyleMap) ->
     else:
         out.append('<w:p><w:pPr><w:spacing w:after="0"/></w:pPr></w:p>')
     return "".join(out)
+
+
+_CONTENT_TAGS = ("w:t", "w:drawing", "w:pict", "w:object", "w:fldChar", "w:instrText", "w:fldSimple", "w:sym",
+                 "w:footnoteReference", "w:endnoteReference", "w:bookmarkStart")
+
+
+def is_empty_paragraph(p) -> bool:
+    """A paragraph without text, picture, field or bookmark (only its properties)."""
+    if any(p.find(".//" + qn(tag)) is not None for tag in _CONTENT_TAGS if tag != "w:t"):
+        return False
+    return not "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
+
+
+def drop_empty_paragraphs(document) -> int:
+    """Remove empty paragraphs of the body that only make space (Word's accessibility rules: no empty
+    paragraphs for layout; PDF/UA: no empty elements). Kept: a paragraph carrying a section break,
+    and one between two tables (Word would join them). The space an empty paragraph after a table
+    made is kept as spacing before the next paragraph. Returns the number removed."""
+    body = document.element.body
+    removed = 0
+    for p in list(body.iterchildren(qn("w:p"))):
+        ppr = p.find(qn("w:pPr"))
+        if ppr is not None and ppr.find(qn("w:sectPr")) is not None:
+            continue
+        if not is_empty_paragraph(p):
+            continue
+        prev, nxt = p.getprevious(), p.getnext()
+        if prev is not None and nxt is not None and prev.tag == qn("w:tbl") and nxt.tag == qn("w:tbl"):
+            continue
+        if nxt is not None and nxt.tag == qn("w:p") and prev is not None and prev.tag == qn("w:tbl"):
+            npr = nxt.find(qn("w:pPr"))
+            if npr is None:
+                from docx.oxml import OxmlElement
+
+                npr = OxmlElement("w:pPr")
+                nxt.insert(0, npr)
+            if npr.find(qn("w:spacing")) is None and npr.find(qn("w:sectPr")) is None:
+                from docx.oxml import OxmlElement
+
+                spacing = OxmlElement("w:spacing")
+                spacing.set(qn("w:before"), "240")
+                # w:spacing's place in w:pPr: after pStyle, keepNext, keepLines, pageBreakBefore, …
+                anchor = None
+                for tag in ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
+                            "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+                            "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                            "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+                            "w:snapToGrid"):
+                    found = npr.find(qn(tag))
+                    if found is not None:
+                        anchor = found
+                if anchor is None:
+                    npr.insert(0, spacing)
+                else:
+                    anchor.addnext(spacing)
+        body.remove(p)
+        removed += 1
+    return removed
