@@ -55,7 +55,9 @@ def cmd_check(args) -> Exit:
     from . import render
 
     data, warnings = load(args.workbook)
-    problems: list[Problem] = list(warnings)
+    from .template_check import accessibility_warnings
+
+    problems: list[Problem] = list(warnings) + accessibility_warnings(Path(args.templates))
     template_problems = render.check_templates(data, Path(args.templates))
     _print_problems(problems, every=args.alle)
     for line in template_problems:

@@ -78,6 +78,9 @@ APT_HINT = "sudo apt-get install libreoffice-writer-nogui"
 PDF_EXPORT_OPTIONS: dict[str, tuple[str, object]] = {
     "SelectPdfVersion": ("long", 2),  # PDF/A-2b
     "UseTaggedPDF": ("boolean", True),
+    # PDF/UA-1: pdfuaid in the XMP, DisplayDocTitle, /Lang, header cells, artifacts; the rest
+    # is done on the exported file (tagging.finish_export)
+    "PDFUACompliance": ("boolean", True),
     "ExportBookmarks": ("boolean", True),  # outline from the headings
     "EmbedStandardFonts": ("boolean", True),
     "ExportNotes": ("boolean", False),
@@ -543,8 +546,11 @@ def _tail(path: Path | None) -> str:
 
 
 def _check_pdf(pdf: Path) -> str | None:
-    """A German reason why `pdf` is not a usable PDF/A-2 file, else None."""
+    """A German reason why `pdf` is not a usable PDF/A-2 file, else None. A usable file is
+    finished for PDF/UA-1 (`tagging.finish_export`) in place."""
     import pikepdf
+
+    from .tagging import finish_export
 
     if not pdf.is_file():
         return "LibreOffice hat keine PDF-Datei erzeugt."
@@ -554,15 +560,18 @@ def _check_pdf(pdf: Path) -> str | None:
         if not handle.read(5) == b"%PDF-":
             return "Die erzeugte Datei ist keine PDF-Datei."
     try:
-        with pikepdf.open(pdf) as doc:
+        with pikepdf.open(pdf, allow_overwriting_input=True) as doc:
             if len(doc.pages) == 0:
                 return "Die erzeugte PDF-Datei hat keine Seiten."
             metadata = doc.Root.get("/Metadata")
             part, _ = read_pdfa_id(metadata.read_bytes() if isinstance(metadata, pikepdf.Stream) else None)
+            if part != 2:
+                return "Die erzeugte PDF-Datei ist nicht als PDF/A-2 gekennzeichnet."
+            finish_export(doc)
+            doc.save(pdf, fix_metadata_version=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                     object_stream_mode=pikepdf.ObjectStreamMode.preserve)
     except Exception as exc:  # noqa: BLE001 - any parser failure means "broken"
         return f"Die erzeugte PDF-Datei ist beschädigt ({exc})."
-    if part != 2:
-        return "Die erzeugte PDF-Datei ist nicht als PDF/A-2 gekennzeichnet."
     return None
 
 

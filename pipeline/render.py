@@ -49,7 +49,7 @@ from .template_check import check_sources, environment, load_template, syntax_me
 from .template_check import check_template, check_templates, require_templates  # noqa: F401 (re-exported)
 from .toc import fill_toc
 from .tracking import Node, NodeList, Reads
-from .wordml import Picture, StyleMap, WordXml, rich_xml, table_xml
+from .wordml import Picture, StyleMap, WordXml, drop_empty_paragraphs, rich_xml, table_xml
 
 __all__ = [
     "RenderedDocument",
@@ -186,6 +186,7 @@ def render_bytes(template: Path, context: Mapping, *, doc_title: str, doc_subjec
         raise TemplateError(f"Vorlage »{template.name}« konnte nicht verarbeitet werden: {exc}") from exc
     doc = tpl.docx
     fill_toc(doc)
+    drop_empty_paragraphs(doc)
     _set_properties(doc, _check_xml_chars(doc_title), _check_xml_chars(doc_subject), _check_xml_chars(doc_author),
                     _check_xml_chars(keywords))
     buf = io.BytesIO()

@@ -76,6 +76,9 @@ def run(options: Options, progress: Progress | None = None) -> RunResult:
         require_closed(Path(options.workbook))
     progress("Arbeitsmappe prüfen", Path(options.workbook).name, 0, 1)
     data, warnings = load(options.workbook)
+    from .template_check import accessibility_warnings
+
+    warnings = [*warnings, *accessibility_warnings(Path(options.templates))]  # templates that cannot be tagged
     timings.mark("workbook", 0.0)
 
     config = (options.signing if options.signing is not None

@@ -17,7 +17,7 @@ from docxtpl import DocxTemplate
 from jinja2 import meta, nodes
 from jinja2.exceptions import TemplateAssertionError, TemplateSyntaxError
 
-from .errors import TemplateError
+from .errors import Location, Problem, Severity, TemplateError
 from .kinds import DOCUMENT_KINDS
 from .model import IKZData
 from .wordml import StyleMap
@@ -414,3 +414,95 @@ def check_templates(data: IKZData, templates_dir: Path, *, trial: bool = True) -
         context, required = kind.build(data, project), kind.required(data, project)
         problems.extend(check_template(path, context, required, trial=trial))
     return problems
+
+
+# -- accessibility warnings ------------------------------------------------------
+
+LAYOUT_TABLE_HINT = ("In Word unter »Tabellenentwurf« die Option »Kopfzeile« setzen und die erste Zeile als "
+                     "»Überschriftenzeilen wiederholen« markieren, oder – für eine reine Layouttabelle – "
+                     "»Kopfzeile« und »Erste Spalte« ausschalten.")
+
+
+def accessibility_warnings(templates_dir: Path) -> list[Problem]:
+    """Warnings about what a template brings that cannot be tagged for PDF/UA or fails Word's
+    accessibility rules: a picture without alternative text, a data table without header row, a
+    skipped heading level. Each names the template and the place (the text nearby)."""
+    found: list[Problem] = []
+    for kind in DOCUMENT_KINDS:
+        path = Path(templates_dir) / kind.template
+        if path.is_file():
+            found.extend(template_accessibility(path))
+    return found
+
+
+def template_accessibility(path: Path) -> list[Problem]:
+    """`accessibility_warnings` for one template."""
+    import zipfile
+
+    from lxml import etree
+
+    from .tagging import HEADER_CELL_STYLES
+    from .wordml import is_empty_paragraph
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    wp = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+    where = Location(file=path)
+    try:
+        with zipfile.ZipFile(path) as z:
+            doc = etree.fromstring(z.read("word/document.xml"))
+            styles = etree.fromstring(z.read("word/styles.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return []  # check_template reports an unreadable template
+    names = {s.get(f"{w}styleId"): (s.find(f"{w}name").get(f"{w}val") if s.find(f"{w}name") is not None else "")
+             for s in styles.iter(f"{w}style")}
+    header_styles = {s.casefold() for s in HEADER_CELL_STYLES}
+
+    def text(element) -> str:
+        return " ".join("".join(t.text or "" for t in element.iter(f"{w}t")).split())
+
+    def style(p) -> str:
+        ps = p.find(f"{w}pPr/{w}pStyle")
+        return names.get(ps.get(f"{w}val"), "") if ps is not None else ""
+
+    def near(element) -> str:
+        """The text of the element or of the paragraph before it, for the message."""
+        own = text(element)
+        if own:
+            return own[:60]
+        prev = element.getprevious()
+        while prev is not None and not text(prev):
+            prev = prev.getprevious()
+        return f"nach »{text(prev)[:60]}«" if prev is not None else "am Anfang"
+
+    warnings: list[Problem] = []
+    for pr in doc.iter(f"{wp}docPr"):
+        if not (pr.get("descr") or "").strip():
+            paragraph = next((a for a in pr.iterancestors(f"{w}p")), pr)
+            warnings.append(Problem(where, f"Bild »{pr.get('name', '')}« ohne Alternativtext (bei »{near(paragraph)}«). "
+                                    "In Word: Rechtsklick auf das Bild › »Alternativtext bearbeiten«.",
+                                    Severity.WARNING))
+    for n, table in enumerate(doc.iter(f"{w}tbl"), 1):
+        rows = table.findall(f"{w}tr")
+        look = table.find(f"{w}tblPr/{w}tblLook")
+        first_row = look is None or look.get(f"{w}firstRow", "1") in ("1", "true")
+        first_col = look is not None and look.get(f"{w}firstColumn", "0") in ("1", "true")
+        header_row = bool(rows) and rows[0].find(f"{w}trPr/{w}tblHeader") is not None
+        first_cells = [r.find(f"{w}tc") for r in rows]
+        header_col = first_col and all(
+            c is not None and all(style(p).casefold() in header_styles for p in c.iter(f"{w}p")
+                                  if not is_empty_paragraph(p)) for c in first_cells)
+        if not (header_row or header_col or (not first_row and not first_col)):
+            warnings.append(Problem(where, f"Tabelle {n} (»{near(table)}«) hat keine Kopfzeile; im PDF wird sie "
+                                    f"nicht als Tabelle ausgezeichnet. {LAYOUT_TABLE_HINT}", Severity.WARNING))
+    previous = None
+    for p in doc.iter(f"{w}p"):
+        match = re.fullmatch(r"heading (\d)", style(p).casefold())
+        if not match:
+            continue
+        level = int(match[1])
+        if previous is not None and level > previous + 1:
+            warnings.append(Problem(where, f"Überschrift {level} »{text(p)[:60]}« folgt auf Überschrift {previous}; "
+                                    f"eine Ebene fehlt (Formatvorlage »Überschrift {previous + 1}« verwenden).",
+                                    Severity.WARNING))
+        previous = level
+    return warnings

@@ -535,3 +535,56 @@ def test_a_collected_signature_survives_the_next_runs(small, pki, tmp_path):
     assert signed_fields(pdf) == []  # the new edition, unsigned
     kept = sorted((small["out"] / "ruecklauf" / "klein").glob("projektauftrag-REINIGUNG-*.pdf"))
     assert len(kept) == 1 and signed_fields(kept[0]) == ["Unterschrift Stadt Gernsheim"]
+
+
+def test_every_delivered_file_is_accessible(sample_run):
+    """PDF/UA-1 for the 31 PDFs of the sample (15 documents, 15 Mappen, the Gesamtmappe): the independent
+    checker (pdfua) and the Matterhorn checks find nothing; the .docx files pass Word's accessibility rules."""
+    from tests.accessibility import docx_findings, matterhorn_findings, pdfua_findings
+
+    folder = sample_run["folder"]
+    pdfs = sorted(folder.glob("pdf/*.pdf")) + sorted(folder.glob("mappen/*.pdf"))
+    assert len(pdfs) == 31
+    findings = {pdf.name: pdfua_findings(pdf) + matterhorn_findings(pdf) for pdf in pdfs}
+    assert {name: found for name, found in findings.items() if found} == {}
+    docx = sorted(folder.glob("word/*.docx"))
+    assert len(docx) == 15
+    assert {d.name: docx_findings(d) for d in docx if docx_findings(d)} == {}
+
+
+def test_structure_as_a_screen_reader_meets_it(sample_run):
+    """The annual report's participation table: column headers with their scope, ColSpan where a project's
+    header spans its follow-up projects, RowSpan where a header spans both header rows, each Kommune a row
+    header; the bar chart a Figure whose alternative text names the values; a Mappe: cover, index (TOC
+    with Link elements), one Part per document, the office's signature a Form at the end."""
+    from tools.pdf_structure import walk
+
+    folder = sample_run["folder"]
+    report = [e for top in walk(folder / "pdf" / "jahresbericht-2025.pdf") for e in top.iter()]
+    matrix = next(e for e in report if e.role == "Table" and "Kommune" in e.all_text())
+    rows = [e for e in matrix.children if e.role == "TR"]
+    head = [(c.role, c.attributes.get("Scope"), c.attributes.get("ColSpan", 1), c.attributes.get("RowSpan", 1),
+             c.all_text().replace(" ", "").replace("-", "")) for c in rows[0].children]
+    assert head[0] == ("TH", "Column", 1, 2, "Kommune")
+    assert ("TH", "Column", 2, 1, "SmartCities/SmartRegion") in head
+    assert all(c.role == "TH" and c.attributes.get("Scope") == "Column" for c in rows[1].children)
+    body = {r.children[0].all_text(): r.children[0] for r in rows[2:]}
+    assert body["Raunheim"].role == "TH" and body["Raunheim"].attributes["Scope"] == "Row"
+    assert body["SUMME"].role == "TH"
+    chart = next(e for e in report if e.role == "Figure" and e.attributes["Alt"].startswith("Balkendiagramm"))
+    assert "Hitzeaktionsplanung: 14" in chart.attributes["Alt"]
+    process = next(e for e in report if e.role == "Figure" and e.attributes["Alt"].startswith("Ablaufdiagramm"))
+    assert "Zwischenbericht" in process.attributes["Alt"] and "Schlussbericht" in process.attributes["Alt"]
+
+    mappe = walk(folder / "mappen" / "mappe-Raunheim.pdf")[0]
+    kinds = [(c.role, c.attributes.get("T")) for c in mappe.children]
+    assert kinds[:2] == [("Sect", "Deckblatt"), ("Sect", "Inhalt")]
+    assert [k for k, _ in kinds[2:-1]] == ["Part"] * (len(kinds) - 3) and kinds[-1][0] == "Form"
+    links = [e for e in mappe.children[1].iter() if e.role == "Link"]
+    assert len(links) == len(kinds) - 3
+    assert all(link.children[0].annotation["Subtype"] == "Link" for link in links)
+
+    contract = [e for top in walk(folder / "pdf" / "projektauftrag-HITZE.pdf") for e in top.iter()]
+    forms = [e for e in contract if e.role == "Form"]
+    assert forms[0].children[0].annotation["TU"] == "Unterschrift Gemeinde Biebesheim am Rhein"
+    assert "Unterschrift Stadt Raunheim" in [f.children[0].annotation["TU"] for f in forms]

@@ -123,7 +123,36 @@ def add_signature_fields(pdf_in: Path, pdf_out: Path, fields: Sequence[FieldSpec
         )
     out = io.BytesIO()
     writer.write(out)
-    write_atomically(pdf_out, out.getvalue())
+    write_atomically(pdf_out, _tagged(out.getvalue(), pdf_in, fields))
+
+
+def _tagged(data: bytes, source: Path, fields: Sequence[FieldSpec]) -> bytes:
+    """The PDF with each new field's widget tagged for PDF/UA (`tagging.tag_widgets`): a /Form element
+    after the paragraph that shows the field's label. The file is not signed yet, so it is written anew."""
+    import pikepdf
+
+    from ..tagging import label_anchors, mcid_texts, tag_widgets
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if "/StructTreeRoot" not in pdf.Root:
+            return data
+        by_name = {}
+        for field in pdf.Root.AcroForm.Fields:
+            by_name[str(field.get("/T", ""))] = field
+        widgets = []
+        for spec in fields:
+            field = by_name.get(spec.name)
+            if field is None:
+                continue
+            kids = field.get("/Kids")
+            widgets.append((kids[0] if kids else field, spec.label))
+        texts = mcid_texts(io.BytesIO(data), {spec.page for spec in fields})
+        anchors = label_anchors(pdf, texts, [(spec.label, spec.page) for spec in fields])
+        tag_widgets(pdf, widgets, anchors)
+        out = io.BytesIO()
+        pdf.save(out, fix_metadata_version=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+    return out.getvalue()
 
 
 # finding text (signature lines)

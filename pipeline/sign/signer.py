@@ -27,6 +27,7 @@ from pyhanko.sign import signers
 from pyhanko.sign.fields import (
     SigFieldSpec,
     SigSeedSubFilter,
+    append_signature_field,
     enumerate_sig_fields,
 )
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -45,6 +46,7 @@ from .fields import (
     is_visible,
     label_from_name,
 )
+from ..tagging import tag_widget_incremental
 from .timestamp import timestamper_for
 
 log = logging.getLogger(__name__)
@@ -355,6 +357,14 @@ def sign_pdf(
     )
     if new_field is not None:
         _check_new_field(writer, new_field, where)
+        # the field is made here, not while signing, so that its widget is tagged (PDF/UA) in the
+        # signed revision
+        append_signature_field(writer, new_field)
+        label = new_field.readable_field_name or label_from_name(field_name)
+        new_field = None
+    else:
+        label = field_label(fields[field_name][1].get_object(), field_name)
+    tag_widget_incremental(writer, field_name, label)
     timestamper = timestamper_for(config)  # faults raise TimestampError (a SigningError) naming the service
     when = dt.datetime.now(BERLIN)
     text_params = {"zeit": datum_zeit(when)}
