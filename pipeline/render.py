@@ -39,7 +39,7 @@ from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 
 from . import context as ctxmod
 from .charts import draw_bar_chart, draw_process, draw_timeline
-from .context import BarChart, ParticipationTable, ProcessChart, Timeline
+from .figures import BarChart, ParticipationTable, ProcessChart, Timeline
 from .errors import TemplateError
 from .fsutil import write_atomic
 from .kinds import DocumentKind, DocumentRef, document_kind, documents_for

@@ -19,7 +19,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 from docxtpl import DocxTemplate
 
-from .context import IndentedText, ParticipationTable
+from .figures import IndentedText, ParticipationTable
 from .german import hyphenate
 from .markup import RichText
 
