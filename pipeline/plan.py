@@ -29,7 +29,7 @@ from pathlib import Path
 from . import edition, kinds
 from .digest import key_of, sha256_file
 from .kinds import DocumentRef
-from .context import signature_line
+from .content.kommunen import signature_line
 from .model import IKZData
 from .tracking import Reads, projection
 
@@ -182,7 +182,7 @@ def make_plan(data: IKZData, templates: Path, code: str, converter: str, signing
         if kind.signing is not None and project is not None:
             # a field for every signer the workbook records no signature for (»Unterzeichnet am« empty)
             signers = tuple((k.key, signature_line(k)) for k in (
-                data.kommune(p.kommune) for p in kind.signing.signers(project) if p.unterzeichnet is None))
+                data.kommune(p.kommune) for p in kind.signing.signers(project) if kind.signing.recorded(p) is None))
         title = kind.document_title(data, project)
         doc = DocumentPlan(
             ref=ref, title=title, label=kind.label, stem=kind.stem(data, project), template=template,

@@ -37,7 +37,7 @@ import jinja2
 from docxtpl import DocxTemplate
 from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 
-from . import context as ctxmod
+from .content.text import clean
 from .charts import draw_bar_chart, draw_process, draw_timeline
 from .figures import BarChart, ParticipationTable, ProcessChart, Timeline
 from .errors import TemplateError
@@ -142,7 +142,7 @@ def _set_properties(doc, title: str, subject: str, author: str, keywords: str) -
 
 
 def _check_xml_chars(text: str) -> str:
-    return ctxmod.clean(text)
+    return clean(text)
 
 
 # ---------------------------------------------------------------------------

@@ -204,7 +204,7 @@ def read_workbook(path: Path | str) -> RawWorkbook:
 
     rows: dict[str, tuple[RawRow, ...]] = {}
     present = {_norm_header(n): n for n in values_wb.sheetnames}
-    for sheet_def in schema.SHEETS:
+    for sheet_def in schema.sheets():
         actual = present.get(_norm_header(sheet_def.name))
         if actual is None:
             close = get_close_matches(sheet_def.name, values_wb.sheetnames, n=1)
@@ -215,7 +215,7 @@ def read_workbook(path: Path | str) -> RawWorkbook:
             rows[sheet_def.name] = ()
             continue
         rows[sheet_def.name] = _read_sheet(path, sheet_def, values_wb[actual], formula_wb[actual], problems)
-    known = {_norm_header(s.name) for s in schema.SHEETS} | {"anleitung", "listen"}
+    known = {_norm_header(s.name) for s in schema.sheets()} | {"anleitung", "listen"}
     for name in values_wb.sheetnames:
         if _norm_header(name) not in known:
             problems.append(Problem(Location(path, name), "Unbekanntes Blatt; es wird nicht gelesen.", Severity.WARNING))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 
 from pipeline.errors import Severity, ValidationError
 from pipeline.validate import load

@@ -15,7 +15,9 @@ from pathlib import Path
 import jinja2
 from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 
-from ..context import adressierung, clean, gremium_adresse, kreis_name, mit_artikel
+from ..content.kommunen import adressierung, gremium_adresse, kreis_name, mit_artikel
+from ..content.text import clean
+from ..kinds import document_kind
 from ..errors import TemplateError
 from ..german import dateigroesse, datum, monat_jahr
 from ..model import IKZData
@@ -123,17 +125,33 @@ def letter_context(data: IKZData, mailing: Mailing, plan: VersandPlan) -> dict:
         },
         "kreis": kreis_name(data),
         "mappe": {**_datei(mailing.mappe, folder), "angehaengt": not mailing.mappe.too_big},
-        "unterschriften": [{"projekt": s.project, "titel": s.title, "feld": s.field, "pdf": s.pdf.name,
-                            "word": s.docx.name} for s in mailing.signatures],
+        "unterschriften": [{"art": document_kind(s.kind).label, "projekt": s.project, "titel": s.title,
+                            "feld": s.field, "pdf": s.pdf.name, "word": s.docx.name} for s in mailing.signatures],
+        **_zur_unterschrift(mailing),
         "nicht_angehaengt": [_datei(e, folder) for e in mailing.enclosures if e.too_big],
         "ordner": str(folder),
         "max_anhang": dateigroesse(plan.max_bytes),
     }
 
 
+def _zur_unterschrift(mailing: Mailing) -> dict[str, str]:
+    """How the letter names what it asks to sign, in the words of the kinds' signing rules: one kind in
+    the singular or plural (»der Projektauftrag«, »diese Projektaufträge«), several kinds as »Dokumente«."""
+    kinds = list(dict.fromkeys(s.kind for s in mailing.signatures))
+    n = 0 if len(mailing.signatures) == 1 else 1
+    if len(kinds) == 1:
+        kind = document_kind(kinds[0])
+        nominativ, akkusativ = kind.signing.nominativ[n], kind.signing.akkusativ[n]
+        art = (kind.label, kind.plural)[n]
+    else:
+        nominativ, akkusativ, art = "die Dokumente", "diese Dokumente", "Dokumente"
+    return {"unterschriften_art": art if kinds else "", "unterschriften_nominativ": nominativ if kinds else "",
+            "unterschriften_akkusativ": akkusativ if kinds else ""}
+
+
 def default_subject(data: IKZData, mailing: Mailing) -> str:
     """The subject when the template has no »Betreff:« line."""
-    sign = " und Projektaufträge zur Unterschrift" if mailing.signatures else ""
+    sign = f" und {_zur_unterschrift(mailing)['unterschriften_art']} zur Unterschrift" if mailing.signatures else ""
     return f"IKZ-Jahresbericht {data.bericht.jahr}{sign} – {clean(mailing.kommune.name)}"
 
 
