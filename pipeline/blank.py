@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from . import kinds  # noqa: F401 (registers the signed kinds' columns in the schema)
 from . import markup, schema
 from .fsutil import write_atomic
 

@@ -10,7 +10,14 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import InputError, PipelineError, Problem, Severity, ValidationError, environment_error
+from .errors import (
+    InputError,
+    PipelineError,
+    Problem,
+    Severity,
+    ValidationError,
+    environment_error,
+)
 from .german import datum, zahl
 
 DEFAULT_WORKBOOK = Path("inputs/ikz-2025.xlsx")
@@ -50,9 +57,8 @@ def _print_problems(problems: list[Problem], out=sys.stdout, every: bool = False
 
 
 def cmd_check(args) -> Exit:
-    from .validate import load
-
     from . import render
+    from .validate import load
 
     data, warnings = load(args.workbook)
     from .template_check import accessibility_warnings
@@ -393,11 +399,9 @@ def _count(n: int, singular: str, plural: str) -> str:
 
 
 def cmd_report(args) -> Exit:
-    from .uptodate import current_outputs
-
-    from .workbook import excel_lock
-
     from .store import VERSAND
+    from .uptodate import current_outputs
+    from .workbook import excel_lock
 
     versand = Path(args.outputs) / Path(args.workbook).stem / VERSAND
     had_versand = versand.is_dir()

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import edition, kinds
+from .content.kommunen import signature_line
 from .digest import key_of, sha256_file
 from .kinds import DocumentRef
-from .content.kommunen import signature_line
 from .model import IKZData
 from .tracking import Reads, projection
 

@@ -23,8 +23,22 @@ from .digest import sha256_file
 from .edition import EditionRecord, EditionStamp
 from .fsutil import write_atomic
 from .kinds import document_kind
-from .plan import BundlePlan, DocumentPlan, Plan, SigningSettings, make_plan, plan_bundles
-from .store import ARCHIVE, Manifest, ManifestEntry, OutputStore, RunResult, check_free_space
+from .plan import (
+    BundlePlan,
+    DocumentPlan,
+    Plan,
+    SigningSettings,
+    make_plan,
+    plan_bundles,
+)
+from .store import (
+    ARCHIVE,
+    Manifest,
+    ManifestEntry,
+    OutputStore,
+    RunResult,
+    check_free_space,
+)
 from .tracking import Reads
 from .work import BuildBundle, FinishDocument, TaskResult
 
@@ -63,9 +77,8 @@ def _noop(step: str, item: str, done: int, total: int) -> None:
 def run(options: Options, progress: Progress | None = None) -> RunResult:
     """Validate, render, convert, bundle and sign; replace the outputs atomically."""
     from .convert import converter_identity
-    from .validate import load
-
     from .schedule import Timings
+    from .validate import load
 
     progress = progress or _noop
     timings = Timings()

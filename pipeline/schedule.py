@@ -21,9 +21,9 @@ from typing import Callable
 
 from .cache import BuildCache
 from .errors import TemplateError
-from .template_check import templates_error
 from .kinds import document_kind
 from .plan import DocumentPlan, Plan
+from .template_check import templates_error
 from .tracking import Reads
 from .work import BuildBundle, FinishDocument, Rendered, TaskResult
 
@@ -125,7 +125,8 @@ def run_stages(work: Work, *, jobs: int, timeout: float, scratch: Path, prepare:
     when the first task is handed over). Returns the todo documents with their
     final keys, by pdf_rel.
     """
-    from . import convert, work as worker
+    from . import convert
+    from . import work as worker
 
     cache, plan = work.cache, work.plan
     final: dict[str, DocumentPlan] = {}

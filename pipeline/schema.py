@@ -389,12 +389,21 @@ def column(sheet_name: str, field_name: str) -> Column:
     return next(s for s in SHEETS if s.name == sheet_name).column(field_name)
 
 
+_signature_columns: tuple[Column, ...] = ()
+"""The columns the signed document kinds record signatures in (set by `pipeline.kinds` when it loads)."""
+
+
+def add_signature_columns(columns: tuple[Column, ...]) -> None:
+    """Called by the registry of document kinds (`pipeline.kinds`) with its signed kinds' columns."""
+    global _signature_columns
+    _signature_columns = tuple(columns)
+
+
 def sheets() -> tuple[Sheet, ...]:
     """Every sheet of the workbook: `SHEETS`, and in »Beteiligung« the column each signed document kind
-    records its signatures in (`kinds.SigningRule.column`) where this module does not define it already."""
-    from .kinds import signature_columns  # the kinds use this module's types: imported when asked
-
-    return _with_columns(signature_columns())
+    records its signatures in (`kinds.SigningRule.column`) where this module does not define it already.
+    The modules that read or write workbooks import `pipeline.kinds`, which registers them."""
+    return _with_columns(_signature_columns)
 
 
 @functools.lru_cache(maxsize=8)

@@ -11,6 +11,7 @@ from types import MappingProxyType
 
 from . import markup, period, schema
 from .errors import Location, Problem, Severity, ValidationError
+from .kinds import signature_columns
 from .german import ascii_fold, datum
 from .model import (
     Funding,
@@ -351,8 +352,6 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
             texts[v["projekt"]][v["art"]] = rich(row, "text", v["text"])
 
     # --- Beteiligung ---------------------------------------------------------
-    from .kinds import signature_columns
-
     signature_cols = signature_columns()  # »Unterzeichnet am«, and a column for each other signed kind
     parts: dict[str, list[Participation]] = defaultdict(list)
     part_rows: dict[str, list[tuple[RawRow, dict]]] = {}  # rows of participating Kommunen, per project

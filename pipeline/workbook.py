@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
 
-from .digest import sha256_file
+from . import kinds  # noqa: F401 (registers the signed kinds' columns in the schema)
 from . import schema
+from .digest import sha256_file
 from .errors import Location, Problem, Severity, WorkbookError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024

@@ -9,16 +9,29 @@ import datetime as dt
 import pytest
 
 from pipeline.content.beteiligung import participation_table
-from pipeline.content.kommunen import adressierung, amt_formen, beteiligte_text, mit_kreis, staedte_gemeinden
+from pipeline.content.kommunen import (
+    adressierung,
+    amt_formen,
+    beteiligte_text,
+    mit_kreis,
+    staedte_gemeinden,
+)
 from pipeline.content.projekte import project_lists
 from pipeline.content.text import aufzaehlung, clean_rich, zahlwort
 from pipeline.german import betrag, datum, datum_lang, monat_jahr
+from pipeline.kinds import document_kind, documents_for
 from pipeline.markup import RichText
 from pipeline.model import Kommune
-from pipeline.kinds import document_kind, documents_for
 from pipeline.naming import slug, stem_slug, unique_slugs
-from tests.factories import SUMS_2025, TABLE_2025, TABLE_PROJECTS, context_of, data_2025, expected_cell, make_data
-
+from tests.factories import (
+    SUMS_2025,
+    TABLE_2025,
+    TABLE_PROJECTS,
+    context_of,
+    data_2025,
+    expected_cell,
+    make_data,
+)
 
 # --- German formatting -------------------------------------------------------
 

@@ -17,7 +17,11 @@ from pyhanko.sign.diff_analysis import (
     StandardDiffPolicy,
 )
 
-from pipeline.sign.diff_policy import COSIGNING_DIFF_POLICY, ReusedNumberOrphanRule, cosigning_policy
+from pipeline.sign.diff_policy import (
+    COSIGNING_DIFF_POLICY,
+    ReusedNumberOrphanRule,
+    cosigning_policy,
+)
 
 
 def fingerprint(policy: StandardDiffPolicy) -> dict:

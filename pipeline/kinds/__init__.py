@@ -16,6 +16,7 @@ import importlib
 import pkgutil
 from collections.abc import Sequence
 
+from .. import schema
 from ..model import IKZData
 from .base import BundleKind, DocumentKind, DocumentRef, SigningRule
 from .mappen import BUNDLE_KINDS, bundle_subject
@@ -74,6 +75,9 @@ def signature_columns():
     """The columns of the sheet »Beteiligung« in which the signed kinds record signatures, in registry order."""
     columns = [k.signing.column for k in DOCUMENT_KINDS if k.signing is not None]
     return tuple(dict.fromkeys(columns))
+
+
+schema.add_signature_columns(signature_columns())  # the workbook gets a column for each signed kind
 
 
 def documents_for(data: IKZData) -> list[DocumentRef]:

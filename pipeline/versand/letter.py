@@ -17,11 +17,11 @@ from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 
 from ..content.kommunen import adressierung, gremium_adresse, kreis_name, mit_artikel
 from ..content.text import clean
-from ..kinds import document_kind
 from ..errors import TemplateError
 from ..german import dateigroesse, datum, monat_jahr
+from ..kinds import document_kind
 from ..model import IKZData
-from ..template_check import _unclosed_block_line, syntax_message
+from ..templating import syntax_message, text_environment, unclosed_block_line
 from .plan import Enclosure, Mailing, VersandPlan
 
 __all__ = ["TEMPLATE", "CoverTemplate", "Letter", "default_subject", "letter_context", "load_template", "render_letter"]
@@ -41,14 +41,6 @@ class Letter:
     """One line."""
     body: str
     """Plain text, lines ending in ``\\n``."""
-
-
-class _Undefined(jinja2.StrictUndefined):
-    """StrictUndefined with a German message naming the variable."""
-
-    @property
-    def _undefined_message(self) -> str:  # type: ignore[override]
-        return f"unbekannte Angabe »{self._undefined_name}«"
 
 
 @dataclass(frozen=True)
@@ -71,15 +63,13 @@ def load_template(templates: Path) -> CoverTemplate:
     except UnicodeDecodeError:
         raise TemplateError(f"Die Vorlage »{path}« ist nicht als UTF-8 gespeichert. Bitte im Editor mit "
                             "»Speichern unter« und der Codierung »UTF-8« speichern.") from None
-    env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(lambda name: (text, str(path), lambda: True)),
-        undefined=_Undefined, autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env = text_environment(lambda name: (text, str(path), lambda: True))
     try:
         template = env.get_template(TEMPLATE)
     except TemplateSyntaxError as exc:
         lineno = exc.lineno
         if "end of template" in (exc.message or ""):
-            lineno = _unclosed_block_line(text) or lineno
+            lineno = unclosed_block_line(text) or lineno
         raise TemplateError(_where(path, text, lineno, syntax_message(exc))
                             + " Bitte die Klammern {{ }} bzw. {% %} und die Schreibweise prüfen.") from None
     return CoverTemplate(path, text, template)

@@ -25,7 +25,17 @@ from ..german import BERLIN
 from ..model import IKZData
 from ..store import OutputStore, check_free_space
 from .letter import Letter, load_template, render_letter
-from .plan import DEFAULT_MAX_MB, FOLDER, MB, Enclosure, Mailing, VersandPlan, mail_address, make_plan, report_of
+from .plan import (
+    DEFAULT_MAX_MB,
+    FOLDER,
+    MB,
+    Enclosure,
+    Mailing,
+    VersandPlan,
+    mail_address,
+    make_plan,
+    report_of,
+)
 
 __all__ = ["LISTE", "MIME_TYPES", "VersandOptions", "VersandResult", "build_draft", "run_versand",
            "versandliste"]
