@@ -6,8 +6,11 @@ import io
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from . import kinds  # noqa: F401 (registers the signed kinds' columns in the schema)
-from . import markup, schema
+from . import (
+    kinds,  # noqa: F401 (registers the signed kinds' columns in the schema)
+    markup,
+    schema,
+)
 from .fsutil import write_atomic
 
 _HEADER_FILL = "1F4E79"

@@ -173,6 +173,11 @@ def cmd_verify(args) -> Exit:
     reports, ok = [], True
     for run_folder in runs:
         manifest = Manifest.load(run_folder / "manifest.json")
+        if manifest is None:
+            print(f"Lauf »{run_folder.name}« ({run_folder}/): manifest.json ist nicht lesbar; »make report« "
+                  "erneut ausführen.")
+            ok = False
+            continue
         print(f"Lauf »{run_folder.name}« ({run_folder}/, Arbeitsmappe {manifest.workbook}):")
         run_reports = []
         for entry in manifest.entries:
@@ -273,7 +278,9 @@ def cmd_ruecklauf(args) -> Exit:
         print(f"  {_count(len(archived), 'unterschriebenes Exemplar', 'unterschriebene Exemplare')} gesichert in "
               f"{kept / ruecklauf.INBOX}/ (zählt auch künftig mit, wenn der Eingangsordner geleert wird)")
     if result.counted:
-        print(f"  Mitgezählt: {_count(result.counted, 'früher eingegangenes oder gesichertes Exemplar', 'früher eingegangene oder gesicherte Exemplare')} "
+        counted = _count(result.counted, "früher eingegangenes oder gesichertes Exemplar",
+                         "früher eingegangene oder gesicherte Exemplare")
+        print(f"  Mitgezählt: {counted} "
               f"(aus {outputs / ARCHIVE}/ und den Ausgaben)")
     if manifest.workbook_sha256 != data.sha256:
         print(f"  Hinweis: {workbook.name} wurde nach dem letzten »make report« geändert. Gezählt wird gegen die "
@@ -421,7 +428,7 @@ def cmd_report(args) -> Exit:
     from .kinds import BUNDLE_KINDS, DOCUMENT_KINDS
 
     m = result.manifest
-    kinds = {}
+    kinds: dict[str, int] = {}
     for e in m.entries:
         kinds[e.kind] = kinds.get(e.kind, 0) + 1
     secs = zahl(result.seconds, 1)

@@ -146,7 +146,7 @@ def _keyed(doc: DocumentPlan, context: dict, reads: Reads | None, code: str, con
     rule = kinds.document_kind(doc.ref.kind).signing
     if rule is None:
         return dataclasses.replace(doc, signed_key=_signed_key(doc, content, converter, signing, code))
-    agreed = edition.content(shown if reads is not None else [[[k], v] for k, v in context.items()],
+    agreed = edition.content(shown if isinstance(shown, list) else [[[k], v] for k, v in context.items()],
                              rule.presentation, doc.wording)
     number = edition.digest_of(doc.ref.kind, agreed)
     return dataclasses.replace(doc, edition=number, edition_content=agreed,

@@ -99,9 +99,11 @@ class Returned:
         return self.match == CURRENT and self.target is not None
 
     def describe(self) -> str:
-        if self.match == CURRENT:
+        if self.match in (CURRENT, OLDER):
+            assert self.target is not None  # a current or older edition is one of a document of the run
+        if self.match == CURRENT and self.target is not None:
             return f"{self.target.entry.title} ({CURRENT})"
-        if self.match == OLDER:
+        if self.match == OLDER and self.target is not None:
             when = f" vom {datum(dt.date.fromisoformat(self.issued))}" if self.issued else ""
             what = (f"; seitdem geändert: {', '.join(self.changed)}" if self.changed else
                     "; was sich seitdem geändert hat, ist nicht mehr bekannt" if not self.issued else "")
@@ -109,7 +111,7 @@ class Returned:
                     "die aktuelle Ausgabe muss unterschrieben werden")
         if self.match == OTHER:
             return f"{self.title or self.report.title or 'Dokument der Geschäftsstelle'} ({OTHER})"
-        if self.match == DAMAGED:
+        if self.match == DAMAGED and self.report.office is not None:
             return f"{DAMAGED}: {self.report.office.problem}"
         return f"{FOREIGN} (keine Signatur der Geschäftsstelle zu einem ausgegebenen Dokument)"
 

@@ -16,6 +16,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Callable
 
 from .cache import DEFAULT_LIMIT, BuildCache
@@ -212,7 +213,7 @@ def _keep_signed_copies(store, previous, folder: Path) -> list[tuple[str, Path]]
 
 
 def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, cache: BuildCache, config,
-           settings: SigningSettings, code, progress, changed: set[str] = frozenset(),
+           settings: SigningSettings, code, progress, changed: Collection[str] = frozenset(),
            made_from: dict | None = None, timings=None, history: tuple[EditionRecord, ...] = ()) -> RunResult:
     entries: dict[str, ManifestEntry] = {}
     force = options.force
@@ -267,7 +268,7 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
             if prev is not None and prev.key == bp.key and store.reuse(bp.path, prev.sha256):
                 entries[bp.path] = dataclasses.replace(prev, reused=True)
                 continue
-            spec = bundle.BundleSpec(**dict(bp.cover), documents=tuple(
+            spec = bundle.BundleSpec(**dict(bp.cover), documents=tuple(  # type: ignore[arg-type]
                 bundle.BundleDocument(m.title, cache.path(m.pdf_key, ".pdf"), m.label) for m in bp.members))
             bundles_todo[bp.path] = bp
             tasks.append(BuildBundle(rel=bp.path, spec=spec, out=staging / bp.path, reason=bp.reason,

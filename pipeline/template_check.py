@@ -255,8 +255,8 @@ def check_sources(name: str, tpl: DocxTemplate, context: Mapping, env: jinja2.En
         check = _VariableCheck(context, source)
         for child in ast.body:
             check.visit(child, {})
-        for path, lineno in check.problems:
-            snippet = _line_text(source, lineno)
+        for path, line in check.problems:
+            snippet = _line_text(source, line)
             problems.append(
                 f"Vorlage »{name}«{loc}: unbekannte Variable »{path}«"
                 + (f" – bei »{snippet}«" if snippet else "")

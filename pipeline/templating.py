@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 import jinja2
-from jinja2.exceptions import UndefinedError
+from jinja2.exceptions import TemplateRuntimeError, UndefinedError
 
 __all__ = ["environment", "syntax_message", "text_environment", "unclosed_block_line"]
 
@@ -25,7 +25,7 @@ class _DocumentUndefined(jinja2.StrictUndefined):
     noun = "Variable"
 
     def __init__(self, hint: str | None = None, obj=jinja2.utils.missing, name: str | None = None,
-                 exc: type[Exception] = UndefinedError) -> None:
+                 exc: type[TemplateRuntimeError] = UndefinedError) -> None:
         # Jinja makes its message from the hint when there is one (the constructor is the public way in)
         super().__init__(hint=hint or f"unbekannte {self.noun} »{_path(obj, name)}«", obj=obj, name=name, exc=exc)
 

@@ -11,8 +11,8 @@ from types import MappingProxyType
 
 from . import markup, period, schema
 from .errors import Location, Problem, Severity, ValidationError
-from .kinds import signature_columns
 from .german import ascii_fold, datum
+from .kinds import signature_columns
 from .model import (
     Funding,
     IKZData,
@@ -343,7 +343,8 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
             cur = parents[cur][1]
         else:
             if parent in parents:
-                c.warn(row, "parent", "Das übergeordnete Projekt hat selbst ein übergeordnetes Projekt; der Jahresbericht zeigt nur eine Ebene.", value=parent)
+                c.warn(row, "parent", "Das übergeordnete Projekt hat selbst ein übergeordnetes Projekt; der "
+                       "Jahresbericht zeigt nur eine Ebene.", value=parent)
 
     # --- Projekttexte -----------------------------------------------------------
     texts: dict[str, dict] = defaultdict(dict)

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
 
-from . import kinds  # noqa: F401 (registers the signed kinds' columns in the schema)
-from . import schema
+from . import (
+    kinds,  # noqa: F401 (registers the signed kinds' columns in the schema)
+    schema,
+)
 from .digest import sha256_file
 from .errors import Location, Problem, Severity, WorkbookError
 
@@ -211,7 +213,8 @@ def read_workbook(path: Path | str) -> RawWorkbook:
             close = get_close_matches(sheet_def.name, values_wb.sheetnames, n=1)
             hint = f" Gibt es ein umbenanntes Blatt »{close[0]}«?" if close else ""
             problems.append(
-                Problem(Location(path, sheet_def.name), f"Das Blatt »{sheet_def.name}« fehlt.{hint}", allowed="die Blätter einer mit »new-workbook« angelegten Arbeitsmappe")
+                Problem(Location(path, sheet_def.name), f"Das Blatt »{sheet_def.name}« fehlt.{hint}",
+                        allowed="die Blätter einer mit »new-workbook« angelegten Arbeitsmappe")
             )
             rows[sheet_def.name] = ()
             continue
@@ -251,13 +254,13 @@ def _read_sheet(path: Path, sheet_def: schema.Sheet, ws, fws, problems: list[Pro
     missing: list[schema.Column] = []
     absent: list[schema.Column] = []  # optional columns newer than the workbook: read as empty
     for col in sheet_def.columns:
-        idx = by_norm.get(_norm_header(col.header))
-        if idx is None and col.may_be_absent:
+        at = by_norm.get(_norm_header(col.header))
+        if at is None and col.may_be_absent:
             absent.append(col)
-        elif idx is None:
+        elif at is None:
             missing.append(col)
         else:
-            col_index[col.field] = idx
+            col_index[col.field] = at
     expected = {_norm_header(c.header) for c in sheet_def.columns}
     unknown = {i: h for i, h in headers.items() if _norm_header(h) not in expected}
     for col in missing:

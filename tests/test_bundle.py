@@ -163,7 +163,7 @@ def test_bookmarks_one_per_document_with_nested_children(bundle, pdfs) -> None:
         assert children, f"{title}: bookmarks of the document are missing"
         assert flatten(children) == [(t, p + entry.first_page - 1) for t, p in source]
         # the document's own nesting is kept (level-2 headings below level-1)
-        assert any(grandchildren for _, _, grandchildren in children) == any(l == 2 for l, _ in s.headings)
+        assert any(grandchildren for _, _, grandchildren in children) == any(level == 2 for level, _ in s.headings)
 
 
 def test_every_page_is_stamped_with_its_number(bundle) -> None:

@@ -57,24 +57,24 @@ def participation_table(data: IKZData) -> ParticipationTable:
                 cols.append(TableColumn(c.id, projekt_kurztitel(c), f"{projekt_kurztitel(p)}: {projekt_kurztitel(c)}", True))
         groups.append(TableGroup(p.id, str(gi) if abbreviated else projekt_kurztitel(p), tuple(cols)))
 
-    leaf_projects = {c.projekt: data.projekt(c.projekt) for g in groups for c in g.columns}
+    leaf_projects = {col.projekt: data.projekt(col.projekt) for g in groups for col in g.columns}
     rows = []
     sums = [0] * n_leaves
     for k in data.kommunen:
         cells = []
         idx = 0
         for g in groups:
-            for c in g.columns:
-                part = leaf_projects[c.projekt].participation(k.key)
+            for col in g.columns:
+                part = leaf_projects[col.projekt].participation(k.key)
                 if part is None:
-                    cell = TableCell("", folgeprojekt=c.folgeprojekt)
+                    cell = TableCell("", folgeprojekt=col.folgeprojekt)
                 else:
                     cell = TableCell(
                         rollen_text(part),
                         beteiligt=part.beteiligt,
                         vertreten=part.beteiligt and bool(part.rolle),
                         unzustaendig=part.unzustaendig,
-                        folgeprojekt=c.folgeprojekt,
+                        folgeprojekt=col.folgeprojekt,
                     )
                 if cell.beteiligt:
                     sums[idx] += 1
@@ -90,15 +90,15 @@ def participation_table(data: IKZData) -> ParticipationTable:
                            "Arbeitsgruppe"),
         ("keine", "", "keine Projektbeteiligung"),
     ]
-    if any(c.folgeprojekt for g in groups for c in g.columns):
+    if any(col.folgeprojekt for g in groups for col in g.columns):
         legend.append(("folgeprojekt", "X", "Teilnahme am Umsetzungs- bzw. Pilotprojekt (eigene Teilspalte)"))
     if any(cell.unzustaendig for r in rows for cell in r.cells):
         legend.append(("unzustaendig", "", "keine Aufgabenzuständigkeit"))
 
-    parts = []
+    parts: list[str] = []
     for g in groups:
-        for c, s in zip(g.columns, sums[len(parts): len(parts) + len(g.columns)]):
-            parts.append(f"{c.titel}: {s}")
+        for col, n in zip(g.columns, sums[len(parts): len(parts) + len(g.columns)]):
+            parts.append(f"{col.titel}: {n}")
     alt = (
         f"Tabelle der Beteiligung der {len(data.kommunen)} Kreiskommunen an den IKZ-Projekten {jahr}. "
         f"Zahl der beteiligten Kommunen je Projekt: {'; '.join(parts)}."

@@ -54,7 +54,7 @@ def beteiligte_text(data: IKZData, keys: Iterable[str]) -> str:
     if n == 1 and not kreis_dabei:
         return next(k.name for k in sg if k.key in keys)
     text = staedte_gemeinden(n, len(sg)) if n else ""
-    if kreis_dabei:
+    if kreis is not None and kreis_dabei:
         return f"{text} und der {kreis.name}" if text else f"der {kreis.name}"
     return text
 

@@ -34,8 +34,9 @@ def _fazit(votum: str | None, kind: str) -> str:
     }.get(votum, f"Empfehlung der Projektgruppe: {clean(votum)}.")
 
 
-def projektbericht_context(data: IKZData, p: Project, art: str) -> dict:
+def projektbericht_context(data: IKZData, p: Project | None, art: str) -> dict:
     """Context of a Zwischenbericht or Schlussbericht of the Projektgruppe."""
+    assert p is not None, "a Projektbericht is made for a project"
     ctx = projekt_common(data, p)
     r = p.report(art)
     t = projekt_titel(p)

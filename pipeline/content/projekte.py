@@ -87,6 +87,6 @@ def projekt_zeitraum(p: Project) -> str:
         return f"bis {datum(p.ende)}"
     milestones = [m for m in p.milestones if m.geplant or m.erledigt]
     if milestones:
-        dates = [m.erledigt or m.geplant for m in milestones]
+        dates = [d for m in milestones if (d := m.erledigt or m.geplant) is not None]
         return f"{datum(min(dates))} bis {datum(max(dates))} (Planung)"
     return "wird im Projektablaufplan festgelegt"

@@ -128,7 +128,7 @@ def projekt_ctx(data: IKZData, p: Project) -> dict:
             parent = data.projekt(p.parent)
         except KeyError:
             parent = None
-    ctx = {
+    ctx: dict[str, object] = {
         "id": clean(p.id),
         "titel": projekt_titel(p),
         "kurztitel": projekt_kurztitel(p),
@@ -180,7 +180,7 @@ def _beteiligte(data: IKZData, p: Project) -> dict:
             "vertreter": clean(x.vertreter) or ("noch nicht benannt" if x.rolle else ""),
             "zelle": rollen_text(x),
         })
-    ohne = [e["name"] for e in liste if not e["rolle"]]
+    ohne = [str(e["name"]) for e in liste if not e["rolle"]]
     return {
         "anzahl": str(len(kommunen)),
         "anzahl_text": beteiligte_text(data, parts) if kommunen else "",

@@ -115,14 +115,15 @@ def jahresbericht_context(data: IKZData) -> dict:
             "bild": process_chart(),
         },
         "arbeitsabschnitte": arbeitsabschnitte_ctx(None),
-        "lenkungsgruppe": lenkungsgruppe_ctx(data),
         "fortbildungen": fortbildungen,
         "arbeitsgruppen": arbeitsgruppen,
         "presse": presse,
     }
     # section 2 appears only when one of its subsections has content
+    lenkungsgruppe = lenkungsgruppe_ctx(data)
+    ctx["lenkungsgruppe"] = lenkungsgruppe
     ctx["massnahmen"] = bool(
-        texte["lenkungsgruppe"] or ctx["lenkungsgruppe"]["gruppen"] or texte["fortbildungen"] or fortbildungen
+        texte["lenkungsgruppe"] or lenkungsgruppe["gruppen"] or texte["fortbildungen"] or fortbildungen
         or texte["arbeitsgruppen"] or arbeitsgruppen or texte["informationsmanagement"] or presse
         or texte["weitere_aktivitaeten"] or texte["ausblick"]
     )

@@ -17,6 +17,7 @@ def _council_includes(data: IKZData, k: Kommune | None, doc: DocumentRef) -> boo
     Projektaufträge only the ones it still has to sign, unless »Projektaufträge in den Mappen« is »alle«."""
     if doc.project is None:
         return True
+    assert k is not None, "a council's Mappe is made for a Kommune"
     project = data.projekt(doc.project)
     if not any(x.kommune == k.key for x in project.participants):
         return False
@@ -29,6 +30,7 @@ def _council_includes(data: IKZData, k: Kommune | None, doc: DocumentRef) -> boo
 
 
 def _council_cover(data: IKZData, k: Kommune | None, n: int) -> dict:
+    assert k is not None, "a council's Mappe is made for a Kommune"
     b = data.bericht
     return dict(
         title=f"IKZ-Unterlagen {b.jahr} für {mit_artikel(k, 'akkusativ')}",

@@ -58,8 +58,9 @@ SIGNING = SigningRule(
 
 
 
-def projektauftrag_context(data: IKZData, p: Project) -> dict:
+def projektauftrag_context(data: IKZData, p: Project | None) -> dict:
     """Context of the Projektauftrag of `p`."""
+    assert p is not None, "a Projektauftrag is made for a project"
     ctx = projekt_common(data, p)
     t = projekt_titel(p)
     stand = datum(data.bericht.stand)

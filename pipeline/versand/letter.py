@@ -129,9 +129,10 @@ def _zur_unterschrift(mailing: Mailing) -> dict[str, str]:
     the singular or plural (»der Projektauftrag«, »diese Projektaufträge«), several kinds as »Dokumente«."""
     kinds = list(dict.fromkeys(s.kind for s in mailing.signatures))
     n = 0 if len(mailing.signatures) == 1 else 1
-    if len(kinds) == 1:
+    rule = document_kind(kinds[0]).signing if len(kinds) == 1 else None
+    if rule is not None:
         kind = document_kind(kinds[0])
-        nominativ, akkusativ = kind.signing.nominativ[n], kind.signing.akkusativ[n]
+        nominativ, akkusativ = rule.nominativ[n], rule.akkusativ[n]
         art = (kind.label, kind.plural)[n]
     else:
         nominativ, akkusativ, art = "die Dokumente", "diese Dokumente", "Dokumente"

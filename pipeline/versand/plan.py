@@ -184,6 +184,7 @@ def make_plan(data: IKZData, run_folder: Path, manifest: Manifest, max_mb: float
     council = next(k for k in BUNDLE_KINDS if k.per_kommune)
     mappen = {e.kommune: e for e in manifest.entries if e.kind == council.name}
     signed_kinds = {k.name: k for k in DOCUMENT_KINDS if k.signing is not None}
+    rules = {name: k.signing for name, k in signed_kinds.items() if k.signing is not None}
     orders = [e for e in manifest.entries if e.kind in signed_kinds and e.project is not None]
 
     mailings: list[Mailing] = []
@@ -196,9 +197,10 @@ def make_plan(data: IKZData, run_folder: Path, manifest: Manifest, max_mb: float
         requests = []
         line = signature_line(kommune)
         for entry in orders:
+            if entry.project is None:
+                continue
             project = data.projekt(entry.project)
-            if line in entry.signature_fields and entry.docx and signed_kinds[entry.kind].signing.open_for(
-                    project, kommune.key):
+            if line in entry.signature_fields and entry.docx and rules[entry.kind].open_for(project, kommune.key):
                 label = signed_kinds[entry.kind].label
                 requests.append(SignatureRequest(
                     kind=entry.kind, project=project.id, title=project.titel, field=line,

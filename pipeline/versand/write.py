@@ -212,6 +212,7 @@ def _write(plan: VersandPlan, letters: dict[str, Letter], data: IKZData, staging
             shutil.copyfile(e.source, folder / e.name)
         if mailing.address:
             to = Address(mailing.kommune.name, addr_spec=mailing.address)
+            assert mailing.draft is not None  # a Kommune with an address gets a draft
             files = [folder / e.name for e in mailing.enclosures if not e.too_big]
             write_atomic(folder / mailing.draft, build_draft(letters[mailing.folder], to, sender, files, when))
     write_atomic(staging / LISTE, versandliste(plan))
