@@ -12,7 +12,7 @@ NPM_PACKAGES := nodejs npm
 AXE      := tests/web/node_modules/axe-core/axe.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system report render check verify ruecklauf versand test bench new-workbook neues-jahr sample clean serve bench-web
+.PHONY: help setup system report render check verify ruecklauf versand test test-schnell lint bench new-workbook neues-jahr sample clean serve bench-web
 
 help: ## diese Übersicht
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -23,7 +23,7 @@ $(BIN)/.installed: pyproject.toml
 	@echo "Richte die Python-Umgebung in $(VENV)/ ein (einmalig, etwa eine Minute) ..."
 	@$(PYTHON) -m venv $(VENV)
 	@$(BIN)/pip install --quiet --upgrade pip
-	@$(BIN)/pip install --quiet -e '.[test]'
+	@$(BIN)/pip install --quiet -e '.[test,lint]'
 	@touch $@
 
 setup: system $(BIN)/.installed ## Python-Umgebung und Systemprogramme einrichten
@@ -85,6 +85,13 @@ serve: setup ## die Web-Anwendung starten (http://127.0.0.1:8000; ARGS="--host �
 
 test: setup $(AXE) ## alle Tests ausführen
 	@$(BIN)/python -m pytest $(ARGS)
+
+test-schnell: setup #dev die schnellen Tests (Einheiten und kurze Integrationstests, ohne die als »slow« markierten)
+	@$(BIN)/python -m pytest -m "not slow" $(ARGS)
+
+lint: setup #dev Stil (ruff) und Typen (mypy) prüfen
+	@$(BIN)/ruff check pipeline tests tools
+	@$(BIN)/mypy
 
 bench: setup #dev Laufzeitmessung (Benchmark)
 	@$(BIN)/python -m tools.bench $(ARGS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import textwrap
 
-from .context import BarChart, ProcessChart, Timeline
+from .figures import BarChart, ProcessChart, Timeline
 from .german import MONATE_KURZ
 
 __all__ = ["draw_bar_chart", "draw_process", "draw_timeline", "preload"]

@@ -5,12 +5,20 @@ from __future__ import annotations
 import argparse
 import enum
 import os
+import re
 import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import InputError, PipelineError, Problem, Severity, ValidationError, environment_error
-from .german import datum
+from .errors import (
+    InputError,
+    PipelineError,
+    Problem,
+    Severity,
+    ValidationError,
+    environment_error,
+)
+from .german import datum, zahl
 
 DEFAULT_WORKBOOK = Path("inputs/ikz-2025.xlsx")
 
@@ -49,12 +57,13 @@ def _print_problems(problems: list[Problem], out=sys.stdout, every: bool = False
 
 
 def cmd_check(args) -> Exit:
+    from . import render
     from .validate import load
 
-    from . import render
-
     data, warnings = load(args.workbook)
-    problems: list[Problem] = list(warnings)
+    from .template_check import accessibility_warnings
+
+    problems: list[Problem] = list(warnings) + accessibility_warnings(Path(args.templates))
     template_problems = render.check_templates(data, Path(args.templates))
     _print_problems(problems, every=args.alle)
     for line in template_problems:
@@ -164,6 +173,11 @@ def cmd_verify(args) -> Exit:
     reports, ok = [], True
     for run_folder in runs:
         manifest = Manifest.load(run_folder / "manifest.json")
+        if manifest is None:
+            print(f"Lauf »{run_folder.name}« ({run_folder}/): manifest.json ist nicht lesbar; »make report« "
+                  "erneut ausführen.")
+            ok = False
+            continue
         print(f"Lauf »{run_folder.name}« ({run_folder}/, Arbeitsmappe {manifest.workbook}):")
         run_reports = []
         for entry in manifest.entries:
@@ -264,7 +278,9 @@ def cmd_ruecklauf(args) -> Exit:
         print(f"  {_count(len(archived), 'unterschriebenes Exemplar', 'unterschriebene Exemplare')} gesichert in "
               f"{kept / ruecklauf.INBOX}/ (zählt auch künftig mit, wenn der Eingangsordner geleert wird)")
     if result.counted:
-        print(f"  Mitgezählt: {_count(result.counted, 'früher eingegangenes oder gesichertes Exemplar', 'früher eingegangene oder gesicherte Exemplare')} "
+        counted = _count(result.counted, "früher eingegangenes oder gesichertes Exemplar",
+                         "früher eingegangene oder gesicherte Exemplare")
+        print(f"  Mitgezählt: {counted} "
               f"(aus {outputs / ARCHIVE}/ und den Ausgaben)")
     if manifest.workbook_sha256 != data.sha256:
         print(f"  Hinweis: {workbook.name} wurde nach dem letzten »make report« geändert. Gezählt wird gegen die "
@@ -390,11 +406,9 @@ def _count(n: int, singular: str, plural: str) -> str:
 
 
 def cmd_report(args) -> Exit:
-    from .uptodate import current_outputs
-
-    from .workbook import excel_lock
-
     from .store import VERSAND
+    from .uptodate import current_outputs
+    from .workbook import excel_lock
 
     versand = Path(args.outputs) / Path(args.workbook).stem / VERSAND
     had_versand = versand.is_dir()
@@ -414,10 +428,10 @@ def cmd_report(args) -> Exit:
     from .kinds import BUNDLE_KINDS, DOCUMENT_KINDS
 
     m = result.manifest
-    kinds = {}
+    kinds: dict[str, int] = {}
     for e in m.entries:
         kinds[e.kind] = kinds.get(e.kind, 0) + 1
-    secs = f"{result.seconds:.1f}".replace(".", ",")
+    secs = zahl(result.seconds, 1)
     print(f"Fertig in {secs} s. Ausgaben: {result.folder}/")
     docs = ", ".join(_count(kinds.get(k.name, 0), k.label, k.plural) for k in DOCUMENT_KINDS)
     mappen = ", ".join(_count(kinds.get(k.name, 0), k.label, k.plural) for k in BUNDLE_KINDS)
@@ -500,25 +514,53 @@ def cmd_versand(args) -> Exit:
     return Exit.OK
 
 
-_ARGPARSE_DE = {
-    "usage: ": "Aufruf: ",
-    "positional arguments": "Argumente",
-    "options": "Optionen",
-    "show this help message and exit": "diese Hilfe zeigen und beenden",
-    "show program's version number and exit": "Programmversion zeigen und beenden",
-    "%(prog)s: error: %(message)s\n": "%(prog)s: Fehler: %(message)s\n",
-    "the following arguments are required: %s": "diese Angaben fehlen: %s",
-    "unrecognized arguments: %s": "unbekannte Angaben: %s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "unbekannter Befehl: %(value)r (möglich: %(choices)s)",
-    "argument %(argument_name)s: %(message)s": "Angabe %(argument_name)s: %(message)s",
-    "expected one argument": "erwartet einen Wert",
-    "invalid %(type)s value: %(value)r": "ungültiger Wert: %(value)r",
-}
+_HELP_DE = (
+    ("usage: ", "Aufruf: "),
+    ("positional arguments:", "Argumente:"),
+    ("options:", "Optionen:"),
+    ("show this help message and exit", "diese Hilfe zeigen und beenden"),
+    ("show program's version number and exit", "Programmversion zeigen und beenden"),
+)
+"""argparse's own words in usage and help, and their German (the output is translated, argparse is not patched)."""
+
+_ERRORS_DE = (
+    (re.compile(r"the following arguments are required: (.*)", re.S), r"diese Angaben fehlen: \1"),
+    (re.compile(r"unrecognized arguments: (.*)", re.S), r"unbekannte Angaben: \1"),
+    (re.compile(r"argument (.+?): invalid choice: (.*) \(choose from (.*)\)", re.S),
+     r"Angabe \1: unbekannter Befehl: \2 (möglich: \3)"),
+    (re.compile(r"argument (.+?): expected one argument", re.S), r"Angabe \1: erwartet einen Wert"),
+    (re.compile(r"argument (.+?): invalid \S+ value: (.*)", re.S), r"Angabe \1: ungültiger Wert: \2"),
+    (re.compile(r"argument (.+?): (.*)", re.S), r"Angabe \1: \2"),
+)
+"""argparse's error messages and their German, first match wins."""
+
+
+class GermanArgumentParser(argparse.ArgumentParser):
+    """argparse with German usage, help and errors, through its public methods only."""
+
+    def format_usage(self) -> str:
+        return _german_help(super().format_usage())
+
+    def format_help(self) -> str:
+        return _german_help(super().format_help())
+
+    def error(self, message: str):
+        for pattern, german in _ERRORS_DE:
+            if pattern.fullmatch(message):
+                message = pattern.sub(german, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: Fehler: {message}\n")
+
+
+def _german_help(text: str) -> str:
+    for english, german in _HELP_DE:
+        text = text.replace(english, german)
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
-    argparse._ = lambda text: _ARGPARSE_DE.get(text, text)  # German help and usage errors
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description="IKZ-Dokumente aus der Arbeitsmappe erzeugen.")
+    parser = GermanArgumentParser(prog="python -m pipeline", description="IKZ-Dokumente aus der Arbeitsmappe erzeugen.")
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--traceback", action="store_true", help="bei Fehlern den Python-Traceback zeigen (für Entwickler)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")

@@ -53,6 +53,7 @@ from defusedxml.ElementTree import fromstring as parse_xml_safely
 
 from .digest import sha256_bytes
 from .errors import DISK_FULL, ConversionError, OutputError
+from .german import zahl
 
 __all__ = [
     "APT_HINT",
@@ -77,6 +78,9 @@ APT_HINT = "sudo apt-get install libreoffice-writer-nogui"
 PDF_EXPORT_OPTIONS: dict[str, tuple[str, object]] = {
     "SelectPdfVersion": ("long", 2),  # PDF/A-2b
     "UseTaggedPDF": ("boolean", True),
+    # PDF/UA-1: pdfuaid in the XMP, DisplayDocTitle, /Lang, header cells, artifacts; the rest
+    # is done on the exported file (tagging.finish_export)
+    "PDFUACompliance": ("boolean", True),
     "ExportBookmarks": ("boolean", True),  # outline from the headings
     "EmbedStandardFonts": ("boolean", True),
     "ExportNotes": ("boolean", False),
@@ -471,7 +475,8 @@ def outline_pages(pdf: Path) -> list[int]:
             if isinstance(item, list):
                 walk(item)
             else:
-                pages.append(reader.get_destination_page_number(item) + 1)
+                page = reader.get_destination_page_number(item)
+                pages.append(page + 1 if page is not None else 0)
 
     walk(reader.outline)
     return pages
@@ -542,8 +547,11 @@ def _tail(path: Path | None) -> str:
 
 
 def _check_pdf(pdf: Path) -> str | None:
-    """A German reason why `pdf` is not a usable PDF/A-2 file, else None."""
+    """A German reason why `pdf` is not a usable PDF/A-2 file, else None. A usable file is
+    finished for PDF/UA-1 (`tagging.finish_export`) in place."""
     import pikepdf
+
+    from .tagging import finish_export
 
     if not pdf.is_file():
         return "LibreOffice hat keine PDF-Datei erzeugt."
@@ -553,15 +561,18 @@ def _check_pdf(pdf: Path) -> str | None:
         if not handle.read(5) == b"%PDF-":
             return "Die erzeugte Datei ist keine PDF-Datei."
     try:
-        with pikepdf.open(pdf) as doc:
+        with pikepdf.open(pdf, allow_overwriting_input=True) as doc:
             if len(doc.pages) == 0:
                 return "Die erzeugte PDF-Datei hat keine Seiten."
             metadata = doc.Root.get("/Metadata")
             part, _ = read_pdfa_id(metadata.read_bytes() if isinstance(metadata, pikepdf.Stream) else None)
+            if part != 2:
+                return "Die erzeugte PDF-Datei ist nicht als PDF/A-2 gekennzeichnet."
+            finish_export(doc)
+            doc.save(pdf, fix_metadata_version=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                     object_stream_mode=pikepdf.ObjectStreamMode.preserve)
     except Exception as exc:  # noqa: BLE001 - any parser failure means "broken"
         return f"Die erzeugte PDF-Datei ist beschädigt ({exc})."
-    if part != 2:
-        return "Die erzeugte PDF-Datei ist nicht als PDF/A-2 gekennzeichnet."
     return None
 
 
@@ -660,7 +671,8 @@ class Converter:
             deadline = time.monotonic() + _INIT_TIMEOUT
             for proc in self.processes:
                 try:
-                    proc.init.wait(timeout=max(0.0, deadline - time.monotonic()))
+                    if proc.init is not None:
+                        proc.init.wait(timeout=max(0.0, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
                     pass
                 self._advance(proc, time.monotonic())
@@ -769,7 +781,7 @@ class Converter:
             if now - since > self.timeout:
                 _kill_group(proc.process)
                 self._finish(proc, number, None,
-                             f"Zeitlimit von {_german_number(self.timeout)} Sekunden überschritten, "
+                             f"Zeitlimit von {zahl(self.timeout)} Sekunden überschritten, "
                              "LibreOffice wurde bei diesem Dokument abgebrochen.")
                 self._end(proc, None)
                 return
@@ -904,10 +916,6 @@ class Converter:
         return "\n".join(filter(None, (_tail(proc.stderr), _tail(proc.stdout))))
 
 
-def _german_number(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
-
-
 def _macro_reason(code: str) -> str:
     """German text for a failure code written by the macro."""
     if code == "LOAD":
@@ -984,4 +992,4 @@ def raise_failures(finished: Sequence[Converted], order: Sequence[Path] = ()) ->
         message += "\n(1 weiteres Dokument wurde umgewandelt.)"
     elif converted:
         message += f"\n({len(converted)} weitere Dokumente wurden umgewandelt.)"
-    raise BatchConversionError(message, {d: failed[d].reason or "" for d in ranked}, converted)  # type: ignore[arg-type]
+    raise BatchConversionError(message, {d: failed[d].reason or "" for d in ranked}, converted)

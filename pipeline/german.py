@@ -74,11 +74,34 @@ def datum_zeit(moment: dt.datetime) -> str:
     return f"{datum(local.date())} {local:%H:%M} Uhr"
 
 
+_SEPARATORS = str.maketrans({",": ".", ".": ","})
+
+
+def zahl(value: float | int, stellen: int | None = None) -> str:
+    """A number as German text: ``1.234``, ``7,2``, ``0,05`` (dots between thousands, a decimal comma);
+    `stellen`: exactly that many decimals (``7,0``), else as few as the value needs (at most six)."""
+    if stellen is not None:
+        text = f"{value:,.{stellen}f}"
+    elif float(value).is_integer():
+        text = f"{int(value):,}"
+    else:
+        text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    return text.translate(_SEPARATORS)
+
+
+def betrag(value: float | int | None) -> str:
+    """``150.000 Euro``; cents only when there are any (``1.234,50 Euro``); "" for None."""
+    if value is None:
+        return ""
+    cents = round(float(value) * 100)
+    return f"{zahl(cents / 100, 2 if cents % 100 else 0)} Euro"
+
+
 def dateigroesse(n: int) -> str:
     """A file size as staff read it: ``85 KB``, ``1,2 MB``, ``10 MB`` (1 KB = 1024 bytes)."""
     if n < 1024 * 1024:
         return f"{max(1, round(n / 1024))} KB"
-    text = f"{n / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0")
+    text = zahl(n / (1024 * 1024), 1).removesuffix(",0")
     return f"{text} MB"
 
 

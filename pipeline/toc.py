@@ -15,7 +15,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
 from .german import buchstaben
-from .wordml import W, W_NS, StyleMap, esc, heading_style, run_xml, toc_style
+from .wordml import W_NS, StyleMap, W, esc, heading_style, run_xml, toc_style
 
 __all__ = ["fill_toc", "set_page_numbers"]
 

@@ -19,7 +19,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 from docxtpl import DocxTemplate
 
-from .context import IndentedText, ParticipationTable
+from .figures import IndentedText, ParticipationTable
 from .german import hyphenate
 from .markup import RichText
 
@@ -49,6 +49,9 @@ STYLE_LIST_CONTINUE = "List Continue"
 STYLE_MATRIX = "IKZ Beteiligungstabelle"
 STYLE_NOTE = "IKZ Hinweis"
 STYLE_TABLE = "IKZ Tabelle"
+STYLE_ROW_HEADER = "IKZ Zeilenkopf"
+"""Paragraph style of the participation table's row headers (the Kommunen, SUMME): created by the
+code when a template lacks it, as the matrix style; `tagging` makes its cells header cells (TH)."""
 
 
 def heading_style(level: int) -> str:
@@ -264,6 +267,30 @@ def _matrix_paragraph(text: str, *, bold: bool = False, size: int | None = None,
             f"{''.join(runs)}</w:p>")
 
 
+def _row_header_style(tpl: DocxTemplate, styles: StyleMap) -> str:
+    """``<w:pStyle>`` of »IKZ Zeilenkopf«; the style is added to the document (looking like the matrix
+    style) when the template lacks it."""
+    if styles.id(STYLE_ROW_HEADER) is None:
+        from docx.oxml import OxmlElement
+
+        element = tpl.docx.styles.element
+        style = OxmlElement("w:style")
+        style.set(qn("w:type"), "paragraph")
+        style.set(qn("w:customStyle"), "1")
+        style.set(qn("w:styleId"), "IKZZeilenkopf")
+        name = OxmlElement("w:name")
+        name.set(qn("w:val"), STYLE_ROW_HEADER)
+        style.append(name)
+        base = styles.id(STYLE_MATRIX)
+        if base:
+            based_on = OxmlElement("w:basedOn")
+            based_on.set(qn("w:val"), base)
+            style.append(based_on)
+        element.append(style)
+        styles._ids[(STYLE_ROW_HEADER.casefold(), "paragraph")] = "IKZZeilenkopf"
+    return styles.pstyle(STYLE_ROW_HEADER)
+
+
 def _section_paragraph(sectpr) -> str:
     xml = sectpr.xml if hasattr(sectpr, "xml") else sectpr
     xml = re.sub(r"<\?xml[^>]*\?>", "", xml)
@@ -305,8 +332,13 @@ def table_xml(tpl: DocxTemplate, table: ParticipationTable, styles: StyleMap) ->
     matrix = styles.pstyle(STYLE_MATRIX)
     note = styles.pstyle(STYLE_NOTE)
 
+    row_header = _row_header_style(tpl, styles)
+
     def _matrix_p(text: str, **kw) -> str:
         return _matrix_paragraph(text, pstyle=matrix, **kw)
+
+    def _row_header_p(text: str, **kw) -> str:
+        return _matrix_paragraph(text, pstyle=row_header, **kw)
 
     portrait, landscape, portrait_width, landscape_width = _sect_copies(tpl)
     width = landscape_width if table.landscape else portrait_width
@@ -365,7 +397,7 @@ def table_xml(tpl: DocxTemplate, table: ParticipationTable, styles: StyleMap) ->
     together = len(table.rows) - _ROWS_WITH_LEGEND
     for n, r in enumerate(table.rows):
         keep = n >= together
-        cells = [_cell(first, _matrix_p(r.kommune, align="left", keep_next=keep))]
+        cells = [_cell(first, _row_header_p(r.kommune, align="left", keep_next=keep))]
         for cell in r.cells:
             if cell.unzustaendig:
                 fill = _FILL_UNZUSTAENDIG
@@ -380,7 +412,7 @@ def table_xml(tpl: DocxTemplate, table: ParticipationTable, styles: StyleMap) ->
             cells.append(_cell(leaf_w, _matrix_p(cell.text, keep_next=keep), fill=fill))
         rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
     # SUMME
-    cells = [_cell(first, _matrix_p("SUMME", bold=True, align="left", keep_next=True), fill=_FILL_SUMME)]
+    cells = [_cell(first, _row_header_p("SUMME", bold=True, align="left", keep_next=True), fill=_FILL_SUMME)]
     for s in table.sums:
         cells.append(_cell(leaf_w, _matrix_p(str(s), bold=True, keep_next=True), fill=_FILL_SUMME))
     rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
@@ -454,3 +486,61 @@ def table_xml(tpl: DocxTemplate, table: ParticipationTable, styles: StyleMap) ->
     else:
         out.append('<w:p><w:pPr><w:spacing w:after="0"/></w:pPr></w:p>')
     return "".join(out)
+
+
+_CONTENT_TAGS = ("w:t", "w:drawing", "w:pict", "w:object", "w:fldChar", "w:instrText", "w:fldSimple", "w:sym",
+                 "w:footnoteReference", "w:endnoteReference", "w:bookmarkStart")
+
+
+def is_empty_paragraph(p) -> bool:
+    """A paragraph without text, picture, field or bookmark (only its properties)."""
+    if any(p.find(".//" + qn(tag)) is not None for tag in _CONTENT_TAGS if tag != "w:t"):
+        return False
+    return not "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
+
+
+def drop_empty_paragraphs(document) -> int:
+    """Remove empty paragraphs of the body that only make space (Word's accessibility rules: no empty
+    paragraphs for layout; PDF/UA: no empty elements). Kept: a paragraph carrying a section break,
+    and one between two tables (Word would join them). The space an empty paragraph after a table
+    made is kept as spacing before the next paragraph. Returns the number removed."""
+    body = document.element.body
+    removed = 0
+    for p in list(body.iterchildren(qn("w:p"))):
+        ppr = p.find(qn("w:pPr"))
+        if ppr is not None and ppr.find(qn("w:sectPr")) is not None:
+            continue
+        if not is_empty_paragraph(p):
+            continue
+        prev, nxt = p.getprevious(), p.getnext()
+        if prev is not None and nxt is not None and prev.tag == qn("w:tbl") and nxt.tag == qn("w:tbl"):
+            continue
+        if nxt is not None and nxt.tag == qn("w:p") and prev is not None and prev.tag == qn("w:tbl"):
+            npr = nxt.find(qn("w:pPr"))
+            if npr is None:
+                from docx.oxml import OxmlElement
+
+                npr = OxmlElement("w:pPr")
+                nxt.insert(0, npr)
+            if npr.find(qn("w:spacing")) is None and npr.find(qn("w:sectPr")) is None:
+                from docx.oxml import OxmlElement
+
+                spacing = OxmlElement("w:spacing")
+                spacing.set(qn("w:before"), "240")
+                # w:spacing's place in w:pPr: after pStyle, keepNext, keepLines, pageBreakBefore, …
+                anchor = None
+                for tag in ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
+                            "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+                            "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                            "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+                            "w:snapToGrid"):
+                    found = npr.find(qn(tag))
+                    if found is not None:
+                        anchor = found
+                if anchor is None:
+                    npr.insert(0, spacing)
+                else:
+                    anchor.addnext(spacing)
+        body.remove(p)
+        removed += 1
+    return removed

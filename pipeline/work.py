@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .digest import sha256_file
 from .edition import EditionStamp
@@ -18,6 +19,9 @@ from .fsutil import write_atomic
 from .kinds import document_kind
 from .plan import DocumentPlan, Plan
 from .tracking import Reads
+
+if TYPE_CHECKING:  # pikepdf and ReportLab load in the workers that build bundles
+    from .bundle.spec import BundleSpec
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,8 @@ class BuildBundle:
 
     rel: str
     """Path of the bundle in the run folder."""
-    spec: object
-    """bundle.BundleSpec: cover, index and documents."""
+    spec: BundleSpec
+    """Cover, index and documents."""
     out: Path
     """Where the signed bundle goes (staging)."""
     reason: str
@@ -194,7 +198,8 @@ def _signature_fields(participants: tuple[tuple[str, str], ...], pdf: Path):
 
     needles = [line for _, line in participants]
     found = sign.locate_text(pdf, needles)
-    specs, taken = [], []
+    specs: list = []
+    taken: list[str] = []
     for (key, _), needle in zip(participants, needles):
         if needle not in found:
             raise ConversionError(f"Die Unterschriftszeile »{needle}« wurde im PDF nicht gefunden; "

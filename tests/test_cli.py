@@ -65,6 +65,31 @@ def test_traceback_flag_shows_traceback(tmp_path):
 def test_usage_error_exit_2():
     result = run("gibtsnicht")
     assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].startswith(
+        "python -m pipeline: Fehler: Angabe BEFEHL: unbekannter Befehl: 'gibtsnicht' (möglich: 'check', ")
+
+
+@pytest.mark.parametrize("args, message", [
+    ((), "python -m pipeline: Fehler: diese Angaben fehlen: BEFEHL"),
+    (("verify", "--gibtsnicht"), "python -m pipeline: Fehler: unbekannte Angaben: --gibtsnicht"),
+    (("report", "-j", "viele"), "python -m pipeline report: Fehler: Angabe -j/--jobs: ungültiger Wert: 'viele'"),
+    (("report", "--wait"), "python -m pipeline report: Fehler: Angabe --wait: erwartet einen Wert"),
+    (("neues-jahr", "a.xlsx"), "python -m pipeline neues-jahr: Fehler: diese Angaben fehlen: NEU"),
+])
+def test_usage_errors_and_help_are_german(args, message):
+    result = run(*args)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0].startswith("Aufruf: python -m pipeline")
+    assert result.stderr.splitlines()[-1] == message
+
+
+def test_help_is_german():
+    result = run("ruecklauf", "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("Aufruf: python -m pipeline ruecklauf")
+    assert "\nArgumente:\n" in result.stdout and "\nOptionen:\n" in result.stdout
+    assert "-h, --help" in result.stdout and "diese Hilfe zeigen und beenden" in result.stdout
+    assert not re.search(r"\b(usage|options|positional arguments|show this help)\b", result.stdout)
 
 
 # --------------------------------------------------------------------------- exit codes, class by class
@@ -244,6 +269,7 @@ def test_misspelled_names_get_a_suggestion_and_errors_come_again_at_the_end(tmp_
     assert lines[-1].startswith("Die Arbeitsmappe hat Fehler. Bitte die Zellen oben korrigieren")
 
 
+@pytest.mark.slow  # a whole report run
 def test_progress_bar_fits_an_80_column_terminal(tmp_path):
     """In a real (pseudo-)terminal of 80 columns every redraw of the bar stays on one line, and it
     moves: one update per document, bundle and step, then the summary as in a pipe."""

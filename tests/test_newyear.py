@@ -20,7 +20,7 @@ import pytest
 from pipeline import period
 from pipeline.blank import write_workbook
 from pipeline.validate import load
-from tests.test_run import SAMPLE, cli
+from tests.helpers_run import SAMPLE, cli
 from tools import sample_data
 
 OLD = dict(nummer=12, von=dt.date(2024, 11, 1), bis=dt.date(2025, 10, 31), stand=dt.date(2025, 10, 31))
@@ -31,6 +31,7 @@ def pdf_text(path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.slow  # a whole report run
 def test_neues_jahr_then_the_readme_path_gives_report_13_without_last_years_facts(tmp_path):
     target = tmp_path / "ikz 2026.xlsx"
     made = cli("neues-jahr", SAMPLE, target)
@@ -110,7 +111,8 @@ def test_check_warns_about_each_stale_fact_in_a_copy_that_was_not_rolled_over(tm
     assert sum("Projekte!I" in w and "endete vor dem Berichtszeitraum" in w for w in found) == 6
     assert sum("Projektberichte!C" in w and "liegt vor dem Berichtszeitraum" in w for w in found) == 3
     # and the report leaves all of them out
-    from pipeline.context import jahresbericht_context, project_lists
+    from pipeline.content.projekte import project_lists
+    from pipeline.kinds.jahresbericht import jahresbericht_context
 
     data, _ = load(path)
     ctx = jahresbericht_context(data)

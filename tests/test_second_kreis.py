@@ -19,9 +19,11 @@ from pypdf import PdfReader
 
 from pipeline.german import hyphenate
 from tests.helpers_docx import docx_content
+from tests.helpers_run import cli
 from tests.kreis import HERAUSGEBER, KREIS, OHNE_PROJEKT, second_kreis_rows
-from tests.test_run import cli
 from tests.wb import make_workbook
+
+pytestmark = pytest.mark.slow  # whole pipeline runs: `make test`, not `make test-schnell`
 
 FOREIGN = re.compile(r"Gro(ß|ss|SS)[- ]?Gerau|Raunheim|imkreisgg", re.I)
 
@@ -110,3 +112,15 @@ def test_bundle_of_a_kommune_in_no_project_says_so(kreis_run):
     text = " ".join(_pdftotext(other, 1).split())
     assert f"Enthalten: der Jahresbericht und {n - 1} weitere Dokumente der Projekte" in text
     assert f"Diese Mappe enthält {n} Dokumente" in text
+
+
+def test_every_pdf_of_the_second_kreis_is_accessible(kreis_run):
+    """PDF/UA-1 for every PDF of the second Kreis (18 documents, 27 Mappen): both checkers find nothing."""
+    from tests.accessibility import docx_findings, matterhorn_findings, pdfua_findings
+
+    folder = kreis_run["folder"]
+    pdfs = sorted(folder.glob("pdf/*.pdf")) + sorted(folder.glob("mappen/*.pdf"))
+    assert len(pdfs) == 18 + 27
+    findings = {pdf.name: pdfua_findings(pdf) + matterhorn_findings(pdf) for pdf in pdfs}
+    assert {name: found for name, found in findings.items() if found} == {}
+    assert {d.name: docx_findings(d) for d in sorted(folder.glob("word/*.docx")) if docx_findings(d)} == {}

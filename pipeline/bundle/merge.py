@@ -38,6 +38,7 @@ from pikepdf import Array, Dictionary, Name, Page, Pdf, String
 from .. import __version__
 from ..convert import read_pdfa_id
 from ..errors import BundleError, Location
+from ..tagging import add_pdfua_identification, set_tabs
 from .layout import Front, register_fonts, render_front, render_stamps
 from .spec import BundleDocument, BundleEntry, BundleResult, BundleSpec
 
@@ -406,7 +407,8 @@ class Bundler:
         if name not in self._wrappers:
             self._wrappers[name] = (
                 self.pdf.make_stream(b"q\n"),
-                self.pdf.make_stream(b"\nQ\n/" + name.encode("ascii") + b" Do\n"),
+                # the stamp is page furniture: painted inside an artifact (PDF/UA-1 7.1)
+                self.pdf.make_stream(b"\nQ\n/Artifact BMC /" + name.encode("ascii") + b" Do EMC\n"),
             )
         return self._wrappers[name]
 
@@ -632,7 +634,8 @@ class Bundler:
             catalog["/Lang"] = String(spec.lang)
         catalog["/ViewerPreferences"] = Dictionary(DisplayDocTitle=True)
         catalog["/PageMode"] = Name.UseOutlines
-        self._metadata(spec, moment, pdfa)
+        self._metadata(spec, moment, pdfa, tagged)
+        set_tabs(pdf)  # the members' links and the index's
 
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
@@ -818,7 +821,8 @@ class Bundler:
             root["/ClassMap"] = Dictionary(class_map)
         return root
 
-    def _metadata(self, spec: BundleSpec, moment: dt.datetime, pdfa: tuple[int, str] | None) -> None:
+    def _metadata(self, spec: BundleSpec, moment: dt.datetime, pdfa: tuple[int, str] | None,
+                  tagged: bool = True) -> None:
         """XMP (with the PDF/A identification) and the Info dictionary, kept in sync by pikepdf."""
         pdf = self.pdf
         pdf.trailer["/Info"] = pdf.make_indirect(Dictionary())
@@ -845,6 +849,8 @@ class Bundler:
             meta["xmp:CreateDate"] = iso
             meta["xmp:ModifyDate"] = iso
             meta["xmp:MetadataDate"] = iso
+        if tagged:
+            add_pdfua_identification(pdf)
 
 
 # ---------------------------------------------------------------------------

@@ -41,7 +41,10 @@ unexplained changes, and the earlier signature is reported as no longer
 covering the document (see `tests/test_cosign.py` for each case).
 
 Both extension points are documented pyHanko API: a `DiffPolicy` subclass that
-hands the rules a view on the old revision, and a `WhitelistRule`.
+hands the rules a view on the old revision, and a `WhitelistRule`. The policy is
+composed from pyHanko's own `DEFAULT_DIFF_POLICY` (its rule objects, taken as they
+are), not copied, so a pyHanko update that changes its defaults changes ours too;
+`tests/test_diff_policy.py` compares the two.
 """
 
 from __future__ import annotations
@@ -51,24 +54,16 @@ from collections.abc import Iterable
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import HistoricalResolver
 from pyhanko.sign.diff_analysis import (
-    CatalogModificationRule,
-    DocInfoRule,
-    DSSCompareRule,
+    DEFAULT_DIFF_POLICY,
     FormUpdatingRule,
-    GenericFieldModificationRule,
-    MetadataUpdateRule,
     ModificationLevel,
-    ObjectStreamRule,
-    SigFieldCreationRule,
     SigFieldModificationRule,
     StandardDiffPolicy,
-    XrefStreamRule,
 )
-from pyhanko.sign.diff_analysis.constants import VALUE_UPDATE_KEYS
 from pyhanko.sign.diff_analysis.rules_api import ReferenceUpdate, WhitelistRule
 
-SIGNING_UPDATE_KEYS = VALUE_UPDATE_KEYS | {"/M"}
-"""Keys of a signature field's widget that signing may set: pyHanko's value keys and the date `/M`."""
+ADDED_UPDATE_KEYS = frozenset({"/M"})
+"""Keys of a signature field's widget that signing may set besides pyHanko's value keys: the date `/M`."""
 
 
 def _size(resolver: HistoricalResolver) -> int:
@@ -141,22 +136,29 @@ class CosigningDiffPolicy(StandardDiffPolicy):
         )
 
 
-COSIGNING_DIFF_POLICY = CosigningDiffPolicy(
-    global_rules=[
-        CatalogModificationRule(),
-        DocInfoRule().as_qualified(ModificationLevel.LTA_UPDATES),
-        XrefStreamRule().as_qualified(ModificationLevel.LTA_UPDATES),
-        ObjectStreamRule().as_qualified(ModificationLevel.LTA_UPDATES),
-        DSSCompareRule().as_qualified(ModificationLevel.LTA_UPDATES),
-        MetadataUpdateRule().as_qualified(ModificationLevel.LTA_UPDATES),
-        ReusedNumberOrphanRule().as_qualified(ModificationLevel.LTA_UPDATES),
-    ],
-    form_rule=FormUpdatingRule(
-        field_rules=[
-            SigFieldCreationRule(),
-            SigFieldModificationRule(value_update_keys=SIGNING_UPDATE_KEYS),
-            GenericFieldModificationRule(),
-        ],
-    ),
-)
-"""The policy `verify` judges every later revision with (same rules as pyHanko's default, plus the above)."""
+def cosigning_policy(default: StandardDiffPolicy = DEFAULT_DIFF_POLICY) -> CosigningDiffPolicy:
+    """pyHanko's default policy as it is (its rule objects and settings, whatever the installed version
+    holds), with our two additions composed in: `/M` among the keys signing may set on a signature field,
+    and `ReusedNumberOrphanRule`. Raises RuntimeError when the default no longer has the parts we extend
+    (a pyHanko change we must look at; a test covers it)."""
+    form_rule = default.form_rule
+    if form_rule is None or not any(type(r) is SigFieldModificationRule for r in form_rule.field_rules):
+        raise RuntimeError("pyHanko's DEFAULT_DIFF_POLICY has no SigFieldModificationRule any more")
+    field_rules = [
+        SigFieldModificationRule(
+            allow_in_place_appearance_stream_changes=r.allow_in_place_appearance_stream_changes,
+            always_modifiable=r.always_modifiable, value_update_keys=r.value_update_keys | ADDED_UPDATE_KEYS)
+        if type(r) is SigFieldModificationRule else r
+        for r in form_rule.field_rules
+    ]
+    return CosigningDiffPolicy(
+        global_rules=[*default.global_rules, ReusedNumberOrphanRule().as_qualified(ModificationLevel.LTA_UPDATES)],
+        form_rule=FormUpdatingRule(field_rules=field_rules, ignored_acroform_keys=form_rule.ignored_acroform_keys),
+        reject_object_freeing=default.reject_object_freeing,
+        ignore_orphaned_objects=default.ignore_orphaned_objects,
+        ignore_identical_objects=default.ignore_identical_objects,
+    )
+
+
+COSIGNING_DIFF_POLICY = cosigning_policy()
+"""The policy `verify` judges every later revision with: pyHanko's default plus the two additions above."""

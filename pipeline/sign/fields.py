@@ -117,13 +117,42 @@ def add_signature_fields(pdf_in: Path, pdf_out: Path, fields: Sequence[FieldSpec
             SigFieldSpec(
                 sig_field_name=spec.name,
                 on_page=spec.page,
-                box=tuple(float(v) for v in spec.box),  # type: ignore[arg-type]
+                box=tuple(float(v) for v in spec.box),
                 readable_field_name=spec.label,
             ),
         )
     out = io.BytesIO()
     writer.write(out)
-    write_atomically(pdf_out, out.getvalue())
+    write_atomically(pdf_out, _tagged(out.getvalue(), pdf_in, fields))
+
+
+def _tagged(data: bytes, source: Path, fields: Sequence[FieldSpec]) -> bytes:
+    """The PDF with each new field's widget tagged for PDF/UA (`tagging.tag_widgets`): a /Form element
+    after the paragraph that shows the field's label. The file is not signed yet, so it is written anew."""
+    import pikepdf
+
+    from ..tagging import label_anchors, mcid_texts, tag_widgets
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if "/StructTreeRoot" not in pdf.Root:
+            return data
+        by_name: dict[str, pikepdf.Dictionary] = {}
+        for acro_field in pdf.Root.AcroForm.Fields:
+            by_name[str(acro_field.get("/T", ""))] = acro_field
+        widgets: list[tuple[pikepdf.Dictionary, str]] = []
+        for spec in fields:
+            found = by_name.get(spec.name)
+            if found is None:
+                continue
+            kids = found.get("/Kids")
+            widgets.append((kids[0] if kids else found, spec.label))
+        texts = mcid_texts(io.BytesIO(data), {spec.page for spec in fields})
+        anchors = label_anchors(pdf, texts, [(spec.label, spec.page) for spec in fields])
+        tag_widgets(pdf, widgets, anchors)
+        out = io.BytesIO()
+        pdf.save(out, fix_metadata_version=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+    return out.getvalue()
 
 
 # finding text (signature lines)

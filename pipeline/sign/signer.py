@@ -27,14 +27,22 @@ from pyhanko.sign import signers
 from pyhanko.sign.fields import (
     SigFieldSpec,
     SigSeedSubFilter,
+    append_signature_field,
     enumerate_sig_fields,
 )
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from ..errors import Location, SigningError
 from ..german import BERLIN, datum, datum_zeit
+from ..tagging import tag_widget_incremental
 from ._pdf import incremental_writer, now, read_pdf, write_atomically
-from .config import CONFIG_FILE_NAME, ENV_CERTIFICATE, ENV_PASSPHRASE, PassphraseError, SigningConfig
+from .config import (
+    CONFIG_FILE_NAME,
+    ENV_CERTIFICATE,
+    ENV_PASSPHRASE,
+    PassphraseError,
+    SigningConfig,
+)
 from .fields import (
     DEFAULT_FIELD_LABEL,
     DEFAULT_FIELD_NAME,
@@ -186,10 +194,16 @@ class KeptKeySigner(signers.SimpleSigner):
         self._private_key = private_key
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
-        from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
+        from cryptography.hazmat.primitives.asymmetric.ec import (
+            ECDSA,
+            EllipticCurvePrivateKey,
+        )
         from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
         from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
-        from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_params
+        from pyhanko_certvalidator.util import (
+            get_pyca_cryptography_hash,
+            process_pss_params,
+        )
 
         mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
         try:
@@ -355,6 +369,14 @@ def sign_pdf(
     )
     if new_field is not None:
         _check_new_field(writer, new_field, where)
+        # the field is made here, not while signing, so that its widget is tagged (PDF/UA) in the
+        # signed revision
+        append_signature_field(writer, new_field)
+        label = new_field.readable_field_name or label_from_name(field_name)
+        new_field = None
+    else:
+        label = field_label(fields[field_name][1].get_object(), field_name)
+    tag_widget_incremental(writer, field_name, label)
     timestamper = timestamper_for(config)  # faults raise TimestampError (a SigningError) naming the service
     when = dt.datetime.now(BERLIN)
     text_params = {"zeit": datum_zeit(when)}
@@ -461,7 +483,10 @@ def _font_for_pdf(font_file: Path) -> bytes:
 def _stamp_style(font_file: Path):
     """Visible appearance: text only, with an embedded (subset) TrueType font."""
     try:
-        from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+        from pyhanko.pdf_utils.font.opentype import (
+            GlyphAccumulator,
+            GlyphAccumulatorFactory,
+        )
     except ImportError:
         raise SigningError(
             "Für sichtbare Unterschriften fehlt das Python-Paket »uharfbuzz« "

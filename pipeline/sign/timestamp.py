@@ -31,6 +31,7 @@ from asn1crypto import cms, core, tsp
 from pyhanko.sign.timestamps import TimeStamper
 
 from ..errors import SigningError
+from ..german import zahl
 from .config import CONFIG_FILE_NAME, SigningConfig
 
 CONTENT_TYPE = "application/timestamp-reply"
@@ -207,7 +208,7 @@ class ServiceTimestamper(TimeStamper):
         check = f"Prüfen Sie die Internetverbindung und »zeitstempel_url« in {CONFIG_FILE_NAME}."
         later = "Versuchen Sie es später erneut."
         if isinstance(exc, TimeoutError):
-            seconds = f"{self.timeout:g}".replace(".", ",")
+            seconds = zahl(self.timeout)
             return self._fault(
                 f"hat nicht innerhalb von {seconds} Sekunden geantwortet",
                 f"{later} Die Wartezeit lässt sich mit »zeitstempel_wartezeit« in {CONFIG_FILE_NAME} verlängern.")
