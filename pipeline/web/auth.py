@@ -118,7 +118,7 @@ def _failure_keys(name: str, address: str) -> list[str]:
 def throttled(db: Database, name: str, address: str) -> bool:
     since = time.time() - FAILURE_WINDOW_S
     for key, limit in zip(_failure_keys(name, address), (MAX_FAILURES, MAX_FAILURES_ADDRESS)):
-        n = db.one("SELECT count(*) AS n FROM login_failures WHERE key = ? AND at > ?", (key, since))["n"]
+        n = db.count("SELECT count(*) FROM login_failures WHERE key = ? AND at > ?", (key, since))
         if n >= limit:
             return True
     return False
@@ -138,12 +138,12 @@ def authenticate(db: Database, name: str, password: str, address: str) -> User:
             ok = False
     else:
         _hasher.hash(password or "")  # the same time for an unknown name
-    if not ok or row["locked"]:
+    if row is None or not ok or row["locked"]:
         with db.connect() as con:
             for key in _failure_keys(name or "", address):
                 con.execute("INSERT INTO login_failures (key, at) VALUES (?, ?)", (key, time.time()))
             con.execute("DELETE FROM login_failures WHERE at < ?", (time.time() - FAILURE_WINDOW_S,))
-        if ok and row["locked"]:
+        if ok and row is not None and row["locked"]:
             raise AuthError("Dieser Benutzer ist gesperrt. Bitte die Verwaltung fragen.")
         raise AuthError("Benutzername oder Passwort ist falsch.")
     if _hasher.check_needs_rehash(row["password"]):
@@ -189,8 +189,9 @@ def end_session(db: Database, token: str) -> None:
     db.execute("DELETE FROM sessions WHERE token_sha = ?", (token_sha(token),))
 
 
-def csrf_ok(session: Session | None, sent: str | None) -> bool:
-    return session is not None and bool(sent) and hmac.compare_digest(session.csrf, sent)
+def csrf_ok(session: Session | None, sent: object) -> bool:
+    """The token sent with a form is this session's (compared in constant time)."""
+    return session is not None and isinstance(sent, str) and bool(sent) and hmac.compare_digest(session.csrf, sent)
 
 
 # -- the first user -----------------------------------------------------------

@@ -144,8 +144,13 @@ class Database:
             return con.execute(sql, params).lastrowid
 
     # -- users ----------------------------------------------------------------
+    def count(self, sql: str, params=()) -> int:
+        """The first column of the first row of a ``SELECT count(*) …``."""
+        row = self._connection().execute(sql, params).fetchone()
+        return int(row[0]) if row is not None else 0
+
     def user_count(self) -> int:
-        return self.one("SELECT count(*) AS n FROM users")["n"]
+        return self.count("SELECT count(*) FROM users")
 
     def user(self, name: str) -> sqlite3.Row | None:
         return self.one("SELECT * FROM users WHERE name = ?", (name,))

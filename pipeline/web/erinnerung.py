@@ -23,7 +23,7 @@ TEMPLATE = "erinnerung-anschreiben.txt"
 
 class _Undefined(jinja2.StrictUndefined):
     @property
-    def _undefined_message(self) -> str:  # type: ignore[override]
+    def _undefined_message(self) -> str:
         return f"unbekannte Angabe »{self._undefined_name}«"
 
 

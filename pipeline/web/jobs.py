@@ -80,12 +80,14 @@ class Runner:
         proc, self.proc = self.proc, None
         if proc is not None and proc.poll() is None:
             try:
-                proc.stdin.close()
+                if proc.stdin is not None:
+                    proc.stdin.close()
                 proc.wait(timeout=5)
             except Exception:  # noqa: BLE001
                 proc.kill()
 
     def _read(self, proc: subprocess.Popen) -> None:
+        assert proc.stdout is not None
         for line in proc.stdout:
             try:
                 msg = json.loads(line)
@@ -171,19 +173,21 @@ class Runner:
                                 f"gestartet von {other['user']} um {other['started'][11:16]} Uhr.")
             if self.proc is None or self.proc.poll() is not None:
                 self.start()
+            proc = self.proc
+            assert proc is not None and proc.stdin is not None
             started = now_iso()
             jid = self.db.execute("INSERT INTO runs (workbook, user, started, status, summary) VALUES (?, ?, ?, ?, ?)",
                                   (stem, user, started, RUNNING, json.dumps({"pid": os.getpid()})))
             job = Job(id=jid, workbook=stem, user=user, started=started)
             self.current = job
-            line = json.dumps({"job": jid, "workbook": str(workbook), "outputs": str(outputs),
+            line: str | None = json.dumps({"job": jid, "workbook": str(workbook), "outputs": str(outputs),
                                "templates": str(templates), "state": str(state),
                                "config": str(config) if config else None, "passphrase": passphrase,
                                "force": force, "jobs": jobs}, ensure_ascii=False)
             passphrase = None
             try:
-                self.proc.stdin.write(line + "\n")
-                self.proc.stdin.flush()
+                proc.stdin.write(f"{line}\n")
+                proc.stdin.flush()
             except OSError:
                 self.current = None
                 raise BusyError("Der Hintergrundprozess antwortet nicht; bitte in einer Minute erneut versuchen.")

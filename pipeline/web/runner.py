@@ -17,7 +17,6 @@ import sys
 import time
 from pathlib import Path
 
-
 RUN_NICENESS = 10
 """Scheduling priority of a run below the server's (pages first, the run gets what is left)."""
 
@@ -29,10 +28,11 @@ def _send(out, **message) -> None:
 
 def preload() -> None:
     """Import everything a run needs, once."""
-    from .. import render, run, schedule, sign, validate, work  # noqa: F401
-    from ..bundle import merge  # noqa: F401
     import docxtpl  # noqa: F401
     import pyhanko.sign.signers  # noqa: F401
+
+    from .. import render, run, schedule, sign, validate, work  # noqa: F401
+    from ..bundle import merge  # noqa: F401
 
     work.preload()
 
@@ -65,12 +65,12 @@ def do_job(job: dict, out) -> None:
     from .errors import german_message
 
     jid = job["job"]
-    last = [0.0, None]
+    last: dict = {"at": 0.0, "step": None}
 
     def progress(step: str, item: str, done: int, total: int) -> None:
         now = time.monotonic()
-        if step != last[1] or now - last[0] >= 0.1 or done + 1 >= total:
-            last[0], last[1] = now, step
+        if step != last["step"] or now - last["at"] >= 0.1 or done + 1 >= total:
+            last.update(at=now, step=step)
             _send(out, job=jid, event="progress", step=step, item=item, done=done, total=total)
 
     passphrase = job.pop("passphrase", None)

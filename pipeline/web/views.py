@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -12,7 +13,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from . import auth, uploads
-from .app import Office, Refused, checked_form, not_found, page, redirect, set_session_cookie, client_address
+from .app import Office, Refused, checked_form, client_address, not_found, page, redirect, set_session_cookie
 from .db import now_iso
 from .errors import german_message, problem_rows
 
@@ -52,17 +53,17 @@ async def anmelden(request: Request, office: Office):
     if request.method == "GET":
         if session is not None and session.user is not None:
             return redirect(_safe_next(request.query_params.get("weiter")))
-        new = None
+        fresh: str | None = None
         if session is None:
             session = await run_in_threadpool(auth.new_session, office.db, None)
             request.scope["ikz_session"] = session
-            new = session.token
-        response = office.render(request, "anmelden.html", title="Anmelden", error=None,
-                                 weiter=_safe_next(request.query_params.get("weiter")), name="",
-                                 first=office.db.user_count() == 0)
-        if new:
-            set_session_cookie(response, request, new)
-        return response
+            fresh = session.token
+        page_ = office.render(request, "anmelden.html", title="Anmelden", error=None,
+                              weiter=_safe_next(request.query_params.get("weiter")), name="",
+                              first=office.db.user_count() == 0)
+        if fresh:
+            set_session_cookie(page_, request, fresh)
+        return page_
     form = await checked_form(request)
     name, password = str(form.get("name", ""))[:64], str(form.get("passwort", ""))[:1024]
     address = client_address(request)
@@ -75,9 +76,9 @@ async def anmelden(request: Request, office: Office):
     auth.end_session(office.db, session.token)
     new = auth.new_session(office.db, user)
     office.db.audit(user.name, address, "Anmeldung")
-    response = redirect(_safe_next(form.get("weiter")))
-    set_session_cookie(response, request, new.token)
-    return response
+    done: Response = redirect(_safe_next(str(form.get("weiter") or "")))
+    set_session_cookie(done, request, new.token)
+    return done
 
 
 @page("lesen")
@@ -99,16 +100,16 @@ async def einrichten(request: Request, office: Office):
                                              "Es gibt ihn nur, solange noch kein Benutzer angelegt ist.")
     session = request.scope["ikz_session"]
     if request.method == "GET":
-        new = None
+        fresh: str | None = None
         if session is None:
             session = auth.new_session(office.db, None)
             request.scope["ikz_session"] = session
-            new = session.token
-        response = office.render(request, "einrichten.html", title="Ersten Benutzer anlegen", error=None,
-                                 token=token, name="")
-        if new:
-            set_session_cookie(response, request, new)
-        return response
+            fresh = session.token
+        page_ = office.render(request, "einrichten.html", title="Ersten Benutzer anlegen", error=None,
+                              token=token, name="")
+        if fresh:
+            set_session_cookie(page_, request, fresh)
+        return page_
     form = await checked_form(request)
     name, password = str(form.get("name", "")), str(form.get("passwort", ""))
     try:
@@ -121,9 +122,9 @@ async def einrichten(request: Request, office: Office):
     auth.end_session(office.db, session.token)
     new = auth.new_session(office.db, user)
     office.db.audit(user.name, client_address(request), "Ersten Benutzer angelegt", f"{user.name} (Verwalten)")
-    response = redirect("/", f"Willkommen, {user.name}. Sie können jetzt weitere Benutzer anlegen.")
-    set_session_cookie(response, request, new.token)
-    return response
+    done: Response = redirect("/", f"Willkommen, {user.name}. Sie können jetzt weitere Benutzer anlegen.")
+    set_session_cookie(done, request, new.token)
+    return done
 
 
 # -- Übersicht -------------------------------------------------------------------
@@ -318,6 +319,7 @@ def run_check(office: Office, name: str, path: Path, user: str) -> dict:
     from ..validate import load
 
     sha = sha256_file(path)
+    result: dict[str, Any]
     try:
         data, warnings = load(path)
     except ValidationError as exc:

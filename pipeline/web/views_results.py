@@ -133,7 +133,8 @@ async def ergebnisse(request: Request, office: Office):
     folder, manifest = _manifest(office, name)
     labels = {k.name: k.label for k in DOCUMENT_KINDS + BUNDLE_KINDS}
     bundle_names = {k.name for k in BUNDLE_KINDS}
-    documents, bundles = [], []
+    documents: list[dict] = []
+    bundles: list[dict] = []
     if manifest is not None:
         for i, e in enumerate(manifest.entries):
             row = {"i": i, "e": e, "label": labels.get(e.kind, e.kind), "file": Path(e.path).name,
@@ -241,7 +242,8 @@ async def versand(request: Request, office: Office):
     name = request.path_params["wb"]
     path = office.workbook(name)
     user = request.scope["ikz_session"].user
-    error, problems, result = None, [], None
+    error: str | None = None
+    problems: list[dict] = []
     if request.method == "POST":
         await checked_form(request)
         if not user.may("bearbeiten"):

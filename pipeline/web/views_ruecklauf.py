@@ -124,7 +124,7 @@ def evaluate(office: Office, name: str, workbook: Path):
         ruecklauf.write_overview(kept / "Ruecklauf.xlsx", result)
         files = []
         for r in result.files:
-            row = rows.get(int(r.file.stem))
+            row = rows[int(r.file.stem)]  # every file in the folder is an upload named by its id
             files.append({"id": row["id"], "name": row["name"], "user": row["user"], "at": row["at"],
                           "what": r.describe(), "match": r.match, "ok": r.report.ok,
                           "signatures": [f"{f.label}: {f.status}" for f in r.report.persons if f.signed]})
@@ -140,14 +140,14 @@ def evaluate(office: Office, name: str, workbook: Path):
         by = {s.kommune.key: s for s in state.signers}
         cells = []
         for k in kommunen:
-            s = by.get(k.key)
-            if s is None:
+            signer = by.get(k.key)
+            if signer is None:
                 cells.append({"css": "", "text": "–", "title": "nicht beteiligt"})
-            elif s.signed:
-                who = s.signature.who if s.signature is not None else "laut Arbeitsmappe"
-                when = f"{s.date:%d.%m.%Y}" if s.date else ""
+            elif signer.signed:
+                who = signer.signature.who if signer.signature is not None else "laut Arbeitsmappe"
+                when = f"{signer.date:%d.%m.%Y}" if signer.date else ""
                 cells.append({"css": "unterschrieben", "text": f"unterschrieben {when}", "title": who})
-            elif s.invalid:
+            elif signer.invalid:
                 cells.append({"css": "ungueltig", "text": "UNGÜLTIG", "title": "nur ungültige Unterschriften"})
             else:
                 cells.append({"css": "fehlt", "text": "fehlt", "title": ""})

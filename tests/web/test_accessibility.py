@@ -7,6 +7,9 @@ import pytest
 
 from .conftest import ADMIN, AXE, NAME, YEAR, login, sample_workbook, upload_as, workbook_with_unknown_kommune
 
+pytestmark = pytest.mark.slow  # a real server, Chromium, LibreOffice runs
+
+
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 PAGES = [

@@ -8,9 +8,12 @@ import re
 import subprocess
 import zipfile
 
+import pytest
 from playwright.sync_api import expect
 
-from .conftest import ADMIN, EDITOR, NAME, RUN_TIMEOUT, YEAR, login, upload_as, sample_workbook, workbook_with_unknown_kommune
+from .conftest import ADMIN, EDITOR, NAME, RUN_TIMEOUT, YEAR, login, sample_workbook, upload_as, workbook_with_unknown_kommune
+
+pytestmark = pytest.mark.slow  # a real server, Chromium, LibreOffice runs
 
 
 def upload(page, target_value: str, path) -> None:

@@ -8,11 +8,15 @@ import re
 import zipfile
 
 import httpx
+import pytest
 from playwright.sync_api import expect
 
-from .conftest import NAME, Server, add_user, login, make_project
 from tests import pki
 from tests.helpers_docx import edited_templates
+
+from .conftest import NAME, Server, add_user, login, make_project
+
+pytestmark = pytest.mark.slow  # a real server, Chromium, LibreOffice runs
 
 
 def test_a_template_is_checked_first_and_every_version_kept(admin_page, report, project, tmp_path):

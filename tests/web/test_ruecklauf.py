@@ -9,12 +9,15 @@ import io
 import re
 import zipfile
 
+import pytest
 from playwright.sync_api import expect
 
 from pipeline import sign
 from tests import pki
 
 from .conftest import NAME
+
+pytestmark = pytest.mark.slow  # a real server, Chromium, LibreOffice runs
 
 
 def test_two_council_copies_count_in_the_matrix(report, editor_page, tmp_path):

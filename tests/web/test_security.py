@@ -16,9 +16,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import (ADMIN, EDITOR, NAME, YEAR, Server, add_user, clean_env, free_port, make_project,
-                       sample_workbook)
 from tests import pki
+
+from .conftest import ADMIN, EDITOR, NAME, YEAR, Server, add_user, clean_env, free_port, make_project, sample_workbook
+
+pytestmark = pytest.mark.slow  # a real server, Chromium, LibreOffice runs
+
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
