@@ -12,7 +12,8 @@ from pathlib import Path
 import jinja2
 from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 
-from ..context import adressierung, clean, kreis_name, mit_artikel
+from ..content.kommunen import adressierung, kreis_name, mit_artikel
+from ..content.text import clean
 from ..errors import TemplateError
 from ..german import BERLIN
 from ..versand import Letter, build_draft

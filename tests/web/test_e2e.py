@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ADMIN, EDITOR, NAME, RUN_TIMEOUT, YEAR, login, sample_workbook, upload_as, workbook_with_unknown_kommune
+from .conftest import ADMIN, EDITOR, NAME, RUN_TIMEOUT, YEAR, login, sample_workbook, upload_as, upload_sample, workbook_with_unknown_kommune
 
 pytestmark = pytest.mark.slow  # a real server, Chromium, LibreOffice runs
 
@@ -189,8 +189,9 @@ def test_a_reader_is_refused_upload_and_run(reader_page, server):
     expect(page.get_by_role("alert")).to_contain_text("Dafür braucht es die Rolle »Verwalten«")
 
 
-def test_upload_check_run_download_by_keyboard_only(browser, server, tmp_path):
+def test_upload_check_run_download_by_keyboard_only(browser, server, editor_page, tmp_path):
     """Tab and Enter only: the file chooser is the operating system's dialog, answered with the file."""
+    upload_sample(editor_page)  # the workbook exists (a new version of it is uploaded below)
     context = browser.new_context(base_url=server.url, accept_downloads=True)
     page = context.new_page()
     try:
@@ -209,7 +210,7 @@ def test_upload_check_run_download_by_keyboard_only(browser, server, tmp_path):
                     return
             raise AssertionError(f"not reachable by Tab: {locator}")
 
-        tab_to(page.get_by_role("link", name="Arbeitsmappe", exact=True))
+        tab_to(page.get_by_role("navigation").get_by_role("link", name="Arbeitsmappe", exact=True))
         page.keyboard.press("Enter")
         expect(page.get_by_role("heading", level=1)).to_have_text("Arbeitsmappe")
         tab_to(page.get_by_label("Gehört zu"))
@@ -218,8 +219,9 @@ def test_upload_check_run_download_by_keyboard_only(browser, server, tmp_path):
         page.keyboard.type(NAME)
         expect(page.get_by_label("Gehört zu")).to_have_value(NAME)
         tab_to(page.get_by_label(re.compile("Excel-Datei")))
+        expect(page.get_by_label(re.compile("Excel-Datei"))).to_be_focused()
         with page.expect_file_chooser() as chooser:
-            page.keyboard.press("Enter")
+            page.keyboard.press("Space")  # the key that opens a focused file field
         chooser.value.set_files(str(sample_workbook()))
         page.keyboard.press("Tab")
         expect(page.get_by_role("button", name="Hochladen und prüfen")).to_be_focused()
