@@ -6,8 +6,7 @@ import pytest
 
 from pipeline.errors import TemplateError
 from pipeline.kinds import DOCUMENT_KINDS
-from pipeline.render import render_context
-from pipeline.render import check_templates, require_templates
+from pipeline.render import check_templates, render_context, require_templates
 from pipeline.template_check import missing_text, templates_error
 from pipeline.validate import load
 from tests.helpers_docx import edited_templates
