@@ -11,11 +11,10 @@ import re
 import zipfile
 from collections.abc import Sequence
 
-from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
 from .german import buchstaben
-from .wordml import W, W_NS, StyleMap, esc, heading_style, run_xml, toc_style
+from .wordml import PRESERVE, W, W_NS, StyleMap, attrs, heading_style, run, toc_style
 
 __all__ = ["fill_toc", "set_page_numbers"]
 
@@ -39,6 +38,35 @@ def _numbered_levels(doc, levels: dict[str, int]) -> set[int]:
         if el is not None and el.find(f"{{{W_NS}}}pPr/{{{W_NS}}}numPr") is not None:
             numbered.add(lvl)
     return numbered
+
+
+def _field(instruction: str, *result) -> list:
+    """The runs of a complex field: begin, instruction, separate, `result` (runs), end."""
+    return [W.r(W.fldChar(attrs(fldCharType="begin"))),
+            W.r(W.instrText(instruction, PRESERVE)),
+            W.r(W.fldChar(attrs(fldCharType="separate"))),
+            *result,
+            W.r(W.fldChar(attrs(fldCharType="end")))]
+
+
+def _entry(styles: StyleMap, level: int, text: str, bookmark: str, *, first: bool, last: bool, instr_text: str):
+    """One paragraph of the table of contents: a link to the heading's `bookmark` with its text, a tab
+    and a PAGEREF field for its page. The first entry begins the TOC field (marked for updating),
+    the last ends it."""
+    begin = []
+    if first:
+        begin = [W.r(W.fldChar(attrs(fldCharType="begin", dirty="true"))),
+                 W.r(W.instrText(instr_text, PRESERVE)),
+                 W.r(W.fldChar(attrs(fldCharType="separate")))]
+    return W.p(
+        W.pPr(styles.pstyle(toc_style(level))),
+        *begin,
+        W.hyperlink(attrs(anchor=bookmark, history=1),
+                    run(text),
+                    W.r(W.tab()),
+                    *_field(f" PAGEREF {bookmark} \\h ", W.r(W.t()))),
+        W.r(W.fldChar(attrs(fldCharType="end"))) if last else None,
+    )
 
 
 def fill_toc(doc) -> int:
@@ -102,35 +130,20 @@ def fill_toc(doc) -> int:
             number = ""
         name = f"_Toc{next_id:09d}"
         pPr = p.find(qn("w:pPr"))
-        start = parse_xml(f'<w:bookmarkStart {W} w:id="{next_id}" w:name="{name}"/>')
+        start = W.bookmarkStart(attrs(id=next_id, name=name))
         if pPr is not None:
             pPr.addnext(start)
         else:
             p.insert(0, start)
-        p.append(parse_xml(f'<w:bookmarkEnd {W} w:id="{next_id}"/>'))
+        p.append(W.bookmarkEnd(attrs(id=next_id)))
         next_id += 1
         entries.append((level, f"{number} {text}".strip(), name))
     if not entries:
         return 0
 
-    instr_text = esc(instr.text or ' TOC \\o "1-3" \\h \\z \\u ')
-    new = []
-    for i, (level, text, name) in enumerate(entries):
-        begin = ""
-        if i == 0:
-            begin = ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-                     f'<w:r><w:instrText xml:space="preserve">{instr_text}</w:instrText></w:r>'
-                     '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
-        end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if i == len(entries) - 1 else ""
-        new.append(parse_xml(
-            f'<w:p {W}><w:pPr>{styles.pstyle(toc_style(level))}</w:pPr>{begin}'
-            f'<w:hyperlink w:anchor="{name}" w:history="1">{run_xml(text)}<w:r><w:tab/></w:r>'
-            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-            f'<w:r><w:instrText xml:space="preserve"> PAGEREF {name} \\h </w:instrText></w:r>'
-            '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t></w:t></w:r>'
-            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-            f"</w:hyperlink>{end}</w:p>"
-        ))
+    instr_text = instr.text or ' TOC \\o "1-3" \\h \\z \\u '
+    new = [_entry(styles, level, text, name, first=i == 0, last=i == len(entries) - 1, instr_text=instr_text)
+           for i, (level, text, name) in enumerate(entries)]
     idx = paragraphs.index(begin_p)
     old = paragraphs[idx: paragraphs.index(end_p) + 1]
     anchor = old[0]
