@@ -43,6 +43,7 @@ from .figures import BarChart, ParticipationTable, ProcessChart, Timeline
 from .errors import TemplateError
 from .fsutil import write_atomic
 from .kinds import DocumentKind, DocumentRef, document_kind, documents_for
+from .links import link_addresses
 from .markup import RichText
 from .model import IKZData
 from .template_check import check_sources, environment, load_template, syntax_message, top_level_names
@@ -181,6 +182,7 @@ def render_bytes(template: Path, context: Mapping, *, doc_title: str, doc_subjec
         raise TemplateError(f"Vorlage »{template.name}«: " + " ".join(
             f"Das Bild {{{{ {p.path} }}}} lässt sich dort nicht einsetzen; es muss als {{{{ {p.path} }}}} "
             "in einem Absatz des Textes stehen (nicht in Kopf- oder Fußzeile, nicht als {{p …}})." for p in unplaced))
+    link_addresses(doc, styles)
     fill_toc(doc)
     drop_empty_paragraphs(doc)
     _set_properties(doc, _check_xml_chars(doc_title), _check_xml_chars(doc_subject), _check_xml_chars(doc_author),

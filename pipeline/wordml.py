@@ -171,6 +171,9 @@ class StyleMap:
         existing = self.id(name, kind)
         if existing is not None:
             return existing
+        taken = {el.get(qn("w:styleId")) for el in self._element.findall(qn("w:style"))}
+        while style_id in taken:  # the ID held by a style of another name
+            style_id += "1"
         self._element.append(W.style(
             attrs(type=kind, **({"customStyle": 1} if custom else {}), styleId=style_id),
             W.name(val(name)),
