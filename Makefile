@@ -9,7 +9,7 @@ SYSTEM_TOOLS := soffice fc-list pdfsig pdffonts pdftoppm pdftotext certutil qpdf
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fontconfig poppler-utils qpdf libnss3-tools fonts-liberation2 fonts-dejavu-core fonts-crosextra-carlito
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system report render check verify ruecklauf versand test bench new-workbook neues-jahr sample clean
+.PHONY: help setup system report render check verify ruecklauf versand test lint bench new-workbook neues-jahr sample clean
 
 help: ## diese Übersicht
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -20,7 +20,7 @@ $(BIN)/.installed: pyproject.toml
 	@echo "Richte die Python-Umgebung in $(VENV)/ ein (einmalig, etwa eine Minute) ..."
 	@$(PYTHON) -m venv $(VENV)
 	@$(BIN)/pip install --quiet --upgrade pip
-	@$(BIN)/pip install --quiet -e '.[test]'
+	@$(BIN)/pip install --quiet -e '.[test,lint]'
 	@touch $@
 
 setup: system $(BIN)/.installed ## Python-Umgebung und Systemprogramme einrichten
@@ -70,6 +70,10 @@ render: setup ## nur die Word-Dokumente erzeugen
 
 test: setup ## alle Tests ausführen
 	@$(BIN)/python -m pytest $(ARGS)
+
+lint: setup #dev Stil (ruff) und Typen (mypy) prüfen
+	@$(BIN)/ruff check pipeline tests tools
+	@$(BIN)/mypy
 
 bench: setup #dev Laufzeitmessung (Benchmark)
 	@$(BIN)/python -m tools.bench $(ARGS)

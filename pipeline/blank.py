@@ -6,7 +6,11 @@ import io
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from . import markup, schema
+from . import (
+    kinds,  # noqa: F401 (registers the signed kinds' columns in the schema)
+    markup,
+    schema,
+)
 from .fsutil import write_atomic
 
 _HEADER_FILL = "1F4E79"
@@ -60,7 +64,7 @@ def _anleitung(ws) -> None:
     row += 1
     ws.cell(row=row, column=1, value="Die Blätter").font = Font(bold=True, size=12)
     row += 1
-    for sheet_def in schema.SHEETS:
+    for sheet_def in schema.sheets():
         ws.cell(row=row, column=1, value="–")
         text_row(row, f"{sheet_def.name}: {sheet_def.description}")
         row += 1
@@ -93,7 +97,7 @@ def build_workbook(rows: Mapping[str, Sequence[Mapping[str, object]]] | None = N
     lists = wb.create_sheet("Listen")
     vocab_ranges: dict[tuple[str, ...], str] = {}
     col_no = 0
-    for sheet_def in schema.SHEETS:
+    for sheet_def in schema.sheets():
         for col in sheet_def.columns:
             if col.choices and col.choices not in vocab_ranges:
                 col_no += 1
@@ -108,7 +112,7 @@ def build_workbook(rows: Mapping[str, Sequence[Mapping[str, object]]] | None = N
         schema.Type.PROJEKT: f"{quote_sheetname('Projekte')}!$A$2:$A${_TABLE_ROWS + 1}",
     }
 
-    for sheet_def in schema.SHEETS:
+    for sheet_def in schema.sheets():
         ws = wb.create_sheet(sheet_def.name)
         data = list(rows.get(sheet_def.name, ()))
         for c, col in enumerate(sheet_def.columns, start=1):
@@ -193,7 +197,7 @@ def write_workbook(path: Path, rows: Mapping[str, Sequence[Mapping[str, object]]
 def workbook_markdown() -> str:
     """The workbook section of the README, generated from the schema."""
     out = []
-    for sheet_def in schema.SHEETS:
+    for sheet_def in schema.sheets():
         out.append(f"### Blatt »{sheet_def.name}«\n\n{sheet_def.description}\n")
         out.append("| Spalte | Typ | Pflicht | Bedeutung / erlaubte Werte |\n|---|---|---|---|")
         for col in sheet_def.columns:

@@ -10,7 +10,14 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import InputError, PipelineError, Problem, Severity, ValidationError, environment_error
+from .errors import (
+    InputError,
+    PipelineError,
+    Problem,
+    Severity,
+    ValidationError,
+    environment_error,
+)
 from .german import datum, zahl
 
 DEFAULT_WORKBOOK = Path("inputs/ikz-2025.xlsx")
@@ -50,9 +57,8 @@ def _print_problems(problems: list[Problem], out=sys.stdout, every: bool = False
 
 
 def cmd_check(args) -> Exit:
-    from .validate import load
-
     from . import render
+    from .validate import load
 
     data, warnings = load(args.workbook)
     from .template_check import accessibility_warnings
@@ -167,6 +173,11 @@ def cmd_verify(args) -> Exit:
     reports, ok = [], True
     for run_folder in runs:
         manifest = Manifest.load(run_folder / "manifest.json")
+        if manifest is None:
+            print(f"Lauf »{run_folder.name}« ({run_folder}/): manifest.json ist nicht lesbar; »make report« "
+                  "erneut ausführen.")
+            ok = False
+            continue
         print(f"Lauf »{run_folder.name}« ({run_folder}/, Arbeitsmappe {manifest.workbook}):")
         run_reports = []
         for entry in manifest.entries:
@@ -267,7 +278,9 @@ def cmd_ruecklauf(args) -> Exit:
         print(f"  {_count(len(archived), 'unterschriebenes Exemplar', 'unterschriebene Exemplare')} gesichert in "
               f"{kept / ruecklauf.INBOX}/ (zählt auch künftig mit, wenn der Eingangsordner geleert wird)")
     if result.counted:
-        print(f"  Mitgezählt: {_count(result.counted, 'früher eingegangenes oder gesichertes Exemplar', 'früher eingegangene oder gesicherte Exemplare')} "
+        counted = _count(result.counted, "früher eingegangenes oder gesichertes Exemplar",
+                         "früher eingegangene oder gesicherte Exemplare")
+        print(f"  Mitgezählt: {counted} "
               f"(aus {outputs / ARCHIVE}/ und den Ausgaben)")
     if manifest.workbook_sha256 != data.sha256:
         print(f"  Hinweis: {workbook.name} wurde nach dem letzten »make report« geändert. Gezählt wird gegen die "
@@ -393,11 +406,9 @@ def _count(n: int, singular: str, plural: str) -> str:
 
 
 def cmd_report(args) -> Exit:
-    from .uptodate import current_outputs
-
-    from .workbook import excel_lock
-
     from .store import VERSAND
+    from .uptodate import current_outputs
+    from .workbook import excel_lock
 
     versand = Path(args.outputs) / Path(args.workbook).stem / VERSAND
     had_versand = versand.is_dir()
@@ -417,7 +428,7 @@ def cmd_report(args) -> Exit:
     from .kinds import BUNDLE_KINDS, DOCUMENT_KINDS
 
     m = result.manifest
-    kinds = {}
+    kinds: dict[str, int] = {}
     for e in m.entries:
         kinds[e.kind] = kinds.get(e.kind, 0) + 1
     secs = zahl(result.seconds, 1)

@@ -475,7 +475,8 @@ def outline_pages(pdf: Path) -> list[int]:
             if isinstance(item, list):
                 walk(item)
             else:
-                pages.append(reader.get_destination_page_number(item) + 1)
+                page = reader.get_destination_page_number(item)
+                pages.append(page + 1 if page is not None else 0)
 
     walk(reader.outline)
     return pages
@@ -670,7 +671,8 @@ class Converter:
             deadline = time.monotonic() + _INIT_TIMEOUT
             for proc in self.processes:
                 try:
-                    proc.init.wait(timeout=max(0.0, deadline - time.monotonic()))
+                    if proc.init is not None:
+                        proc.init.wait(timeout=max(0.0, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
                     pass
                 self._advance(proc, time.monotonic())
@@ -990,4 +992,4 @@ def raise_failures(finished: Sequence[Converted], order: Sequence[Path] = ()) ->
         message += "\n(1 weiteres Dokument wurde umgewandelt.)"
     elif converted:
         message += f"\n({len(converted)} weitere Dokumente wurden umgewandelt.)"
-    raise BatchConversionError(message, {d: failed[d].reason or "" for d in ranked}, converted)  # type: ignore[arg-type]
+    raise BatchConversionError(message, {d: failed[d].reason or "" for d in ranked}, converted)

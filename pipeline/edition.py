@@ -297,9 +297,9 @@ def _stamped_xmp(xmp: bytes | None, edition: EditionStamp) -> bytes:
             if element.tag.startswith(f"{{{NAMESPACE}}}"):
                 description.remove(element)
     R = ElementMaker(namespace=_RDF, nsmap={"rdf": _RDF})
-    I = ElementMaker(namespace=NAMESPACE, nsmap={PREFIX: NAMESPACE})
+    X = ElementMaker(namespace=NAMESPACE, nsmap={PREFIX: NAMESPACE})
     values = {"Ausgabe": edition.digest, "Dokumentart": edition.kind, "Projekt": edition.project or ""}
-    rdf.append(R.Description({f"{{{_RDF}}}about": ""}, *(getattr(I, name)(values[name]) for name, _ in _PROPERTIES)))
+    rdf.append(R.Description({f"{{{_RDF}}}about": ""}, *(getattr(X, name)(values[name]) for name, _ in _PROPERTIES)))
     _declare_schema(rdf)
     text = etree.tostring(root, encoding="utf-8")
     # the XMP packet wrapper (with padding, so editors can update it in place)

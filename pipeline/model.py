@@ -45,6 +45,13 @@ class Participation:
     lkg: bool = False
     vertreter: str | None = None
     unterzeichnet: dt.date | None = None
+    """»Unterzeichnet am«: the Projektauftrag signed on that day."""
+    signatures: Mapping[str, dt.date] = field(default_factory=lambda: MappingProxyType({}))
+    """Dates in the signature columns other signed kinds add to the sheet (by column field)."""
+
+    def signed_on(self, column: str) -> dt.date | None:
+        """The date in the signature column `column` (its field name), or None."""
+        return self.unterzeichnet if column == "unterzeichnet" else self.signatures.get(column)
 
     @property
     def beteiligt(self) -> bool:

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import edition, kinds
+from .content.kommunen import signature_line
 from .digest import key_of, sha256_file
 from .kinds import DocumentRef
-from .context import signature_line
 from .model import IKZData
 from .tracking import Reads, projection
 
@@ -146,7 +146,7 @@ def _keyed(doc: DocumentPlan, context: dict, reads: Reads | None, code: str, con
     rule = kinds.document_kind(doc.ref.kind).signing
     if rule is None:
         return dataclasses.replace(doc, signed_key=_signed_key(doc, content, converter, signing, code))
-    agreed = edition.content(shown if reads is not None else [[[k], v] for k, v in context.items()],
+    agreed = edition.content(shown if isinstance(shown, list) else [[[k], v] for k, v in context.items()],
                              rule.presentation, doc.wording)
     number = edition.digest_of(doc.ref.kind, agreed)
     return dataclasses.replace(doc, edition=number, edition_content=agreed,
@@ -182,7 +182,7 @@ def make_plan(data: IKZData, templates: Path, code: str, converter: str, signing
         if kind.signing is not None and project is not None:
             # a field for every signer the workbook records no signature for (»Unterzeichnet am« empty)
             signers = tuple((k.key, signature_line(k)) for k in (
-                data.kommune(p.kommune) for p in kind.signing.signers(project) if p.unterzeichnet is None))
+                data.kommune(p.kommune) for p in kind.signing.signers(project) if kind.signing.recorded(p) is None))
         title = kind.document_title(data, project)
         doc = DocumentPlan(
             ref=ref, title=title, label=kind.label, stem=kind.stem(data, project), template=template,

@@ -29,7 +29,7 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,20 +37,40 @@ import jinja2
 from docxtpl import DocxTemplate
 from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 
-from . import context as ctxmod
 from .charts import draw_bar_chart, draw_process, draw_timeline
-from .figures import BarChart, ParticipationTable, ProcessChart, Timeline
+from .content.text import clean
 from .errors import TemplateError
+from .figures import BarChart, ParticipationTable, ProcessChart, Timeline
 from .fsutil import write_atomic
-from .kinds import DocumentKind, DocumentRef, document_kind, documents_for
+from .kinds import (
+    DOCUMENT_KINDS,
+    DocumentKind,
+    DocumentRef,
+    document_kind,
+    documents_for,
+)
 from .links import link_addresses
 from .markup import RichText
 from .model import IKZData
-from .template_check import check_sources, environment, load_template, syntax_message, top_level_names
-from .template_check import check_template, check_templates, require_templates  # noqa: F401 (re-exported)
+from .template_check import (
+    check_sources,
+    load_template,
+    missing_styles,
+    missing_text,
+    templates_error,
+    top_level_names,
+)
+from .templating import environment, syntax_message
 from .toc import fill_toc
 from .tracking import Node, NodeList, Reads
-from .wordml import Pictures, StyleMap, WordXml, drop_empty_paragraphs, participation_table, rich_paragraphs
+from .wordml import (
+    Pictures,
+    StyleMap,
+    WordXml,
+    drop_empty_paragraphs,
+    participation_table,
+    rich_paragraphs,
+)
 
 __all__ = [
     "RenderedDocument",
@@ -134,7 +154,7 @@ def _set_properties(doc, title: str, subject: str, author: str, keywords: str) -
 
 
 def _check_xml_chars(text: str) -> str:
-    return ctxmod.clean(text)
+    return clean(text)
 
 
 # ---------------------------------------------------------------------------
@@ -284,3 +304,57 @@ def render_all_atomic(data: IKZData, templates_dir: Path, out_dir: Path) -> list
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return [RenderedDocument(d.kind, d.projekt, out_dir / d.path.relative_to(staging)) for d, _ in rendered]
+
+
+# ---------------------------------------------------------------------------
+# the templates of every registered kind: checked with a trial rendering (above the static checks)
+
+
+def require_templates(data: IKZData, templates_dir: Path, *, trial: bool = True) -> None:
+    """Raise one TemplateError listing every problem of the templates (missing
+    file, Jinja syntax, unknown variables) – before anything is rendered.
+    `trial=False`: without the trial rendering (a run renders every document
+    anyway and checks each one with `missing_text`)."""
+    problems = check_templates(data, templates_dir, trial=trial)
+    if problems:
+        raise templates_error(problems)
+
+
+def check_template(path: Path, sample_context: Mapping, required: Sequence[str] = (), *,
+                   trial: bool = True) -> list[str]:
+    """German descriptions of everything wrong with one template: Jinja syntax
+    errors and unknown variables (with the template's name and the text
+    around the problem), styles the code needs that it lacks, and (with
+    `trial`) errors of a trial rendering in memory, and text from `required`
+    the rendered document lacks."""
+    path = Path(path)
+    try:
+        tpl = load_template(path)
+    except TemplateError as exc:
+        return [str(exc)]
+    env = environment()
+    problems = check_sources(path.name, tpl, sample_context, env) + missing_styles(path.name, tpl)
+    if problems or not trial:
+        return problems
+    try:
+        blob = render_bytes(path, sample_context, doc_title="Probe", doc_subject="Probe", doc_author="Probe")
+    except TemplateError as exc:
+        return [str(exc)]
+    return missing_text(path.name, blob, required)
+
+
+def check_templates(data: IKZData, templates_dir: Path, *, trial: bool = True) -> list[str]:
+    """Check the template of every registered kind against a context built from `data` (`trial`:
+    see `check_template`)."""
+    problems: list[str] = []
+    for kind in DOCUMENT_KINDS:
+        path = Path(templates_dir) / kind.template
+        if not path.is_file():
+            problems.append(f"Die Vorlage »{path.name}« fehlt (erwartet: {path}).")
+            continue
+        project = kind.sample_project(data)
+        if kind.per_project and project is None:
+            continue
+        context, required = kind.build(data, project), kind.required(data, project)
+        problems.extend(check_template(path, context, required, trial=trial))
+    return problems

@@ -99,9 +99,11 @@ class Returned:
         return self.match == CURRENT and self.target is not None
 
     def describe(self) -> str:
-        if self.match == CURRENT:
+        if self.match in (CURRENT, OLDER):
+            assert self.target is not None  # a current or older edition is one of a document of the run
+        if self.match == CURRENT and self.target is not None:
             return f"{self.target.entry.title} ({CURRENT})"
-        if self.match == OLDER:
+        if self.match == OLDER and self.target is not None:
             when = f" vom {datum(dt.date.fromisoformat(self.issued))}" if self.issued else ""
             what = (f"; seitdem geändert: {', '.join(self.changed)}" if self.changed else
                     "; was sich seitdem geändert hat, ist nicht mehr bekannt" if not self.issued else "")
@@ -109,7 +111,7 @@ class Returned:
                     "die aktuelle Ausgabe muss unterschrieben werden")
         if self.match == OTHER:
             return f"{self.title or self.report.title or 'Dokument der Geschäftsstelle'} ({OTHER})"
-        if self.match == DAMAGED:
+        if self.match == DAMAGED and self.report.office is not None:
             return f"{DAMAGED}: {self.report.office.problem}"
         return f"{FOREIGN} (keine Signatur der Geschäftsstelle zu einem ausgegebenen Dokument)"
 
@@ -368,7 +370,7 @@ def collect(data: IKZData, run_folder: Path, folders: Sequence[Path], roots: Seq
 
 
 def _combine(data: IKZData, target: Target, copies: Sequence[Returned]) -> ProjectState:
-    from .context import signature_line
+    from .content.kommunen import signature_line
 
     best: dict[str, tuple[FieldStatus, Path]] = {}
     invalid: dict[str, Path] = {}
@@ -389,7 +391,7 @@ def _combine(data: IKZData, target: Target, copies: Sequence[Returned]) -> Proje
         found = best.get(label)
         states.append(SignerState(
             kommune=kommune, label=label, signature=found[0] if found else None,
-            file=found[1] if found else invalid.get(label), recorded=part.unterzeichnet,
+            file=found[1] if found else invalid.get(label), recorded=target.rule.recorded(part),
             invalid=found is None and label in invalid))
     return ProjectState(target=target, signers=tuple(states))
 
@@ -474,25 +476,28 @@ def workbook_copy(workbook: Path, result: Ruecklauf, today: dt.date) -> tuple[Pa
     from .workbook import read_workbook
 
     raw = read_workbook(workbook)
-    found: dict[tuple[str, str], dt.date] = {}
+    found: dict[tuple[str, str, str], dt.date] = {}  # (column, project, Kommune) → date of the signature
     for state in result.projects:
         for s in state.signers:
             if s.signature is not None and s.recorded is None and s.date is not None:
-                found[(state.project, s.kommune.key)] = s.date
-    sheet = schema.sheet("Beteiligung")
+                found[(state.target.rule.column.field, state.project, s.kommune.key)] = s.date
+    sheet = schema.sheet(schema.SIGNATURES_SHEET)
     wb = load_workbook(workbook)
     ws = wb[sheet.name]
     filled = 0
     for row in raw.rows.get(sheet.name, ()):
         projekt, kommune = row.cells.get("projekt"), row.cells.get("kommune")
-        target = row.cells.get("unterzeichnet")
-        if not projekt or not kommune or target is None or not target.coordinate or target.value not in (None, ""):
+        if not projekt or not kommune:
             continue
-        date = found.get((str(projekt.value).strip(), str(kommune.value).strip()))
-        if date is not None:
-            ws[target.coordinate].value = date
-            ws[target.coordinate].number_format = "DD.MM.YYYY"
-            filled += 1
+        for column in {key[0] for key in found}:
+            target = row.cells.get(column)
+            if target is None or not target.coordinate or target.value not in (None, ""):
+                continue  # the column is not in this workbook, or a date is recorded already
+            date = found.get((column, str(projekt.value).strip(), str(kommune.value).strip()))
+            if date is not None:
+                ws[target.coordinate].value = date
+                ws[target.coordinate].number_format = "DD.MM.YYYY"
+                filled += 1
     copy = _free_name(workbook.with_name(f"{workbook.stem}-ruecklauf-{today:%Y-%m-%d}.xlsx"))
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -16,6 +16,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Callable
 
 from .cache import DEFAULT_LIMIT, BuildCache
@@ -23,8 +24,22 @@ from .digest import sha256_file
 from .edition import EditionRecord, EditionStamp
 from .fsutil import write_atomic
 from .kinds import document_kind
-from .plan import BundlePlan, DocumentPlan, Plan, SigningSettings, make_plan, plan_bundles
-from .store import ARCHIVE, Manifest, ManifestEntry, OutputStore, RunResult, check_free_space
+from .plan import (
+    BundlePlan,
+    DocumentPlan,
+    Plan,
+    SigningSettings,
+    make_plan,
+    plan_bundles,
+)
+from .store import (
+    ARCHIVE,
+    Manifest,
+    ManifestEntry,
+    OutputStore,
+    RunResult,
+    check_free_space,
+)
 from .tracking import Reads
 from .work import BuildBundle, FinishDocument, TaskResult
 
@@ -63,9 +78,8 @@ def _noop(step: str, item: str, done: int, total: int) -> None:
 def run(options: Options, progress: Progress | None = None) -> RunResult:
     """Validate, render, convert, bundle and sign; replace the outputs atomically."""
     from .convert import converter_identity
-    from .validate import load
-
     from .schedule import Timings
+    from .validate import load
 
     progress = progress or _noop
     timings = Timings()
@@ -199,7 +213,7 @@ def _keep_signed_copies(store, previous, folder: Path) -> list[tuple[str, Path]]
 
 
 def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, cache: BuildCache, config,
-           settings: SigningSettings, code, progress, changed: set[str] = frozenset(),
+           settings: SigningSettings, code, progress, changed: Collection[str] = frozenset(),
            made_from: dict | None = None, timings=None, history: tuple[EditionRecord, ...] = ()) -> RunResult:
     entries: dict[str, ManifestEntry] = {}
     force = options.force
@@ -254,7 +268,7 @@ def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, ca
             if prev is not None and prev.key == bp.key and store.reuse(bp.path, prev.sha256):
                 entries[bp.path] = dataclasses.replace(prev, reused=True)
                 continue
-            spec = bundle.BundleSpec(**dict(bp.cover), documents=tuple(
+            spec = bundle.BundleSpec(**dict(bp.cover), documents=tuple(  # type: ignore[arg-type]
                 bundle.BundleDocument(m.title, cache.path(m.pdf_key, ".pdf"), m.label) for m in bp.members))
             bundles_todo[bp.path] = bp
             tasks.append(BuildBundle(rel=bp.path, spec=spec, out=staging / bp.path, reason=bp.reason,

@@ -21,9 +21,9 @@ from typing import Callable
 
 from .cache import BuildCache
 from .errors import TemplateError
-from .template_check import templates_error
 from .kinds import document_kind
 from .plan import DocumentPlan, Plan
+from .template_check import templates_error
 from .tracking import Reads
 from .work import BuildBundle, FinishDocument, Rendered, TaskResult
 
@@ -125,7 +125,8 @@ def run_stages(work: Work, *, jobs: int, timeout: float, scratch: Path, prepare:
     when the first task is handed over). Returns the todo documents with their
     final keys, by pdf_rel.
     """
-    from . import convert, work as worker
+    from . import convert
+    from . import work as worker
 
     cache, plan = work.cache, work.plan
     final: dict[str, DocumentPlan] = {}
@@ -137,10 +138,10 @@ def run_stages(work: Work, *, jobs: int, timeout: float, scratch: Path, prepare:
         else:
             to_render.setdefault(doc.docx_key, doc)
     # the documents about the whole process first: the largest, and in every bundle
-    to_render = sorted(to_render.values(), key=lambda d: document_kind(d.ref.kind).per_project)
-    needs_pdf = len(to_render) + sum(1 for d in final.values() if work.force or cache.get(d.pdf_key, ".pdf") is None)
+    queue = sorted(to_render.values(), key=lambda d: document_kind(d.ref.kind).per_project)
+    needs_pdf = len(queue) + sum(1 for d in final.values() if work.force or cache.get(d.pdf_key, ".pdf") is None)
 
-    state = _State(work, progress, timings, len(to_render), needs_pdf)
+    state = _State(work, progress, timings, len(queue), needs_pdf)
     converter = None
     if needs_pdf:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -157,15 +158,16 @@ def run_stages(work: Work, *, jobs: int, timeout: float, scratch: Path, prepare:
 
             ctx = multiprocessing.get_context("fork")
             stop = ctx.Event()
-            worker.set_rendering(to_render, plan, {d.docx_key: work.required(d) for d in to_render})
+            worker.set_rendering(queue, plan, {d.docx_key: work.required(d) for d in queue})
             pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker.start_worker,
                                           initargs=(stop,))
-            submit = pool.submit
-            render = [(doc, submit(worker.render_index, i)) for i, doc in enumerate(to_render)]
+            submit: Callable[..., cf.Future] = pool.submit
+            render: list[tuple[DocumentPlan, cf.Future | None]] = [
+                (doc, submit(worker.render_index, i)) for i, doc in enumerate(queue)]
         else:
             inline = _Inline()
             submit = inline.submit
-            render = [(doc, None) for doc in to_render]
+            render = [(doc, None) for doc in queue]
 
         state.submit = lambda task: submit(worker.finish, task, signing())
         for doc in list(final.values()):

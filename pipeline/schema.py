@@ -7,7 +7,9 @@ are all derived from the definitions in this module.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import functools
 from dataclasses import dataclass
 
 from .german import zahl
@@ -378,9 +380,46 @@ SHEETS: tuple[Sheet, ...] = (
     ),
 )
 
-SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
+SIGNATURES_SHEET = "Beteiligung"
+"""The sheet in which a column per signed kind records signatures given (»Unterzeichnet am«)."""
+
+
+def column(sheet_name: str, field_name: str) -> Column:
+    """A column as this module defines it (before the kinds add theirs)."""
+    return next(s for s in SHEETS if s.name == sheet_name).column(field_name)
+
+
+_signature_columns: tuple[Column, ...] = ()
+"""The columns the signed document kinds record signatures in (set by `pipeline.kinds` when it loads)."""
+
+
+def add_signature_columns(columns: tuple[Column, ...]) -> None:
+    """Called by the registry of document kinds (`pipeline.kinds`) with its signed kinds' columns."""
+    global _signature_columns
+    _signature_columns = tuple(columns)
+
+
+def sheets() -> tuple[Sheet, ...]:
+    """Every sheet of the workbook: `SHEETS`, and in »Beteiligung« the column each signed document kind
+    records its signatures in (`kinds.SigningRule.column`) where this module does not define it already.
+    The modules that read or write workbooks import `pipeline.kinds`, which registers them."""
+    return _with_columns(_signature_columns)
+
+
+@functools.lru_cache(maxsize=8)
+def _with_columns(columns: tuple[Column, ...]) -> tuple[Sheet, ...]:
+    result = []
+    for s in SHEETS:
+        if s.name == SIGNATURES_SHEET:
+            known = {c.field for c in s.columns}
+            s = dataclasses.replace(s, columns=s.columns + tuple(c for c in columns if c.field not in known))
+        result.append(s)
+    return tuple(result)
 
 
 def sheet(name: str) -> Sheet:
-    """Return the sheet definition with this German name."""
-    return SHEETS_BY_NAME[name]
+    """The sheet definition with this German name (with the kinds' signature columns)."""
+    for s in sheets():
+        if s.name == name:
+            return s
+    raise KeyError(name)

@@ -11,7 +11,7 @@ import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import IO, Iterator
 
 from .digest import sha256_file
 from .edition import EditionRecord
@@ -120,7 +120,7 @@ class OutputStore:
         self.final = self.root / name
         self.old = self.root / f".{name}.alt"
         self.staging = self.root / f".{name}.neu"
-        self._lock_fh = None
+        self._lock_fh: IO[str] | None = None
 
     # -- locking -------------------------------------------------------------
     @contextlib.contextmanager

@@ -19,17 +19,16 @@ from jinja2.exceptions import TemplateAssertionError, TemplateSyntaxError
 
 from .errors import Location, Problem, Severity, TemplateError
 from .kinds import DOCUMENT_KINDS
-from .model import IKZData
+from .templating import syntax_message, unclosed_block_line
 from .wordml import StyleMap
 
 __all__ = [
+    "accessibility_warnings",
     "check_sources",
-    "check_template",
-    "check_templates",
-    "environment",
     "load_template",
-    "require_templates",
-    "syntax_message",
+    "missing_styles",
+    "missing_text",
+    "templates_error",
     "top_level_names",
 ]
 
@@ -69,30 +68,6 @@ def missing_styles(name: str, tpl: DocxTemplate) -> list[str]:
             "wieder anlegen."
             for style in StyleMap.of(tpl.docx).missing()]
 
-class _Undefined(jinja2.StrictUndefined):
-    """StrictUndefined whose message names the full path (``projekt.foo``)."""
-
-    @property
-    def _undefined_message(self) -> str:  # type: ignore[override]
-        return f"unbekannte Variable »{_undefined_path(self)}«"
-
-
-def _undefined_path(u: jinja2.Undefined) -> str:
-    name = u._undefined_name
-    obj = u._undefined_obj
-    if obj is jinja2.utils.missing or obj is None:
-        return str(name)
-    base = getattr(obj, "_path", None)
-    if base:
-        return f"{base}.{name}"
-    return str(name)
-
-
-def environment() -> jinja2.Environment:
-    """The Jinja environment of all templates: autoescape, strict undefined variables."""
-    return jinja2.Environment(autoescape=True, undefined=_Undefined)
-
-
 def top_level_names(tpl: DocxTemplate, env: jinja2.Environment) -> set[str]:
     """The context variables a template uses at its top level (body, headers, footers)."""
     names: set[str] = set()
@@ -128,49 +103,6 @@ def _line_text(source: str, lineno: int | None) -> str:
         start = max(0, tag - 40)
         text = ("…" if start else "") + text[start:start + 90] + ("…" if start + 90 < len(text) else "")
     return text
-
-
-_SYNTAX_DE = (
-    (re.compile(r"Encountered unknown tag '(end(\w+))'"), "»{0}« ohne passendes »{1}« davor"),
-    (re.compile(r"Encountered unknown tag '(\w+)'"), "unbekannter Befehl »{0}«"),
-    (re.compile(r"Unexpected end of template"), "die Vorlage endet, bevor alle Blöcke geschlossen sind "
-                                                "(fehlt ein {{% endif %}} oder {{% endfor %}}?)"),
-    (re.compile(r"unexpected end of template"), "die Vorlage endet mitten in einem Ausdruck"),
-    (re.compile(r"unexpected '(.+?)'"), "unerwartetes Zeichen »{0}«"),
-    (re.compile(r"expected token '(.+?)', got '(.+?)'"), "erwartet »{0}«, gefunden »{1}«"),
-    (re.compile(r"No filter named '(.+?)'"), "unbekannter Filter »{0}«"),
-    (re.compile(r"No test named '(.+?)'"), "unbekannter Test »{0}«"),
-    (re.compile(r"unexpected char '(.+?)'"), "unerwartetes Zeichen »{0}«"),
-    (re.compile(r"expected name or number"), "nach dem Punkt fehlt ein Name"),
-)
-_BLOCK_TAG = re.compile(r"{%-?\s*(\w+)")
-_BLOCKS = {"if", "for", "with", "macro", "call", "filter", "block", "set"}
-
-
-def _unclosed_block_line(source: str) -> int | None:
-    """Line of the innermost block tag that is never closed (for the message
-    "Vorlage endet, bevor alle Blöcke geschlossen sind")."""
-    stack: list[tuple[str, int]] = []
-    for lineno, line in enumerate(source.splitlines(), start=1):
-        for m in _BLOCK_TAG.finditer(line):
-            tag = m.group(1)
-            if tag in _BLOCKS:
-                if tag == "set" and "=" in line[m.end(): line.find("%}", m.end())]:
-                    continue  # {% set x = … %} has no end tag
-                stack.append((tag, lineno))
-            elif tag.startswith("end") and stack and stack[-1][0] == tag[3:]:
-                stack.pop()
-    return stack[-1][1] if stack else None
-
-
-
-def syntax_message(exc: Exception) -> str:
-    msg = getattr(exc, "message", None) or str(exc)
-    for pattern, german in _SYNTAX_DE:
-        m = pattern.search(msg)
-        if m:
-            return german.format(*m.groups())
-    return msg
 
 
 class _Unknown:
@@ -304,7 +236,7 @@ def check_sources(name: str, tpl: DocxTemplate, context: Mapping, env: jinja2.En
         except TemplateSyntaxError as exc:
             lineno = exc.lineno
             if "end of template" in (exc.message or ""):
-                lineno = _unclosed_block_line(source) or lineno
+                lineno = unclosed_block_line(source) or lineno
             snippet = _line_text(source, lineno)
             problems.append(
                 f"Vorlage »{name}«{loc}: Fehler in einem Platzhalter: {syntax_message(exc)}"
@@ -323,57 +255,14 @@ def check_sources(name: str, tpl: DocxTemplate, context: Mapping, env: jinja2.En
         check = _VariableCheck(context, source)
         for child in ast.body:
             check.visit(child, {})
-        for path, lineno in check.problems:
-            snippet = _line_text(source, lineno)
+        for path, line in check.problems:
+            snippet = _line_text(source, line)
             problems.append(
                 f"Vorlage »{name}«{loc}: unbekannte Variable »{path}«"
                 + (f" – bei »{snippet}«" if snippet else "")
                 + ". Diese Angabe gibt es in den Daten nicht; bitte den Platzhalter korrigieren oder entfernen."
             )
     return problems
-
-
-def require_templates(data: IKZData, templates_dir: Path, *, trial: bool = True) -> None:
-    """Raise one TemplateError listing every problem of the templates (missing
-    file, Jinja syntax, unknown variables) – before anything is rendered.
-    `trial=False`: without the trial rendering (a run renders every document
-    anyway and checks each one with `missing_text`)."""
-    problems = check_templates(data, templates_dir, trial=trial)
-    if problems:
-        raise templates_error(problems)
-
-
-def templates_error(problems: Sequence[str]) -> TemplateError:
-    """One TemplateError listing every problem of the templates."""
-    return TemplateError(
-        problems[0] if len(problems) == 1
-        else f"{len(problems)} Probleme in den Word-Vorlagen:\n" + "\n".join(f"- {p}" for p in problems)
-    )
-
-
-def check_template(path: Path, sample_context: Mapping, required: Sequence[str] = (), *,
-                   trial: bool = True) -> list[str]:
-    """German descriptions of everything wrong with one template: Jinja syntax
-    errors and unknown variables (with the template's name and the text
-    around the problem), styles the code needs that it lacks, and (with
-    `trial`) errors of a trial rendering in memory, and text from `required`
-    the rendered document lacks."""
-    path = Path(path)
-    from .render import render_bytes
-
-    try:
-        tpl = load_template(path)
-    except TemplateError as exc:
-        return [str(exc)]
-    env = environment()
-    problems = check_sources(path.name, tpl, sample_context, env) + missing_styles(path.name, tpl)
-    if problems or not trial:
-        return problems
-    try:
-        blob = render_bytes(path, sample_context, doc_title="Probe", doc_subject="Probe", doc_author="Probe")
-    except TemplateError as exc:
-        return [str(exc)]
-    return missing_text(path.name, blob, required)
 
 
 def missing_text(template_name: str, docx_bytes: bytes, required: Sequence[str]) -> list[str]:
@@ -397,23 +286,6 @@ def _document_text(docx_bytes: bytes) -> str:
         root = etree.fromstring(z.read("word/document.xml"))
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     return "\n".join("".join(t.text or "" for t in p.iter(f"{w}t")) for p in root.iter(f"{w}p"))
-
-
-def check_templates(data: IKZData, templates_dir: Path, *, trial: bool = True) -> list[str]:
-    """Check the template of every registered kind against a context built from `data` (`trial`:
-    see `check_template`)."""
-    problems: list[str] = []
-    for kind in DOCUMENT_KINDS:
-        path = Path(templates_dir) / kind.template
-        if not path.is_file():
-            problems.append(f"Die Vorlage »{path.name}« fehlt (erwartet: {path}).")
-            continue
-        project = kind.sample_project(data)
-        if kind.per_project and project is None:
-            continue
-        context, required = kind.build(data, project), kind.required(data, project)
-        problems.extend(check_template(path, context, required, trial=trial))
-    return problems
 
 
 # -- accessibility warnings ------------------------------------------------------
@@ -506,3 +378,11 @@ def template_accessibility(path: Path) -> list[Problem]:
                                     Severity.WARNING))
         previous = level
     return warnings
+
+
+def templates_error(problems: Sequence[str]) -> TemplateError:
+    """One TemplateError listing every problem of the templates."""
+    return TemplateError(
+        problems[0] if len(problems) == 1
+        else f"{len(problems)} Probleme in den Word-Vorlagen:\n" + "\n".join(f"- {p}" for p in problems)
+    )

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from docx.oxml.ns import qn
 
 from .german import buchstaben
-from .wordml import PRESERVE, W, W_NS, StyleMap, attrs, heading_style, run, toc_style
+from .wordml import PRESERVE, W_NS, StyleMap, W, attrs, heading_style, run, toc_style
 
 __all__ = ["fill_toc", "set_page_numbers"]
 

@@ -12,6 +12,7 @@ from types import MappingProxyType
 from . import markup, period, schema
 from .errors import Location, Problem, Severity, ValidationError
 from .german import ascii_fold, datum
+from .kinds import signature_columns
 from .model import (
     Funding,
     IKZData,
@@ -232,7 +233,7 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
     """
     c = _Collector(raw.path)
     c.problems.extend(raw.problems)
-    rows = {s.name: _convert_rows(c, raw, s.name) for s in schema.SHEETS}
+    rows = {s.name: _convert_rows(c, raw, s.name) for s in schema.sheets()}
 
     # --- Bericht ---------------------------------------------------------
     bericht = None
@@ -342,7 +343,8 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
             cur = parents[cur][1]
         else:
             if parent in parents:
-                c.warn(row, "parent", "Das übergeordnete Projekt hat selbst ein übergeordnetes Projekt; der Jahresbericht zeigt nur eine Ebene.", value=parent)
+                c.warn(row, "parent", "Das übergeordnete Projekt hat selbst ein übergeordnetes Projekt; der "
+                       "Jahresbericht zeigt nur eine Ebene.", value=parent)
 
     # --- Projekttexte -----------------------------------------------------------
     texts: dict[str, dict] = defaultdict(dict)
@@ -351,6 +353,7 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
             texts[v["projekt"]][v["art"]] = rich(row, "text", v["text"])
 
     # --- Beteiligung ---------------------------------------------------------
+    signature_cols = signature_columns()  # »Unterzeichnet am«, and a column for each other signed kind
     parts: dict[str, list[Participation]] = defaultdict(list)
     part_rows: dict[str, list[tuple[RawRow, dict]]] = {}  # rows of participating Kommunen, per project
     for row, v in rows["Beteiligung"]:
@@ -366,16 +369,19 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
             if v["lkg"]:
                 c.add(row, "lkg", f"{label} kann nicht über die Lenkungsgruppe vertreten sein.", value="ja",
                       allowed="»nein« oder Beteiligung »beteiligt«")
-            if v["unterzeichnet"]:
-                c.add(row, "unterzeichnet", f"{label} unterschreibt den Projektauftrag nicht.", value=v["unterzeichnet"],
-                      allowed="leer oder Beteiligung »beteiligt«")
+            for col in signature_cols:
+                if v[col.field]:
+                    c.add(row, col.field, f"{label} unterschreibt nicht (Spalte »{col.header}«).", value=v[col.field],
+                          allowed="leer oder Beteiligung »beteiligt«")
             if v["vertreter"]:
                 c.warn(row, "vertreter", f"{label} entsendet niemanden; der Eintrag wird nicht verwendet.", value=v["vertreter"])
         if v["status"] == "beteiligt":
             part_rows.setdefault(v["projekt"], []).append((row, v))
         parts[v["projekt"]].append(Participation(
             projekt=v["projekt"], kommune=v["kommune"], status=v["status"], rolle=v["rolle"], lkg=bool(v["lkg"]),
-            vertreter=v["vertreter"], unterzeichnet=v["unterzeichnet"]))
+            vertreter=v["vertreter"], unterzeichnet=v["unterzeichnet"],
+            signatures=MappingProxyType({col.field: v[col.field] for col in signature_cols
+                                         if col.field != "unterzeichnet" and v[col.field]})))
     relevant = {v["id"] for _, v in proj_rows if v["aktuell"] or v["status"] in ("geplant", "laufend")}
     for pid, plist in parts.items():
         beteiligt = part_rows.get(pid, [])

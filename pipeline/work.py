@@ -198,7 +198,8 @@ def _signature_fields(participants: tuple[tuple[str, str], ...], pdf: Path):
 
     needles = [line for _, line in participants]
     found = sign.locate_text(pdf, needles)
-    specs, taken = [], []
+    specs: list = []
+    taken: list[str] = []
     for (key, _), needle in zip(participants, needles):
         if needle not in found:
             raise ConversionError(f"Die Unterschriftszeile »{needle}« wurde im PDF nicht gefunden; "

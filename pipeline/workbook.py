@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
 
+from . import (
+    kinds,  # noqa: F401 (registers the signed kinds' columns in the schema)
+    schema,
+)
 from .digest import sha256_file
-from . import schema
 from .errors import Location, Problem, Severity, WorkbookError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -204,18 +207,19 @@ def read_workbook(path: Path | str) -> RawWorkbook:
 
     rows: dict[str, tuple[RawRow, ...]] = {}
     present = {_norm_header(n): n for n in values_wb.sheetnames}
-    for sheet_def in schema.SHEETS:
+    for sheet_def in schema.sheets():
         actual = present.get(_norm_header(sheet_def.name))
         if actual is None:
             close = get_close_matches(sheet_def.name, values_wb.sheetnames, n=1)
             hint = f" Gibt es ein umbenanntes Blatt »{close[0]}«?" if close else ""
             problems.append(
-                Problem(Location(path, sheet_def.name), f"Das Blatt »{sheet_def.name}« fehlt.{hint}", allowed="die Blätter einer mit »new-workbook« angelegten Arbeitsmappe")
+                Problem(Location(path, sheet_def.name), f"Das Blatt »{sheet_def.name}« fehlt.{hint}",
+                        allowed="die Blätter einer mit »new-workbook« angelegten Arbeitsmappe")
             )
             rows[sheet_def.name] = ()
             continue
         rows[sheet_def.name] = _read_sheet(path, sheet_def, values_wb[actual], formula_wb[actual], problems)
-    known = {_norm_header(s.name) for s in schema.SHEETS} | {"anleitung", "listen"}
+    known = {_norm_header(s.name) for s in schema.sheets()} | {"anleitung", "listen"}
     for name in values_wb.sheetnames:
         if _norm_header(name) not in known:
             problems.append(Problem(Location(path, name), "Unbekanntes Blatt; es wird nicht gelesen.", Severity.WARNING))
@@ -250,13 +254,13 @@ def _read_sheet(path: Path, sheet_def: schema.Sheet, ws, fws, problems: list[Pro
     missing: list[schema.Column] = []
     absent: list[schema.Column] = []  # optional columns newer than the workbook: read as empty
     for col in sheet_def.columns:
-        idx = by_norm.get(_norm_header(col.header))
-        if idx is None and col.may_be_absent:
+        at = by_norm.get(_norm_header(col.header))
+        if at is None and col.may_be_absent:
             absent.append(col)
-        elif idx is None:
+        elif at is None:
             missing.append(col)
         else:
-            col_index[col.field] = idx
+            col_index[col.field] = at
     expected = {_norm_header(c.header) for c in sheet_def.columns}
     unknown = {i: h for i, h in headers.items() if _norm_header(h) not in expected}
     for col in missing:

@@ -34,12 +34,11 @@ def test_skipped_heading_level_and_picture_without_alt_text(tmp_path):
     assert any("Überschrift 3 »Strategisches Ziel« folgt auf Überschrift 1" in w for w in warnings), warnings
 
     # a picture whose alternative text is empty
-    from docx import Document
-    from docx.shared import Cm
-
     import io
 
     import matplotlib
+    from docx import Document
+    from docx.shared import Cm
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

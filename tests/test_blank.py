@@ -21,7 +21,7 @@ def test_new_workbook_layout(tmp_path, capsys):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[0] == "Anleitung"
     assert wb["Listen"].sheet_state == "hidden"
-    for sheet_def in schema.SHEETS:
+    for sheet_def in schema.sheets():
         ws = wb[sheet_def.name]
         assert [c.value for c in ws[1]][: len(sheet_def.columns)] == [c.header for c in sheet_def.columns]
         assert ws.freeze_panes in ("A2", "B2")

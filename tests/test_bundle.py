@@ -11,10 +11,16 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline import sign
-from pipeline.bundle import BundleDocument, BundleEntry, BundleSpec, Bundler, build_bundle
-from pipeline.german import datum_lang as german_date
+from pipeline.bundle import (
+    BundleDocument,
+    BundleEntry,
+    Bundler,
+    BundleSpec,
+    build_bundle,
+)
 from pipeline.convert import pdf_info, read_pdfa_id
 from pipeline.errors import BundleError
+from pipeline.german import datum_lang as german_date
 from tests.helpers_pdf import (
     SAMPLES,
     converted_samples,
@@ -157,7 +163,7 @@ def test_bookmarks_one_per_document_with_nested_children(bundle, pdfs) -> None:
         assert children, f"{title}: bookmarks of the document are missing"
         assert flatten(children) == [(t, p + entry.first_page - 1) for t, p in source]
         # the document's own nesting is kept (level-2 headings below level-1)
-        assert any(grandchildren for _, _, grandchildren in children) == any(l == 2 for l, _ in s.headings)
+        assert any(grandchildren for _, _, grandchildren in children) == any(level == 2 for level, _ in s.headings)
 
 
 def test_every_page_is_stamped_with_its_number(bundle) -> None:
@@ -424,9 +430,9 @@ def test_long_index_spans_several_pages(pdfs, tmp_path: Path) -> None:
 
 
 def test_stamps_on_rotated_and_landscape_pages(pdfs, tmp_path: Path) -> None:
+    from pypdf import PdfWriter
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfgen.canvas import Canvas
-    from pypdf import PdfWriter
 
     raw = tmp_path / "raw.pdf"
     canvas = Canvas(str(raw), pagesize=A4)

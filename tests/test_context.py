@@ -8,13 +8,30 @@ import datetime as dt
 
 import pytest
 
-from pipeline import context as c
+from pipeline.content.beteiligung import participation_table
+from pipeline.content.kommunen import (
+    adressierung,
+    amt_formen,
+    beteiligte_text,
+    mit_kreis,
+    staedte_gemeinden,
+)
+from pipeline.content.projekte import project_lists
+from pipeline.content.text import aufzaehlung, clean_rich, zahlwort
+from pipeline.german import betrag, datum, datum_lang, monat_jahr
+from pipeline.kinds import document_kind, documents_for
 from pipeline.markup import RichText
 from pipeline.model import Kommune
-from pipeline.kinds import document_kind, documents_for
 from pipeline.naming import slug, stem_slug, unique_slugs
-from tests.factories import SUMS_2025, TABLE_2025, TABLE_PROJECTS, context_of, data_2025, expected_cell, make_data
-
+from tests.factories import (
+    SUMS_2025,
+    TABLE_2025,
+    TABLE_PROJECTS,
+    context_of,
+    data_2025,
+    expected_cell,
+    make_data,
+)
 
 # --- German formatting -------------------------------------------------------
 
@@ -22,63 +39,63 @@ from tests.factories import SUMS_2025, TABLE_2025, TABLE_PROJECTS, context_of, d
 def test_the_dienststellenleitung_in_the_middle_of_a_sentence():
     k = Kommune("Nauheim", "Gemeinde Nauheim", "Gemeinde", "Nordkreis", "Bürgermeister/in", None, "Nauheim",
                 "Gemeindevertretung")
-    assert c.adressierung(k) == "Der Bürgermeister / Die Bürgermeisterin der Gemeinde Nauheim"
-    assert c.adressierung(k, "akkusativ") == "den Bürgermeister / die Bürgermeisterin der Gemeinde Nauheim"
+    assert adressierung(k) == "Der Bürgermeister / Die Bürgermeisterin der Gemeinde Nauheim"
+    assert adressierung(k, "akkusativ") == "den Bürgermeister / die Bürgermeisterin der Gemeinde Nauheim"
     named = dataclasses.replace(k, leitung="Jan Fischer", amt="Bürgermeister")
-    assert c.adressierung(named, "akkusativ") == "Bürgermeister Jan Fischer, Gemeinde Nauheim"
+    assert adressierung(named, "akkusativ") == "Bürgermeister Jan Fischer, Gemeinde Nauheim"
 
 
 def test_dates_months_amounts_lists():
-    assert c.datum(dt.date(2025, 10, 31)) == "31.10.2025"
-    assert c.datum(dt.date(2024, 11, 1)) == "1.11.2024"
-    assert c.datum(None) == ""
-    assert c.monat_jahr(dt.date(2025, 10, 31)) == "Oktober 2025"
-    assert c.monat_jahr(dt.date(2025, 3, 1)) == "März 2025"
-    assert c.datum_lang(dt.date(2025, 10, 31)) == "31. Oktober 2025"
-    assert c.betrag(150000) == "150.000 Euro"
-    assert c.betrag(1234567.5) == "1.234.567,50 Euro"
-    assert c.betrag(0) == "0 Euro"
-    assert c.aufzaehlung(["Biebesheim", "Gernsheim", "Trebur"]) == "Biebesheim, Gernsheim und Trebur"
-    assert c.aufzaehlung(["Biebesheim", "Gernsheim"]) == "Biebesheim und Gernsheim"
-    assert c.aufzaehlung(["Biebesheim"]) == "Biebesheim"
-    assert c.aufzaehlung([]) == ""
-    assert c.zahlwort(5) == "fünf"
-    assert c.zahlwort(6) == "sechs"
-    assert c.zahlwort(13) == "13"
+    assert datum(dt.date(2025, 10, 31)) == "31.10.2025"
+    assert datum(dt.date(2024, 11, 1)) == "1.11.2024"
+    assert datum(None) == ""
+    assert monat_jahr(dt.date(2025, 10, 31)) == "Oktober 2025"
+    assert monat_jahr(dt.date(2025, 3, 1)) == "März 2025"
+    assert datum_lang(dt.date(2025, 10, 31)) == "31. Oktober 2025"
+    assert betrag(150000) == "150.000 Euro"
+    assert betrag(1234567.5) == "1.234.567,50 Euro"
+    assert betrag(0) == "0 Euro"
+    assert aufzaehlung(["Biebesheim", "Gernsheim", "Trebur"]) == "Biebesheim, Gernsheim und Trebur"
+    assert aufzaehlung(["Biebesheim", "Gernsheim"]) == "Biebesheim und Gernsheim"
+    assert aufzaehlung(["Biebesheim"]) == "Biebesheim"
+    assert aufzaehlung([]) == ""
+    assert zahlwort(5) == "fünf"
+    assert zahlwort(6) == "sechs"
+    assert zahlwort(13) == "13"
 
 
 def test_counts_of_kommunen():
-    assert c.staedte_gemeinden(13, 14) == "13 der 14 Städte und Gemeinden"
-    assert c.staedte_gemeinden(14, 14) == "alle 14 Städte und Gemeinden"
-    assert c.staedte_gemeinden(1, 14) == "eine der 14 Städte und Gemeinden"
-    assert c.mit_kreis(13, "Kreis Groß-Gerau") == "13 Städte und Gemeinden und der Kreis Groß-Gerau"
-    assert c.mit_kreis(0, "Kreis Groß-Gerau") == "der Kreis Groß-Gerau"
-    assert c.mit_kreis(7, None) == "7 Städte und Gemeinden"
+    assert staedte_gemeinden(13, 14) == "13 der 14 Städte und Gemeinden"
+    assert staedte_gemeinden(14, 14) == "alle 14 Städte und Gemeinden"
+    assert staedte_gemeinden(1, 14) == "eine der 14 Städte und Gemeinden"
+    assert mit_kreis(13, "Kreis Groß-Gerau") == "13 Städte und Gemeinden und der Kreis Groß-Gerau"
+    assert mit_kreis(0, "Kreis Groß-Gerau") == "der Kreis Groß-Gerau"
+    assert mit_kreis(7, None) == "7 Städte und Gemeinden"
     data = data_2025()
     hitze = data.projekt("HITZE")
-    assert c.beteiligte_text(data, [p.kommune for p in hitze.participants]) == (
+    assert beteiligte_text(data, [p.kommune for p in hitze.participants]) == (
         "13 der 14 Städte und Gemeinden und der Kreis Groß-Gerau")
     feuerwehr = data.projekt("FEUERWEHR")
-    assert c.beteiligte_text(data, [p.kommune for p in feuerwehr.participants]) == (
+    assert beteiligte_text(data, [p.kommune for p in feuerwehr.participants]) == (
         "alle 14 Städte und Gemeinden und der Kreis Groß-Gerau")
-    assert c.beteiligte_text(data, ["Gernsheim"]) == "Stadt Gernsheim"
-    assert c.beteiligte_text(data, ["Kreis Groß-Gerau"]) == "der Kreis Groß-Gerau"
+    assert beteiligte_text(data, ["Gernsheim"]) == "Stadt Gernsheim"
+    assert beteiligte_text(data, ["Kreis Groß-Gerau"]) == "der Kreis Groß-Gerau"
 
 
 def test_addressing_by_office_or_name():
     data = data_2025()
-    assert c.adressierung(data.kommune("Raunheim")) == (
+    assert adressierung(data.kommune("Raunheim")) == (
         "Der Bürgermeister / Die Bürgermeisterin der Stadt Raunheim")
-    assert c.adressierung(data.kommune("Biebesheim")) == (
+    assert adressierung(data.kommune("Biebesheim")) == (
         "Der Bürgermeister / Die Bürgermeisterin der Gemeinde Biebesheim am Rhein")
-    assert c.adressierung(data.kommune("Gernsheim")) == "Bürgermeister Peter Burger, Stadt Gernsheim"
-    assert c.adressierung(data.kommune("Kreis Groß-Gerau")) == "Landrat Thomas Will, Kreis Groß-Gerau"
+    assert adressierung(data.kommune("Gernsheim")) == "Bürgermeister Peter Burger, Stadt Gernsheim"
+    assert adressierung(data.kommune("Kreis Groß-Gerau")) == "Landrat Thomas Will, Kreis Groß-Gerau"
     unknown_landrat = Kommune("K", "Kreis Groß-Gerau", "Kreis", "Kreis", "Landrat/Landrätin", None, "Groß-Gerau",
                               "Kreistag")
-    assert c.adressierung(unknown_landrat) == "Der Landrat / Die Landrätin des Kreises Groß-Gerau"
+    assert adressierung(unknown_landrat) == "Der Landrat / Die Landrätin des Kreises Groß-Gerau"
     erste = Kommune("X", "Stadt X", "Stadt", "Nordkreis", "Erste Bürgermeisterin", None, "X", "Kreistag")
-    assert c.adressierung(erste) == "Die Erste Bürgermeisterin der Stadt X"
-    assert c.amt_formen("Oberbürgermeister/in") == ("Oberbürgermeister", "Oberbürgermeisterin")
+    assert adressierung(erste) == "Die Erste Bürgermeisterin der Stadt X"
+    assert amt_formen("Oberbürgermeister/in") == ("Oberbürgermeister", "Oberbürgermeisterin")
 
 
 # --- participation table -----------------------------------------------------
@@ -86,7 +103,7 @@ def test_addressing_by_office_or_name():
 
 def test_participation_table_2025_equals_seed():
     data = data_2025()
-    table = c.participation_table(data)
+    table = participation_table(data)
     # columns: current projects that are no follow-ups, each with its follow-ups
     assert [g.projekt for g in table.groups] == ["FEUERWEHR", "REINIGUNG", "HINSCHG", "SMART-REGION", "HITZE",
                                                   "ARCHIV", "ELEKTRO-2025"]
@@ -112,7 +129,7 @@ def test_participation_table_2025_equals_seed():
                                                                  (12, True, True)])
 def test_table_layout_follows_the_number_of_columns(n_projects, landscape, abbreviated):
     data = make_data(n_projects=n_projects)
-    table = c.participation_table(data)
+    table = participation_table(data)
     assert len(table.groups) == n_projects
     assert table.landscape is landscape
     assert table.abbreviated is abbreviated
@@ -124,7 +141,7 @@ def test_table_layout_follows_the_number_of_columns(n_projects, landscape, abbre
 
 def test_sums_count_only_participants():
     data = make_data(n_projects=3)
-    table = c.participation_table(data)
+    table = participation_table(data)
     for i, col in enumerate(table.columns):
         assert table.sums[i] == len(data.projekt(col.projekt).participants)
 
@@ -164,7 +181,7 @@ def test_documents_of_2025():
 
 
 def test_project_lists_of_2025():
-    lists = c.project_lists(data_2025())
+    lists = project_lists(data_2025())
     assert lists["abgeschlossen"] == [
         "Beschaffung von Feuerwehrbedarf, Organisation der Instandhaltung (15 Kreiskommunen)",
         "Umsetzung des Hinweisgeberschutzgesetzes (13 Kreiskommunen)",
@@ -264,7 +281,7 @@ def test_control_characters_are_removed():
     data = make_data(n_projects=1, titel="Titel\x07mit\x00Steuerzeichen")
     ctx = context_of(data, "projektauftrag", data.projekt("P01"))
     assert ctx["projekt"]["titel"] == "TitelmitSteuerzeichen"
-    rt = c.clean_rich(RichText(()))
+    rt = clean_rich(RichText(()))
     assert not rt
 
 

@@ -270,6 +270,7 @@ def test_verify_without_arguments_summarises_per_project(issued, tmp_path):
     assert_clean(result)
     total = len(issued["fields"])
     assert re.search(rf"^    REINIGUNG: 2 von {total} unterschrieben; es fehlen: ", result.stdout, re.M), result.stdout
+    assert re.search(rf"^Lauf »klein« \({re.escape(str(out))}/klein/, Arbeitsmappe .*klein\.xlsx\):$", result.stdout, re.M)
     assert "Signatur der Geschäftsstelle: " in result.stdout
     assert "Noch nicht unterschrieben." not in result.stdout  # the short form
     full = cli("verify", "--alle", "--outputs", out, "--state", issued["dir"] / "state")

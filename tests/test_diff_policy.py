@@ -17,7 +17,11 @@ from pyhanko.sign.diff_analysis import (
     StandardDiffPolicy,
 )
 
-from pipeline.sign.diff_policy import COSIGNING_DIFF_POLICY, ReusedNumberOrphanRule, cosigning_policy
+from pipeline.sign.diff_policy import (
+    COSIGNING_DIFF_POLICY,
+    ReusedNumberOrphanRule,
+    cosigning_policy,
+)
 
 
 def fingerprint(policy: StandardDiffPolicy) -> dict:
@@ -38,7 +42,8 @@ def fingerprint(policy: StandardDiffPolicy) -> dict:
 _VALUE_KEYS = ["/AP", "/AS", "/DA", "/F", "/Ff", "/Q", "/Type", "/V"]
 
 REVIEWED_DEFAULT = {
-    "global": [("CatalogModificationRule", ["/AcroForm", "/DSS", "/Extensions", "/MarkInfo", "/Metadata", "/Version"]), ("DocInfoRule", "LTA_UPDATES"),
+    "global": [("CatalogModificationRule", ["/AcroForm", "/DSS", "/Extensions", "/MarkInfo", "/Metadata", "/Version"]),
+               ("DocInfoRule", "LTA_UPDATES"),
                ("XrefStreamRule", "LTA_UPDATES"), ("ObjectStreamRule", "LTA_UPDATES"),
                ("DSSCompareRule", "LTA_UPDATES"), ("MetadataUpdateRule", "LTA_UPDATES")],
     "fields": [("SigFieldCreationRule", [], None),

@@ -219,7 +219,7 @@ def test_a_broken_council_signature_in_a_returned_copy_ends_with_exit_1(year):
 
 
 def test_the_edition_leaves_out_presentation_and_names_changes():
-    from pipeline.kinds import PROJEKTAUFTRAG_SIGNING as rule
+    from pipeline.kinds.projektauftrag import SIGNING as rule
 
     shown = [
         [["projekt", "projektgegenstand"], "Reinigung"],

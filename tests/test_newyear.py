@@ -110,7 +110,8 @@ def test_check_warns_about_each_stale_fact_in_a_copy_that_was_not_rolled_over(tm
     assert sum("Projekte!I" in w and "endete vor dem Berichtszeitraum" in w for w in found) == 6
     assert sum("Projektberichte!C" in w and "liegt vor dem Berichtszeitraum" in w for w in found) == 3
     # and the report leaves all of them out
-    from pipeline.context import jahresbericht_context, project_lists
+    from pipeline.content.projekte import project_lists
+    from pipeline.kinds.jahresbericht import jahresbericht_context
 
     data, _ = load(path)
     ctx = jahresbericht_context(data)

@@ -16,9 +16,16 @@ from docx.oxml.ns import qn
 
 from pipeline import render as r
 from pipeline.errors import TemplateError
-from pipeline.render import check_template, check_templates, render, render_all
 from pipeline.kinds import DocumentRef
-from tests.factories import SUMS_2025, TABLE_2025, context_of, data_2025, expected_cell, make_data
+from pipeline.render import check_template, check_templates, render, render_all
+from tests.factories import (
+    SUMS_2025,
+    TABLE_2025,
+    context_of,
+    data_2025,
+    expected_cell,
+    make_data,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"

@@ -24,7 +24,12 @@ from pipeline import sign
 from pipeline.store import OutputStore, sha256_file
 from pipeline.validate import load
 from tests.helpers_docx import docx_content, edited_templates
-from tests.helpers_pdf import figure_alts, parent_tree_problems, qpdf_check, structure_problems
+from tests.helpers_pdf import (
+    figure_alts,
+    parent_tree_problems,
+    qpdf_check,
+    structure_problems,
+)
 from tests.pki import make_ca, make_p12, nss_db, pdfsig
 from tests.wb import make_workbook, minimal_rows
 

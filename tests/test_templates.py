@@ -23,7 +23,8 @@ from lxml import etree
 from pipeline.convert import convert_all
 from pipeline.kinds import DOCUMENT_KINDS, documents_for
 from pipeline.render import check_templates, render_all
-from pipeline.template_check import check_sources, environment, load_template
+from pipeline.template_check import check_sources, load_template
+from pipeline.templating import environment
 from pipeline.wordml import CODE_STYLES
 from tests.factories import context_of, data_2025, make_data
 from tests.helpers_docx import edited_templates

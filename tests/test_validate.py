@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from pipeline.errors import Severity, ValidationError
 from pipeline.validate import load
 from tests.wb import make_workbook, minimal_rows

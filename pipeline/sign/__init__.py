@@ -20,10 +20,29 @@ from .config import (
     SigningConfig,
     load_config,
 )
-from .demo import DEMO_CA_FILE, DEMO_P12_FILE, DEMO_PASSPHRASE_FILE, ensure_demo_certificate
-from .fields import FIELD_PREFIX, Box, FieldSpec, add_signature_fields, box_above, field_name_for, locate_text
+from .demo import (
+    DEMO_CA_FILE,
+    DEMO_P12_FILE,
+    DEMO_PASSPHRASE_FILE,
+    ensure_demo_certificate,
+)
+from .fields import (
+    FIELD_PREFIX,
+    Box,
+    FieldSpec,
+    add_signature_fields,
+    box_above,
+    field_name_for,
+    locate_text,
+)
 from .signer import find_font, load_certificates, load_signer, sign_pdf
-from .timestamp import SigningCancelled, TimestampError, cancel_on, check_service, raise_if_cancelled
+from .timestamp import (
+    SigningCancelled,
+    TimestampError,
+    cancel_on,
+    check_service,
+    raise_if_cancelled,
+)
 from .verification import FieldStatus, VerifyReport, verify
 
 __all__ = [

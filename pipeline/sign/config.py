@@ -77,7 +77,8 @@ def load_config(
 
     timestamp_url = settings.get("zeitstempel_url")
     timestamp_timeout = float(settings.get("zeitstempel_wartezeit", TIMESTAMP_TIMEOUT_S))  # type: ignore[arg-type]
-    trust_roots = tuple(_resolve(base, p) for p in settings.get("vertrauensanker", ()))  # type: ignore[union-attr]
+    anchors = settings.get("vertrauensanker", ())
+    trust_roots = tuple(_resolve(base, str(p)) for p in anchors) if isinstance(anchors, (list, tuple)) else ()
 
     certificate: Path | None = None
     env_certificate = environ.get(ENV_CERTIFICATE, "").strip()

@@ -117,7 +117,7 @@ def add_signature_fields(pdf_in: Path, pdf_out: Path, fields: Sequence[FieldSpec
             SigFieldSpec(
                 sig_field_name=spec.name,
                 on_page=spec.page,
-                box=tuple(float(v) for v in spec.box),  # type: ignore[arg-type]
+                box=tuple(float(v) for v in spec.box),
                 readable_field_name=spec.label,
             ),
         )
@@ -136,16 +136,16 @@ def _tagged(data: bytes, source: Path, fields: Sequence[FieldSpec]) -> bytes:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         if "/StructTreeRoot" not in pdf.Root:
             return data
-        by_name = {}
-        for field in pdf.Root.AcroForm.Fields:
-            by_name[str(field.get("/T", ""))] = field
-        widgets = []
+        by_name: dict[str, pikepdf.Dictionary] = {}
+        for acro_field in pdf.Root.AcroForm.Fields:
+            by_name[str(acro_field.get("/T", ""))] = acro_field
+        widgets: list[tuple[pikepdf.Dictionary, str]] = []
         for spec in fields:
-            field = by_name.get(spec.name)
-            if field is None:
+            found = by_name.get(spec.name)
+            if found is None:
                 continue
-            kids = field.get("/Kids")
-            widgets.append((kids[0] if kids else field, spec.label))
+            kids = found.get("/Kids")
+            widgets.append((kids[0] if kids else found, spec.label))
         texts = mcid_texts(io.BytesIO(data), {spec.page for spec in fields})
         anchors = label_anchors(pdf, texts, [(spec.label, spec.page) for spec in fields])
         tag_widgets(pdf, widgets, anchors)

@@ -34,8 +34,15 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from ..errors import Location, SigningError
 from ..german import BERLIN, datum, datum_zeit
+from ..tagging import tag_widget_incremental
 from ._pdf import incremental_writer, now, read_pdf, write_atomically
-from .config import CONFIG_FILE_NAME, ENV_CERTIFICATE, ENV_PASSPHRASE, PassphraseError, SigningConfig
+from .config import (
+    CONFIG_FILE_NAME,
+    ENV_CERTIFICATE,
+    ENV_PASSPHRASE,
+    PassphraseError,
+    SigningConfig,
+)
 from .fields import (
     DEFAULT_FIELD_LABEL,
     DEFAULT_FIELD_NAME,
@@ -46,7 +53,6 @@ from .fields import (
     is_visible,
     label_from_name,
 )
-from ..tagging import tag_widget_incremental
 from .timestamp import timestamper_for
 
 log = logging.getLogger(__name__)
@@ -188,10 +194,16 @@ class KeptKeySigner(signers.SimpleSigner):
         self._private_key = private_key
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
-        from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
+        from cryptography.hazmat.primitives.asymmetric.ec import (
+            ECDSA,
+            EllipticCurvePrivateKey,
+        )
         from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
         from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
-        from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_params
+        from pyhanko_certvalidator.util import (
+            get_pyca_cryptography_hash,
+            process_pss_params,
+        )
 
         mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
         try:
@@ -471,7 +483,10 @@ def _font_for_pdf(font_file: Path) -> bytes:
 def _stamp_style(font_file: Path):
     """Visible appearance: text only, with an embedded (subset) TrueType font."""
     try:
-        from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+        from pyhanko.pdf_utils.font.opentype import (
+            GlyphAccumulator,
+            GlyphAccumulatorFactory,
+        )
     except ImportError:
         raise SigningError(
             "Für sichtbare Unterschriften fehlt das Python-Paket »uharfbuzz« "

@@ -12,8 +12,23 @@
 from __future__ import annotations
 
 from .letter import TEMPLATE, Letter, load_template, render_letter
-from .plan import DEFAULT_MAX_MB, Enclosure, Mailing, ReportMissing, SignatureRequest, VersandPlan, make_plan
-from .write import LISTE, VersandOptions, VersandResult, build_draft, run_versand, versandliste
+from .plan import (
+    DEFAULT_MAX_MB,
+    Enclosure,
+    Mailing,
+    ReportMissing,
+    SignatureRequest,
+    VersandPlan,
+    make_plan,
+)
+from .write import (
+    LISTE,
+    VersandOptions,
+    VersandResult,
+    build_draft,
+    run_versand,
+    versandliste,
+)
 
 __all__ = [
     "DEFAULT_MAX_MB",

@@ -15,11 +15,13 @@ from pathlib import Path
 import jinja2
 from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 
-from ..context import adressierung, clean, gremium_adresse, kreis_name, mit_artikel
+from ..content.kommunen import adressierung, gremium_adresse, kreis_name, mit_artikel
+from ..content.text import clean
 from ..errors import TemplateError
 from ..german import dateigroesse, datum, monat_jahr
+from ..kinds import document_kind
 from ..model import IKZData
-from ..template_check import _unclosed_block_line, syntax_message
+from ..templating import syntax_message, text_environment, unclosed_block_line
 from .plan import Enclosure, Mailing, VersandPlan
 
 __all__ = ["TEMPLATE", "CoverTemplate", "Letter", "default_subject", "letter_context", "load_template", "render_letter"]
@@ -39,14 +41,6 @@ class Letter:
     """One line."""
     body: str
     """Plain text, lines ending in ``\\n``."""
-
-
-class _Undefined(jinja2.StrictUndefined):
-    """StrictUndefined with a German message naming the variable."""
-
-    @property
-    def _undefined_message(self) -> str:  # type: ignore[override]
-        return f"unbekannte Angabe »{self._undefined_name}«"
 
 
 @dataclass(frozen=True)
@@ -69,15 +63,13 @@ def load_template(templates: Path) -> CoverTemplate:
     except UnicodeDecodeError:
         raise TemplateError(f"Die Vorlage »{path}« ist nicht als UTF-8 gespeichert. Bitte im Editor mit "
                             "»Speichern unter« und der Codierung »UTF-8« speichern.") from None
-    env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(lambda name: (text, str(path), lambda: True)),
-        undefined=_Undefined, autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env = text_environment(lambda name: (text, str(path), lambda: True))
     try:
         template = env.get_template(TEMPLATE)
     except TemplateSyntaxError as exc:
         lineno = exc.lineno
         if "end of template" in (exc.message or ""):
-            lineno = _unclosed_block_line(text) or lineno
+            lineno = unclosed_block_line(text) or lineno
         raise TemplateError(_where(path, text, lineno, syntax_message(exc))
                             + " Bitte die Klammern {{ }} bzw. {% %} und die Schreibweise prüfen.") from None
     return CoverTemplate(path, text, template)
@@ -123,17 +115,34 @@ def letter_context(data: IKZData, mailing: Mailing, plan: VersandPlan) -> dict:
         },
         "kreis": kreis_name(data),
         "mappe": {**_datei(mailing.mappe, folder), "angehaengt": not mailing.mappe.too_big},
-        "unterschriften": [{"projekt": s.project, "titel": s.title, "feld": s.field, "pdf": s.pdf.name,
-                            "word": s.docx.name} for s in mailing.signatures],
+        "unterschriften": [{"art": document_kind(s.kind).label, "projekt": s.project, "titel": s.title,
+                            "feld": s.field, "pdf": s.pdf.name, "word": s.docx.name} for s in mailing.signatures],
+        **_zur_unterschrift(mailing),
         "nicht_angehaengt": [_datei(e, folder) for e in mailing.enclosures if e.too_big],
         "ordner": str(folder),
         "max_anhang": dateigroesse(plan.max_bytes),
     }
 
 
+def _zur_unterschrift(mailing: Mailing) -> dict[str, str]:
+    """How the letter names what it asks to sign, in the words of the kinds' signing rules: one kind in
+    the singular or plural (»der Projektauftrag«, »diese Projektaufträge«), several kinds as »Dokumente«."""
+    kinds = list(dict.fromkeys(s.kind for s in mailing.signatures))
+    n = 0 if len(mailing.signatures) == 1 else 1
+    rule = document_kind(kinds[0]).signing if len(kinds) == 1 else None
+    if rule is not None:
+        kind = document_kind(kinds[0])
+        nominativ, akkusativ = rule.nominativ[n], rule.akkusativ[n]
+        art = (kind.label, kind.plural)[n]
+    else:
+        nominativ, akkusativ, art = "die Dokumente", "diese Dokumente", "Dokumente"
+    return {"unterschriften_art": art if kinds else "", "unterschriften_nominativ": nominativ if kinds else "",
+            "unterschriften_akkusativ": akkusativ if kinds else ""}
+
+
 def default_subject(data: IKZData, mailing: Mailing) -> str:
     """The subject when the template has no »Betreff:« line."""
-    sign = " und Projektaufträge zur Unterschrift" if mailing.signatures else ""
+    sign = f" und {_zur_unterschrift(mailing)['unterschriften_art']} zur Unterschrift" if mailing.signatures else ""
     return f"IKZ-Jahresbericht {data.bericht.jahr}{sign} – {clean(mailing.kommune.name)}"
 
 

@@ -21,11 +21,11 @@ from email.errors import HeaderParseError
 from email.headerregistry import Address
 from pathlib import Path
 
-from ..context import signature_line
+from ..content.kommunen import signature_line
 from ..errors import Location, PipelineError
 from ..german import datum_zeit
 from ..kinds import BUNDLE_KINDS, DOCUMENT_KINDS
-from ..model import IKZData, Kommune, Project
+from ..model import IKZData, Kommune
 from ..naming import slug
 from ..store import MANIFEST, VERSAND, Manifest
 
@@ -72,8 +72,11 @@ class Enclosure:
 
 @dataclass(frozen=True)
 class SignatureRequest:
-    """A Projektauftrag the Kommune's Dienststellenleitung is asked to sign."""
+    """A document (a Projektauftrag, or of another signed kind) the Kommune's Dienststellenleitung is asked
+    to sign."""
 
+    kind: str
+    """Its document kind (`kinds.document_kind`)."""
     project: str
     """Projekt-ID."""
     title: str
@@ -181,6 +184,7 @@ def make_plan(data: IKZData, run_folder: Path, manifest: Manifest, max_mb: float
     council = next(k for k in BUNDLE_KINDS if k.per_kommune)
     mappen = {e.kommune: e for e in manifest.entries if e.kind == council.name}
     signed_kinds = {k.name: k for k in DOCUMENT_KINDS if k.signing is not None}
+    rules = {name: k.signing for name, k in signed_kinds.items() if k.signing is not None}
     orders = [e for e in manifest.entries if e.kind in signed_kinds and e.project is not None]
 
     mailings: list[Mailing] = []
@@ -193,12 +197,13 @@ def make_plan(data: IKZData, run_folder: Path, manifest: Manifest, max_mb: float
         requests = []
         line = signature_line(kommune)
         for entry in orders:
+            if entry.project is None:
+                continue
             project = data.projekt(entry.project)
-            if line in entry.signature_fields and entry.docx and signed_kinds[entry.kind].signing.open_for(
-                    project, kommune.key):
+            if line in entry.signature_fields and entry.docx and rules[entry.kind].open_for(project, kommune.key):
                 label = signed_kinds[entry.kind].label
                 requests.append(SignatureRequest(
-                    project=project.id, title=project.titel, field=line,
+                    kind=entry.kind, project=project.id, title=project.titel, field=line,
                     pdf=enclosure(entry.path, f"{label} zur Unterschrift (PDF)"),
                     docx=enclosure(entry.docx, f"{label} (Word, zum Nachlesen)")))
         folder = base = slug(kommune.key, fallback="kommune")

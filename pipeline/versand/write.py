@@ -25,7 +25,17 @@ from ..german import BERLIN
 from ..model import IKZData
 from ..store import OutputStore, check_free_space
 from .letter import Letter, load_template, render_letter
-from .plan import DEFAULT_MAX_MB, FOLDER, MB, Enclosure, Mailing, VersandPlan, mail_address, make_plan, report_of
+from .plan import (
+    DEFAULT_MAX_MB,
+    FOLDER,
+    MB,
+    Enclosure,
+    Mailing,
+    VersandPlan,
+    mail_address,
+    make_plan,
+    report_of,
+)
 
 __all__ = ["LISTE", "MIME_TYPES", "VersandOptions", "VersandResult", "build_draft", "run_versand",
            "versandliste"]
@@ -202,6 +212,7 @@ def _write(plan: VersandPlan, letters: dict[str, Letter], data: IKZData, staging
             shutil.copyfile(e.source, folder / e.name)
         if mailing.address:
             to = Address(mailing.kommune.name, addr_spec=mailing.address)
+            assert mailing.draft is not None  # a Kommune with an address gets a draft
             files = [folder / e.name for e in mailing.enclosures if not e.too_big]
             write_atomic(folder / mailing.draft, build_draft(letters[mailing.folder], to, sender, files, when))
     write_atomic(staging / LISTE, versandliste(plan))
