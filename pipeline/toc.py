@@ -107,7 +107,7 @@ def fill_toc(doc) -> int:
         return 0
 
     styles = StyleMap.of(doc)
-    levels = {styles.id(heading_style(lvl)): lvl for lvl in (1, 2, 3) if styles.id(heading_style(lvl))}
+    levels = {sid: lvl for lvl in (1, 2, 3) if (sid := styles.id(heading_style(lvl))) is not None}
     numbered = _numbered_levels(doc, levels)
     counters = [0, 0, 0]
     entries = []
@@ -170,17 +170,15 @@ def set_page_numbers(docx: bytes, pages: Sequence[int]) -> bytes:
             if not _PAGEREF.match(instr.text or ""):
                 continue
             # the field's result: the first w:t after its »separate« mark
-            run = instr.getparent()
-            t = None
-            for sibling in run.itersiblings():
-                t = sibling.find(qn("w:t"))
-                if t is not None:
-                    break
-            results.append(t)
-        if not results or len(results) != len(pages) or any(t is None for t in results):
+            result = next((t for sibling in instr.getparent().itersiblings()
+                           if (t := sibling.find(qn("w:t"))) is not None), None)
+            if result is None:
+                return docx
+            results.append(result)
+        if not results or len(results) != len(pages):
             return docx
-        for t, page in zip(results, pages):
-            t.text = str(page)
+        for result, page in zip(results, pages):
+            result.text = str(page)
         for fld in root.iter(qn("w:fldChar")):
             fld.attrib.pop(qn("w:dirty"), None)
         out = io.BytesIO()

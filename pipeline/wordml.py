@@ -127,7 +127,7 @@ CODE_STYLES: tuple[tuple[str, str], ...] = (
 class StyleMap:
     """A document's styles by display name (case-insensitive, as Word treats them)."""
 
-    def __init__(self, styles_element):
+    def __init__(self, styles_element: etree._Element) -> None:
         self._element = styles_element
         self._ids: dict[tuple[str, str], str] = {}
         for el in styles_element.findall(qn("w:style")):
@@ -319,7 +319,7 @@ class Pictures:
     private-use characters, which no workbook text brings), numbered across kinds as Word names
     pictures (»Diagramm 1«, »Zeitplan 2«)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._nonce = secrets.token_hex(8)
         self._token = re.compile("\ue000" + self._nonce + r":\d+\ue001")
         self._pictures: dict[str, Picture] = {}
@@ -332,6 +332,13 @@ class Pictures:
         self._pictures[token] = picture
         return picture
 
+    def _first_token(self, body) -> tuple[etree._Element, re.Match[str]] | None:
+        """The first ``w:t`` holding a token of this rendering, and the token."""
+        for t in body.iter(qn("w:t")):
+            if t.text and (m := self._token.search(t.text)):
+                return t, m
+        return None
+
     def place(self, document) -> list[Picture]:
         """Put each shown picture where its token stands in the document's body, as a run of its
         own. Returns the pictures shown that could not be placed (a token outside the body's
@@ -339,11 +346,8 @@ class Pictures:
         if not any(p.shown for p in self._pictures.values()):
             return []
         body = document.element.body
-        while True:
-            t = next((t for t in body.iter(qn("w:t")) if t.text and self._nonce in t.text), None)
-            if t is None:
-                break
-            m = self._token.search(t.text)
+        while (found := self._first_token(body)) is not None:
+            t, m = found
             picture = self._pictures[m.group(0)]
             r = split_run(t, m.start(), m.end())
             r.remove(r.find(qn("w:t")))

@@ -11,9 +11,9 @@ import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
+from pipeline.kinds import document_kind
 from pipeline.links import link_addresses, target
 from pipeline.render import render_context
-from pipeline.kinds import document_kind
 from pipeline.wordml import PRESERVE, STYLE_HYPERLINK, StyleMap, W, attrs
 from tests.factories import context_of, data_2025
 

@@ -32,6 +32,7 @@ from pipeline.figures import (
 from pipeline.markup import parse
 from pipeline.render import render_bytes
 from pipeline.wordml import (
+    PRESERVE,
     STYLE_LIST_BULLET,
     STYLE_LIST_BULLET_2,
     STYLE_LIST_CONTINUE,
@@ -39,11 +40,10 @@ from pipeline.wordml import (
     STYLE_NOTE,
     STYLE_ROW_HEADER,
     STYLE_TABLE,
-    PRESERVE,
+    W_NS,
     Pictures,
     StyleMap,
     W,
-    W_NS,
     WordXml,
     participation_table,
     rich_paragraphs,
