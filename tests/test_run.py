@@ -136,7 +136,7 @@ def test_index_links_point_to_documents(sample_run):
     for page in reader.pages[1:3]:
         for annot in page.get("/Annots", []) or []:
             a = annot.get_object()
-            if a.get("/Subtype") == "/Link":
+            if a.get("/Subtype") == "/Link" and ("/A" not in a or a["/A"].get("/S") == "/GoTo"):  # not a web link
                 dest = a["/A"]["/D"] if "/A" in a else a["/Dest"]
                 targets.append(reader.get_page_number(dest[0].get_object()))
     firsts = [reader.get_page_number(o.page.get_object()) if hasattr(o, "page") else reader.get_destination_page_number(o)
