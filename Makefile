@@ -9,7 +9,7 @@ SYSTEM_TOOLS := soffice fc-list pdfsig pdffonts pdftoppm pdftotext certutil qpdf
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fontconfig poppler-utils qpdf libnss3-tools fonts-liberation2 fonts-dejavu-core fonts-crosextra-carlito
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system report render check verify ruecklauf versand test lint bench new-workbook neues-jahr sample clean
+.PHONY: help setup system report render check verify ruecklauf versand test test-schnell lint bench new-workbook neues-jahr sample clean
 
 help: ## diese Übersicht
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ render: setup ## nur die Word-Dokumente erzeugen
 
 test: setup ## alle Tests ausführen
 	@$(BIN)/python -m pytest $(ARGS)
+
+test-schnell: setup #dev die schnellen Tests (Einheiten und kurze Integrationstests, ohne die als »slow« markierten)
+	@$(BIN)/python -m pytest -m "not slow" $(ARGS)
 
 lint: setup #dev Stil (ruff) und Typen (mypy) prüfen
 	@$(BIN)/ruff check pipeline tests tools

@@ -14,9 +14,9 @@ import datetime as dt
 import functools
 import os
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Collection
 from typing import TYPE_CHECKING, Callable
 
 from .cache import DEFAULT_LIMIT, BuildCache

@@ -141,6 +141,38 @@ class Converted:
 _CACHE: dict[str, Converted] = {}
 
 
+def make_never_ending_docx(path: Path) -> Path:
+    """A valid .docx that LibreOffice never finishes: its picture is linked to a named pipe (FIFO)
+    beside it that nobody writes to, so LibreOffice waits in open() until it is killed."""
+    import os
+    import zipfile
+
+    from PIL import Image
+
+    fifo = path.with_name(path.stem + "-bild.png")
+    os.mkfifo(fifo)
+    doc = Document()
+    doc.add_paragraph("Vor dem Bild")
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), "steelblue").save(picture, "PNG")
+    doc.add_picture(picture, width=Mm(30))
+    doc.add_paragraph("Nach dem Bild")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with zipfile.ZipFile(buffer) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    rels = parts["word/_rels/document.xml.rels"].decode()
+    media = re.search(r'Target="(media/[^"]+)"', rels).group(1)
+    parts["word/_rels/document.xml.rels"] = rels.replace(
+        f'Target="{media}"', f'Target="{fifo.as_uri()}" TargetMode="External"').encode()
+    parts["word/document.xml"] = parts["word/document.xml"].replace(b"r:embed=", b"r:link=")
+    del parts[f"word/{media}"]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return path
+
+
 def converted_samples(base: Path) -> Converted:
     """Convert SAMPLES plus one corrupt .docx in a single convert_all call (cached per session)."""
     from pipeline.convert import convert_all

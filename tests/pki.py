@@ -25,6 +25,15 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 UTC = dt.timezone.utc
 
+COUNCILS = [
+    ("Erika Muster", "Stadt Gernsheim"),
+    ("Hans Beispiel", "Gemeinde Trebur"),
+    ("Petra Probe", "Stadt Raunheim"),
+]
+"""Council signatories of the small workbooks (name in the certificate, organisation)."""
+
+MORE_SIGNATORIES = [("Peter Burger", "Stadt Gernsheim"), ("Ruth Raunheim", "Stadt Raunheim")]
+
 
 @dataclass(frozen=True)
 class TestCA:
@@ -238,40 +247,83 @@ def poppler_sign(pdf: Path, out: Path, field: str, signer: PopplerSigner) -> Pat
     return out
 
 
-@contextlib.contextmanager
-def timestamp_server(ca: TestCA):
-    """A real RFC 3161 HTTP timestamp service on localhost, its certificate issued by `ca`.
-
-    pyHanko's DummyTimeStamper answers behind Python's HTTP server; yields (URL, stamper).
-    """
-    from asn1crypto import tsp
+def dummy_stamper(ca: TestCA):
+    """pyHanko's DummyTimeStamper with a time-stamping certificate issued by `ca`."""
     from pyhanko.sign.timestamps import DummyTimeStamper
 
     key, cert = issue(ca, "IKZ Test-Zeitstempel", key_type="rsa", time_stamping=True)
-    stamper = DummyTimeStamper(
+    return DummyTimeStamper(
         tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
         tsa_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(
             serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
     )
 
+
+class FakeService:
+    """An HTTP timestamp service on localhost that misbehaves as told; counts the requests it gets.
+
+    `answer(request_der) -> (status, content type, body)`; None hangs until the service
+    stops (the end of `serve`). The first `valid_first` requests get a real timestamp.
+    `hanging` is set as soon as a request hangs.
+    """
+
+    def __init__(self, answer, stamper, valid_first: int = 0):
+        self.answer, self.stamper, self.valid_first = answer, stamper, valid_first
+        self.requests = 0
+        self.lock = threading.Lock()
+        self.release = threading.Event()
+        self.hanging = threading.Event()
+
+    def handle(self, body: bytes):
+        from asn1crypto import tsp
+
+        with self.lock:
+            self.requests += 1
+            number = self.requests
+        if number <= self.valid_first:
+            return 200, "application/timestamp-reply", self.stamper.request_tsa_response(
+                tsp.TimeStampReq.load(body)).dump()
+        return self.answer(body)
+
+
+@contextlib.contextmanager
+def serve(service: FakeService):
+    """Run `service` on a free port of 127.0.0.1; yields its URL."""
+
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            response = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(response)))
+            answer = service.handle(body)
+            if answer is None:  # hang until the service stops
+                service.hanging.set()
+                service.release.wait()
+                return
+            status, content_type, data = answer
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(response)
+            self.wfile.write(data)
 
         def log_message(self, *args):
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/tsa", stamper
+        yield f"http://127.0.0.1:{server.server_address[1]}/tsa"
     finally:
+        service.release.set()
         server.shutdown()
         server.server_close()
+
+
+@contextlib.contextmanager
+def timestamp_server(ca: TestCA):
+    """A real RFC 3161 HTTP timestamp service on localhost, its certificate issued by `ca`;
+    yields (URL, stamper)."""
+    stamper = dummy_stamper(ca)
+    with serve(FakeService(None, stamper, valid_first=2**62)) as url:
+        yield url, stamper

@@ -38,6 +38,8 @@ from tests.helpers_pdf import (
 )
 from tests.pki import make_ca, make_p12, nss_db, pdfsig
 
+pytestmark = pytest.mark.slow  # LibreOffice converts the sample documents first
+
 TITLES = {
     "beschlussvorlage": "Beschlussvorlage: Gemeinsames Ordnungsamt der Städte Raunheim und Kelsterbach",
     "vereinbarung": "Öffentlich-rechtliche Vereinbarung über die Zusammenarbeit im Bereich der Ordnungsbehörden",

@@ -269,6 +269,7 @@ def test_misspelled_names_get_a_suggestion_and_errors_come_again_at_the_end(tmp_
     assert lines[-1].startswith("Die Arbeitsmappe hat Fehler. Bitte die Zellen oben korrigieren")
 
 
+@pytest.mark.slow  # a whole report run
 def test_progress_bar_fits_an_80_column_terminal(tmp_path):
     """In a real (pseudo-)terminal of 80 columns every redraw of the bar stays on one line, and it
     moves: one update per document, bundle and step, then the summary as in a pipe."""

@@ -23,32 +23,19 @@ from pyhanko.sign import signers
 from pipeline import sign
 from pipeline.sign.verification import ONLY_SIGNATURES_ADDED
 from tests import pki
-from tests.test_run import cli
-from tests.wb import make_workbook, open_rows
+from tests.helpers_run import cli
+from tests.pki import COUNCILS
 
-COUNCILS = [
-    ("Erika Muster", "Stadt Gernsheim"),
-    ("Hans Beispiel", "Gemeinde Trebur"),
-    ("Petra Probe", "Stadt Raunheim"),
-]
-
+pytestmark = pytest.mark.slow  # whole pipeline runs: `make test`, not `make test-schnell`
 
 @pytest.fixture(scope="module")
-def issued(tmp_path_factory):
+def issued(issued_runs, office_pki, council_pki):
     """A Projektauftrag as the office sends it out (real pipeline run), and the councils' NSS databases."""
-    d = tmp_path_factory.mktemp("cosign")
-    office_ca = pki.make_ca(d, cn="Kreis-CA")
-    p12 = pki.make_p12(office_ca, d / "ikz.p12", "IKZ-Geschäftsstelle Test", b"geheim", key_type="rsa")
-    env = {"IKZ_SIGNATUR_ZERTIFIKAT": str(p12), "IKZ_SIGNATUR_PASSWORT": "geheim"}
-    wb = make_workbook(d / "klein.xlsx", open_rows())  # REINIGUNG in its signature round
-    result = cli("report", wb, "--outputs", d / "out", "--state", d / "state", env=env)
-    assert result.returncode == 0, result.stdout + result.stderr
-    pdf = d / "out" / "klein" / "pdf" / "projektauftrag-REINIGUNG.pdf"
-    council_ca = pki.make_ca(d, cn="Rats-CA", filename="rats-ca.pem")
-    councils = [pki.poppler_signer(d / f"nss{i}", council_ca, cn, org) for i, (cn, org) in enumerate(COUNCILS)]
+    run = issued_runs.open_round(office_pki)  # REINIGUNG in its signature round
+    pdf = run.folder / "pdf" / "projektauftrag-REINIGUNG.pdf"
     empty = [f for f in sign.verify(pdf, []).fields if not f.signed]
-    return dict(pdf=pdf, office_ca=office_ca, council_ca=council_ca, councils=councils,
-                fields=[f.name for f in empty], labels=[f.label for f in empty], dir=d)
+    return dict(pdf=pdf, office_ca=office_pki.ca, council_ca=council_pki.ca, councils=council_pki.councils,
+                fields=[f.name for f in empty], labels=[f.label for f in empty], dir=run.out.parent)
 
 
 def verify_cli(*pdfs, roots=(), extra=()):

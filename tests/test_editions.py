@@ -20,26 +20,22 @@ import pytest
 
 from pipeline import edition, sign
 from tests import pki
+from tests.helpers_run import cli
 from tests.test_cosign import assert_clean
-from tests.test_run import cli
 from tests.wb import make_workbook, open_rows
+
+pytestmark = pytest.mark.slow  # whole pipeline runs: `make test`, not `make test-schnell`
 
 
 @pytest.fixture()
-def year(tmp_path):
+def year(issued_runs, office_pki, council_pki, tmp_path):
     """The office's first run of the year with a test certificate; two councils ready to sign with poppler."""
-    ca = pki.make_ca(tmp_path, cn="Kreis-CA")
-    p12 = pki.make_p12(ca, tmp_path / "ikz.p12", "IKZ-Geschäftsstelle Test", b"geheim", key_type="rsa")
-    env = {"IKZ_SIGNATUR_ZERTIFIKAT": str(p12), "IKZ_SIGNATUR_PASSWORT": "geheim"}
-    wb = make_workbook(tmp_path / "ikz 2026.xlsx", open_rows())
-    out, state = tmp_path / "out", tmp_path / "state"
-    y = dict(wb=wb, out=out, state=state, env=env, ca=ca, tmp=tmp_path, config=tmp_path / "keine.toml")
-    report(y)
-    council_ca = pki.make_ca(tmp_path, cn="Rats-CA", filename="rats-ca.pem")
-    y["council_ca"] = council_ca
-    y["gernsheim"] = pki.poppler_signer(tmp_path / "nss-g", council_ca, "Peter Burger", "Stadt Gernsheim")
-    y["raunheim"] = pki.poppler_signer(tmp_path / "nss-r", council_ca, "Ruth Raunheim", "Stadt Raunheim")
-    return y
+    # no configuration file: the run's, and the test's own (which a test may write)
+    run = issued_runs.fresh("jahr", "ikz 2026.xlsx", open_rows, office_pki.env, "--config",
+                            issued_runs.base / "keine.toml")
+    return dict(wb=run.wb, out=run.out, state=run.state, env=office_pki.env, ca=office_pki.ca, tmp=tmp_path,
+                config=tmp_path / "keine.toml", council_ca=council_pki.ca, gernsheim=council_pki["Peter Burger"],
+                raunheim=council_pki["Ruth Raunheim"])
 
 
 def pdf(y):

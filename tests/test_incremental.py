@@ -24,8 +24,8 @@ import pytest
 from pipeline.render import render_all
 from pipeline.validate import load
 from tests.helpers_docx import docx_content
-from tests.pki import make_ca, make_p12, timestamp_server
-from tests.test_run import ROOT, SAMPLE, cli
+from tests.helpers_run import ROOT, cli
+from tests.pki import timestamp_server
 from tests.wb import make_workbook, minimal_rows
 
 TEMPLATES = ROOT / "templates"
@@ -43,6 +43,8 @@ EDITS = (
     ("ein Mitglied der Lenkungsgruppe", "Lenkungsgruppe", "B5", "Marcus Merkel-Schneider"),
     ("ein Feld im Blatt Bericht", "Bericht", "J2", "06142 / 402-999"),
 )
+
+pytestmark = pytest.mark.slow  # whole pipeline runs: `make test`, not `make test-schnell`
 
 
 def _edit(workbook: Path, sheet: str, cell: str, value) -> None:
@@ -75,20 +77,13 @@ def _inodes(folder: Path) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def office(tmp_path_factory):
-    d = tmp_path_factory.mktemp("pki")
-    ca = make_ca(d)
-    p12 = make_p12(ca, d / "ikz.p12", "IKZ-Geschäftsstelle Test", b"geheim", key_type="rsa")
-    return dict(ca=ca, p12=p12, dir=d, env={"IKZ_SIGNATUR_ZERTIFIKAT": str(p12), "IKZ_SIGNATUR_PASSWORT": "geheim"})
+def office(office_pki):
+    return dict(ca=office_pki.ca, p12=office_pki.p12, dir=office_pki.dir, env=office_pki.env)
 
 
-def test_every_edit_rebuilds_exactly_what_changed(tmp_path, office):
-    workbook = tmp_path / "ikz-2025.xlsx"
-    shutil.copyfile(SAMPLE, workbook)
-    out, state = tmp_path / "out", tmp_path / "state"
-    folder = out / "ikz-2025"
-    first = cli("report", workbook, "--outputs", out, "--state", state, env=office["env"])
-    assert first.returncode == 0, first.stdout + first.stderr
+def test_every_edit_rebuilds_exactly_what_changed(tmp_path, office, sample_report):
+    # the first run: a copy of the sample workbook reported (shared with test_run, restored for this module)
+    workbook, out, state, folder = sample_report.wb, sample_report.out, sample_report.state, sample_report.folder
     before = _fresh(workbook, tmp_path / "fresh")
     assert _delivered(folder) == before
     total = len(before)

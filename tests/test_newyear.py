@@ -20,7 +20,7 @@ import pytest
 from pipeline import period
 from pipeline.blank import write_workbook
 from pipeline.validate import load
-from tests.test_run import SAMPLE, cli
+from tests.helpers_run import SAMPLE, cli
 from tools import sample_data
 
 OLD = dict(nummer=12, von=dt.date(2024, 11, 1), bis=dt.date(2025, 10, 31), stand=dt.date(2025, 10, 31))
@@ -31,6 +31,7 @@ def pdf_text(path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.slow  # a whole report run
 def test_neues_jahr_then_the_readme_path_gives_report_13_without_last_years_facts(tmp_path):
     target = tmp_path / "ikz 2026.xlsx"
     made = cli("neues-jahr", SAMPLE, target)

@@ -492,6 +492,7 @@ def test_missing_template_is_named(tmp_path, templates):
 # --- LibreOffice -------------------------------------------------------------------
 
 
+@pytest.mark.slow  # LibreOffice
 def test_every_document_opens_in_libreoffice(rendered_sets, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice (soffice) ist nicht installiert: sudo apt-get install libreoffice-writer-nogui"

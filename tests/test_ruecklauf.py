@@ -20,26 +20,21 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from pipeline import sign
 from tests import pki
-from tests.test_cosign import COUNCILS, assert_clean
-from tests.test_run import cli
+from tests.helpers_run import cli
+from tests.pki import COUNCILS
+from tests.test_cosign import assert_clean
 from tests.wb import make_workbook, minimal_rows, open_rows
+
+pytestmark = pytest.mark.slow  # whole pipeline runs: `make test`, not `make test-schnell`
 
 
 @pytest.fixture()
-def office(tmp_path):
+def office(open_round, office_pki, council_pki, tmp_path):
     """A fresh run of the small workbook (4 Kommunen) with a test office certificate."""
-    ca = pki.make_ca(tmp_path, cn="Kreis-CA")
-    p12 = pki.make_p12(ca, tmp_path / "ikz.p12", "IKZ-Geschäftsstelle Test", b"geheim", key_type="rsa")
-    env = {"IKZ_SIGNATUR_ZERTIFIKAT": str(p12), "IKZ_SIGNATUR_PASSWORT": "geheim"}
-    wb = make_workbook(tmp_path / "klein.xlsx", open_rows())
-    out, state = tmp_path / "out", tmp_path / "state"
-    result = cli("report", wb, "--outputs", out, "--state", state, env=env)
-    assert result.returncode == 0, result.stdout + result.stderr
-    pdf = out / "klein" / "pdf" / "projektauftrag-REINIGUNG.pdf"
-    council_ca = pki.make_ca(tmp_path, cn="Rats-CA", filename="rats-ca.pem")
-    councils = [pki.poppler_signer(tmp_path / f"nss{i}", council_ca, cn, org) for i, (cn, org) in enumerate(COUNCILS)]
+    pdf = open_round.folder / "pdf" / "projektauftrag-REINIGUNG.pdf"
     empty = [f for f in sign.verify(pdf, []).fields if not f.signed]
-    return dict(wb=wb, out=out, state=state, env=env, pdf=pdf, ca=ca, council_ca=council_ca, councils=councils,
+    return dict(wb=open_round.wb, out=open_round.out, state=open_round.state, env=office_pki.env, pdf=pdf,
+                ca=office_pki.ca, council_ca=council_pki.ca, councils=council_pki.councils,
                 fields=[f.name for f in empty], labels=[f.label for f in empty], tmp=tmp_path)
 
 

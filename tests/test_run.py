@@ -14,7 +14,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -24,48 +23,25 @@ from pipeline import sign
 from pipeline.store import OutputStore, sha256_file
 from pipeline.validate import load
 from tests.helpers_docx import docx_content, edited_templates
-from tests.helpers_pdf import (
-    figure_alts,
-    parent_tree_problems,
-    qpdf_check,
-    structure_problems,
-)
-from tests.pki import make_ca, make_p12, nss_db, pdfsig
+from tests.helpers_pdf import figure_alts, parent_tree_problems, qpdf_check, structure_problems
+from tests.helpers_run import ROOT, SAMPLE, cli
+from tests.pki import FakeService, dummy_stamper, make_p12, pdfsig, serve
 from tests.wb import make_workbook, minimal_rows
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "inputs" / "ikz-2025.xlsx"
+pytestmark = pytest.mark.slow  # whole pipeline runs: `make test`, not `make test-schnell`
 
-
-def cli(*args, env=None, timeout=900, python_only=False):
-    """`python -m pipeline ARGS` (with `python_only`: `python ARGS`, for interpreter options)."""
-    full_env = dict(os.environ, PYTHONPATH=str(ROOT))
-    full_env.pop("IKZ_SIGNATUR_ZERTIFIKAT", None)
-    full_env.pop("IKZ_SIGNATUR_PASSWORT", None)
-    full_env.update(env or {})
-    command = [sys.executable, *map(str, args)] if python_only else [sys.executable, "-m", "pipeline", *map(str, args)]
-    return subprocess.run(command, cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout,
-                          stdin=subprocess.DEVNULL)
+@pytest.fixture(scope="module")
+def pki(office_pki):
+    return dict(ca=office_pki.ca, p12=office_pki.p12, env=office_pki.env, dir=office_pki.dir, nss=office_pki.nss)
 
 
 @pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    d = tmp_path_factory.mktemp("pki")
-    ca = make_ca(d)
-    p12 = make_p12(ca, d / "ikz.p12", "IKZ-Geschäftsstelle Test", b"geheim", key_type="rsa")
-    env = {"IKZ_SIGNATUR_ZERTIFIKAT": str(p12), "IKZ_SIGNATUR_PASSWORT": "geheim"}
-    return dict(ca=ca, p12=p12, env=env, dir=d, nss=nss_db(d / "nss", ca.pem))
-
-
-@pytest.fixture(scope="module")
-def sample_run(tmp_path_factory, pki):
-    out = tmp_path_factory.mktemp("outputs")
-    state = tmp_path_factory.mktemp("state")
-    result = cli("report", SAMPLE, "--outputs", out, "--state", state, env=pki["env"])
-    assert result.returncode == 0, result.stdout + result.stderr
-    folder = out / "ikz-2025"
+def sample_run(sample_report):
+    """The sample workbook reported once (the shared run of conftest.py); these tests only read it."""
+    folder = sample_report.folder
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    return dict(result=result, folder=folder, manifest=manifest, data=load(SAMPLE)[0], out=out, state=state)
+    return dict(stdout=sample_report.stdout, folder=folder, manifest=manifest, data=load(SAMPLE)[0],
+                out=sample_report.out, state=sample_report.state)
 
 
 def entries(run, kind):
@@ -73,7 +49,7 @@ def entries(run, kind):
 
 
 def test_summary_and_counts(sample_run):
-    out = sample_run["result"].stdout
+    out = sample_run["stdout"]
     assert "Fertig in" in out and "15 neu erzeugt, 0 unverändert übernommen" in out
     assert "11 Projektaufträge" in out and "3 Schlussberichte der Projektgruppen" in out and "1 Jahresbericht" in out
     assert "16 neu erzeugt" in out and "15 Mappen für die Gremien, 1 Gesamtmappe" in out
@@ -225,12 +201,10 @@ def _snapshot(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture()
-def small(tmp_path, pki):
-    wb = make_workbook(tmp_path / "klein.xlsx")
-    out, state = tmp_path / "out", tmp_path / "state"
-    first = cli("report", wb, "--outputs", out, "--state", state, env=pki["env"])
-    assert first.returncode == 0, first.stdout + first.stderr
-    return dict(wb=wb, out=out, state=state, folder=out / "klein", env=pki["env"], tmp=tmp_path)
+def small(small_run, pki, tmp_path):
+    """The small workbook's first run (made once, restored for each test); `tmp` is the test's own folder."""
+    return dict(wb=small_run.wb, out=small_run.out, state=small_run.state, folder=small_run.folder, env=pki["env"],
+                tmp=tmp_path)
 
 
 def test_no_change_run_rebuilds_nothing(small):
@@ -431,21 +405,30 @@ def test_one_job_builds_the_same_outputs_in_one_process(small, pki, tmp_path):
         assert "Signature is Valid" in pdfsig(out / "klein" / rel, pki["nss"]), rel
 
 
-def test_killed_run_leaves_previous_outputs_identical(small):
+def test_killed_run_leaves_previous_outputs_identical(small, pki, tmp_path):
+    """The run is killed in the middle: its documents rendered and converted, a worker waiting for the
+    timestamp service (which answered the run's probe, then hangs) to sign the first of them."""
     before = _snapshot(small["folder"])
     rows = minimal_rows()
     rows["Projekte"][0]["titel"] = "Titel für einen abgebrochenen Lauf"
     make_workbook(small["wb"], rows)
-    env = dict(os.environ, PYTHONPATH=str(ROOT), **small["env"])
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "report", str(small["wb"]), "--outputs", str(small["out"]),
-                             "--state", str(small["state"]), "--force"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    service = FakeService(lambda body: None, dummy_stamper(pki["ca"]), valid_first=1)
+    config_file = tmp_path / "ikz-signatur.toml"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), IKZ_SIGNATUR_PASSWORT="geheim")
     staging = small["out"] / ".klein.neu"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (staging.exists() and any(staging.rglob("*.docx"))):
-        time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    with serve(service) as url:
+        config_file.write_text(f'zertifikat = "{pki["p12"]}"\nzeitstempel_url = "{url}"\nzeitstempel_wartezeit = 600\n',
+                               encoding="utf-8")
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "report", str(small["wb"]), "--outputs",
+                                 str(small["out"]), "--state", str(small["state"]), "--config", str(config_file),
+                                 "--force"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, start_new_session=True)
+        try:
+            assert service.hanging.wait(600), "no signature was asked for"
+            assert any(staging.rglob("*.docx")), "the run is not in the middle"
+        finally:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
     assert _snapshot(small["folder"]) == before
     # The next run cleans up what the killed one left and completes.
     result = cli("report", small["wb"], "--outputs", small["out"], "--state", small["state"], env=small["env"])

@@ -19,9 +19,11 @@ from pypdf import PdfReader
 
 from pipeline.german import hyphenate
 from tests.helpers_docx import docx_content
+from tests.helpers_run import cli
 from tests.kreis import HERAUSGEBER, KREIS, OHNE_PROJEKT, second_kreis_rows
-from tests.test_run import cli
 from tests.wb import make_workbook
+
+pytestmark = pytest.mark.slow  # whole pipeline runs: `make test`, not `make test-schnell`
 
 FOREIGN = re.compile(r"Gro(ß|ss|SS)[- ]?Gerau|Raunheim|imkreisgg", re.I)
 

@@ -148,6 +148,7 @@ def resaved_templates(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow  # LibreOffice
 def test_templates_saved_by_libreoffice_give_equivalent_documents(tmp_path, resaved_templates):
     data = data_2025()
     assert check_templates(data, resaved_templates) == []

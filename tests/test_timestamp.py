@@ -10,7 +10,6 @@ report` runs on a small workbook in a subprocess as staff would run it.
 from __future__ import annotations
 
 import contextlib
-import http.server
 import os
 import re
 import socket
@@ -21,13 +20,13 @@ from pathlib import Path
 
 import pytest
 from asn1crypto import core, tsp
-from cryptography.hazmat.primitives import serialization
 
 from pipeline import sign
 from pipeline.errors import SigningError
 from pipeline.sign import SigningCancelled, SigningConfig, TimestampError
 from pipeline.sign import timestamp as ts
 from tests import pki
+from tests.pki import FakeService, serve
 from tests.wb import make_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,77 +55,11 @@ def rejection(status: str = "rejection", text: list[str] | None = None, fail: se
     return _Rejection({"status": info}).dump()
 
 
-class FakeService:
-    """An HTTP timestamp service on localhost that misbehaves as told; counts the requests it gets.
-
-    `answer(request_der) -> (status, content type, body)`; None hangs until the
-    test ends. The first `valid_first` requests get a real timestamp.
-    """
-
-    def __init__(self, answer, stamper, valid_first: int = 0):
-        self.answer, self.stamper, self.valid_first = answer, stamper, valid_first
-        self.requests = 0
-        self.lock = threading.Lock()
-        self.release = threading.Event()
-
-    def handle(self, body: bytes):
-        with self.lock:
-            self.requests += 1
-            number = self.requests
-        if number <= self.valid_first:
-            return 200, "application/timestamp-reply", self.stamper.request_tsa_response(
-                tsp.TimeStampReq.load(body)).dump()
-        return self.answer(body)
-
-
-@contextlib.contextmanager
-def serve(service: FakeService):
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            answer = service.handle(body)
-            if answer is None:  # hang (longer than any timeout of the tests)
-                service.release.wait(60)
-                return
-            status, content_type, data = answer
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/tsa"
-    finally:
-        service.release.set()
-        server.shutdown()
-        server.server_close()
-
-
 def closed_port_url() -> str:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"http://127.0.0.1:{port}/tsa"
-
-
-def _stamper(ca):
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import x509 as asn1_x509
-    from pyhanko.sign.timestamps import DummyTimeStamper
-
-    key, cert = pki.issue(ca, "IKZ Test-Zeitstempel", key_type="rsa", time_stamping=True)
-    return DummyTimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
-        tsa_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(
-            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())))
 
 
 def _token_for_other_request(stamper, change):
@@ -208,7 +141,7 @@ def env(tmp_path_factory):
     d = tmp_path_factory.mktemp("pki")
     ca = pki.make_ca(d)
     p12 = pki.make_p12(ca, d / "ikz.p12", "IKZ-Geschäftsstelle Test", b"geheim", key_type="ec")
-    return dict(dir=d, ca=ca, p12=p12, stamper=_stamper(ca))
+    return dict(dir=d, ca=ca, p12=p12, stamper=pki.dummy_stamper(ca))
 
 
 @pytest.fixture(autouse=True)
@@ -254,13 +187,56 @@ def test_each_fault_is_one_german_sentence_naming_the_service(env, tmp_path, cas
     assert out == err == ""  # no library log line, no traceback
 
 
+# Signs in a network namespace of its own, where the only name server (127.0.0.1:53, in this process)
+# answers every query »no such name« (NXDOMAIN): the answer a real resolver gives for an unknown host,
+# whatever the machine's own DNS does (answers, is unreachable, or drops the query).
+_UNKNOWN_NAME_CHILD = """
+import fcntl, socket, struct, sys, threading
+from pathlib import Path
+
+probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # the loopback interface up (SIOCGIFFLAGS, SIOCSIFFLAGS)
+flags = struct.unpack("16sH14s", fcntl.ioctl(probe, 0x8913, struct.pack("16sH14s", b"lo", 0, b"")))[1]
+fcntl.ioctl(probe, 0x8914, struct.pack("16sH14s", b"lo", flags | 1, b""))
+server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+server.bind(("127.0.0.1", 53))
+
+def nxdomain():
+    while True:
+        query, sender = server.recvfrom(4096)
+        end = 12
+        while query[end]:
+            end += query[end] + 1
+        header = query[:2] + (0x8000 | (int.from_bytes(query[2:4], "big") & 0x7900) | 0x0080 | 3).to_bytes(2, "big")
+        server.sendto(header + b"\\x00\\x01" + bytes(6) + query[12:end + 5], sender)
+
+threading.Thread(target=nxdomain, daemon=True).start()
+from pipeline import sign
+p12, url, out = sys.argv[1:]
+try:
+    sign.sign_pdf(Path(out).with_name("in.pdf"), Path(out), sign.SigningConfig(Path(p12), b"geheim", timestamp_url=url,
+                  timestamp_timeout=120), reason="Freigabe", location="Raunheim")
+except sign.TimestampError as exc:
+    print(exc)
+"""
+
+
 def test_unknown_host(env, tmp_path):
     url = "http://zeitstempel.invalid/tsa"  # .invalid never resolves (RFC 2606)
-    with pytest.raises(TimestampError) as info:
-        sign_one(env, tmp_path, url)
-    assert str(info.value) == (
+    pki.make_pdf(tmp_path / "in.pdf")
+    (tmp_path / "resolv.conf").write_text("nameserver 127.0.0.1\n", encoding="ascii")
+    (tmp_path / "nsswitch.conf").write_text("hosts: files dns\n", encoding="ascii")
+    command = [sys.executable, "-c", _UNKNOWN_NAME_CHILD, str(env["p12"]), url, str(tmp_path / "out.pdf")]
+    result = subprocess.run(
+        ["unshare", "--net", "--mount", "--propagation", "private", "sh", "-c",
+         f'mount --bind "{tmp_path}/resolv.conf" /etc/resolv.conf && '
+         f'mount --bind "{tmp_path}/nsswitch.conf" /etc/nsswitch.conf && exec "$@"', "sh", *command],
+        cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=300,
+        stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
         f"Der Zeitstempeldienst »{url}« ist nicht erreichbar: Der Rechnername »zeitstempel.invalid« ist unbekannt. "
         "Prüfen Sie die Internetverbindung und »zeitstempel_url« in ikz-signatur.toml.")
+    assert sorted(os.listdir(tmp_path)) == ["in.pdf", "nsswitch.conf", "resolv.conf"]  # nothing written
 
 
 @pytest.mark.parametrize("status, text, fail, reason", [
@@ -327,13 +303,11 @@ def test_a_fault_stops_the_other_workers_and_a_waiting_request_gives_up(env, tmp
     with serve(hanging) as hang_url:
         worker = threading.Thread(target=work)
         worker.start()
-        while hanging.requests == 0 and worker.is_alive():
-            worker.join(0.05)
+        assert hanging.hanging.wait(300)  # the request is at the service, which does not answer
         stop.set()
-        worker.join(10)  # far below the 60 s the request would otherwise wait
-        alive = worker.is_alive()
-    assert not alive
-    assert len(outcome) == 1 and isinstance(outcome[0], SigningCancelled)
+        worker.join()
+    # given up because of the stop: a request that ran into its 60 s limit would be a TimestampError
+    assert len(outcome) == 1 and isinstance(outcome[0], SigningCancelled), outcome
     assert hanging.requests == 1
     assert not (tmp_path / "h.pdf").exists()
 
@@ -411,6 +385,7 @@ def assert_one_message_exit_3(result, message: str, url: str):
     assert result.stdout == ""  # no summary: nothing was finished
 
 
+@pytest.mark.slow  # report runs
 @pytest.mark.parametrize("case", ["refused", "http500", "garbage", "rejection", "hang", "nonce"])
 def test_report_with_a_faulty_service(env, project, case):
     before = snapshot(project["out"])
@@ -421,6 +396,7 @@ def test_report_with_a_faulty_service(env, project, case):
     assert snapshot(project["out"]) == before  # previous outputs untouched, nothing half-written left
 
 
+@pytest.mark.slow  # report runs
 def test_service_failing_during_the_run_stops_every_worker(env, project):
     """The probe succeeds, then the service hangs: the two workers' requests are the last ones."""
     before = snapshot(project["out"])
@@ -434,6 +410,7 @@ def test_service_failing_during_the_run_stops_every_worker(env, project):
     assert snapshot(project["out"]) == before
 
 
+@pytest.mark.slow  # report runs
 def test_service_refusing_during_the_run_is_reported_once(env, project):
     """Several workers meet the same refusal: still one message."""
     before = snapshot(project["out"])

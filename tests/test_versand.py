@@ -21,9 +21,11 @@ import pytest
 from pipeline.digest import sha256_file
 from pipeline.validate import load
 from pipeline.versand import Letter, build_draft
+from tests.helpers_run import cli
 from tests.kreis import second_kreis_rows
-from tests.test_run import cli
 from tests.wb import make_workbook, minimal_rows
+
+pytestmark = pytest.mark.slow  # whole pipeline runs: `make test`, not `make test-schnell`
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
