@@ -77,24 +77,25 @@ def target(address: str) -> str:
     return quote(address, safe="!#$%&'()*+,/:;=?@[]~")
 
 
-def _outside_links_and_fields(body):
-    """The ``w:t`` of the body that are neither in a link nor in a field, in document order."""
+def _addresses_outside_links_and_fields(body):
+    """(``w:t``, its addresses) for the body's texts holding addresses that are neither in a link nor in
+    a field, in document order."""
     depth = 0  # complex fields (begin … end) may span paragraphs: the table of contents does
     for el in body.iter(qn("w:fldChar"), qn("w:t")):
         if el.tag == qn("w:fldChar"):
             kind = el.get(qn("w:fldCharType"))
             depth += 1 if kind == "begin" else -1 if kind == "end" else 0
             continue
-        if depth > 0 or not el.text:
+        if depth > 0 or not el.text or not (spans := _spans(el.text)):
             continue
         if any(a.tag in (qn("w:hyperlink"), qn("w:fldSimple")) for a in el.iterancestors()):
             continue
-        yield el
+        yield el, spans
 
 
 def link_addresses(document, styles: StyleMap) -> int:
     """Make every web and e-mail address in the body's text a link. Returns the number of links made."""
-    found = [(t, spans) for t in _outside_links_and_fields(document.element.body) if (spans := _spans(t.text))]
+    found = list(_addresses_outside_links_and_fields(document.element.body))
     if not found:
         return 0
     style = styles.ensure(STYLE_HYPERLINK, "character", "Hyperlink", custom=False, run_properties=_hyperlink_look())
