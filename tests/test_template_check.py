@@ -7,7 +7,8 @@ import pytest
 from pipeline.errors import TemplateError
 from pipeline.kinds import DOCUMENT_KINDS
 from pipeline.render import render_context
-from pipeline.template_check import check_templates, missing_text, require_templates, templates_error
+from pipeline.render import check_templates, require_templates
+from pipeline.template_check import missing_text, templates_error
 from pipeline.validate import load
 from tests.helpers_docx import edited_templates
 from tests.helpers_run import ROOT
