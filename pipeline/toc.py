@@ -11,11 +11,10 @@ import re
 import zipfile
 from collections.abc import Sequence
 
-from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
 from .german import buchstaben
-from .wordml import W_NS, StyleMap, W, esc, heading_style, run_xml, toc_style
+from .wordml import PRESERVE, W_NS, StyleMap, W, attrs, heading_style, run, toc_style
 
 __all__ = ["fill_toc", "set_page_numbers"]
 
@@ -39,6 +38,35 @@ def _numbered_levels(doc, levels: dict[str, int]) -> set[int]:
         if el is not None and el.find(f"{{{W_NS}}}pPr/{{{W_NS}}}numPr") is not None:
             numbered.add(lvl)
     return numbered
+
+
+def _field(instruction: str, *result) -> list:
+    """The runs of a complex field: begin, instruction, separate, `result` (runs), end."""
+    return [W.r(W.fldChar(attrs(fldCharType="begin"))),
+            W.r(W.instrText(instruction, PRESERVE)),
+            W.r(W.fldChar(attrs(fldCharType="separate"))),
+            *result,
+            W.r(W.fldChar(attrs(fldCharType="end")))]
+
+
+def _entry(styles: StyleMap, level: int, text: str, bookmark: str, *, first: bool, last: bool, instr_text: str):
+    """One paragraph of the table of contents: a link to the heading's `bookmark` with its text, a tab
+    and a PAGEREF field for its page. The first entry begins the TOC field (marked for updating),
+    the last ends it."""
+    begin = []
+    if first:
+        begin = [W.r(W.fldChar(attrs(fldCharType="begin", dirty="true"))),
+                 W.r(W.instrText(instr_text, PRESERVE)),
+                 W.r(W.fldChar(attrs(fldCharType="separate")))]
+    return W.p(
+        W.pPr(styles.pstyle(toc_style(level))),
+        *begin,
+        W.hyperlink(attrs(anchor=bookmark, history=1),
+                    run(text),
+                    W.r(W.tab()),
+                    *_field(f" PAGEREF {bookmark} \\h ", W.r(W.t()))),
+        W.r(W.fldChar(attrs(fldCharType="end"))) if last else None,
+    )
 
 
 def fill_toc(doc) -> int:
@@ -79,7 +107,7 @@ def fill_toc(doc) -> int:
         return 0
 
     styles = StyleMap.of(doc)
-    levels = {styles.id(heading_style(lvl)): lvl for lvl in (1, 2, 3) if styles.id(heading_style(lvl))}
+    levels = {sid: lvl for lvl in (1, 2, 3) if (sid := styles.id(heading_style(lvl))) is not None}
     numbered = _numbered_levels(doc, levels)
     counters = [0, 0, 0]
     entries = []
@@ -102,35 +130,20 @@ def fill_toc(doc) -> int:
             number = ""
         name = f"_Toc{next_id:09d}"
         pPr = p.find(qn("w:pPr"))
-        start = parse_xml(f'<w:bookmarkStart {W} w:id="{next_id}" w:name="{name}"/>')
+        start = W.bookmarkStart(attrs(id=next_id, name=name))
         if pPr is not None:
             pPr.addnext(start)
         else:
             p.insert(0, start)
-        p.append(parse_xml(f'<w:bookmarkEnd {W} w:id="{next_id}"/>'))
+        p.append(W.bookmarkEnd(attrs(id=next_id)))
         next_id += 1
         entries.append((level, f"{number} {text}".strip(), name))
     if not entries:
         return 0
 
-    instr_text = esc(instr.text or ' TOC \\o "1-3" \\h \\z \\u ')
-    new = []
-    for i, (level, text, name) in enumerate(entries):
-        begin = ""
-        if i == 0:
-            begin = ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-                     f'<w:r><w:instrText xml:space="preserve">{instr_text}</w:instrText></w:r>'
-                     '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
-        end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if i == len(entries) - 1 else ""
-        new.append(parse_xml(
-            f'<w:p {W}><w:pPr>{styles.pstyle(toc_style(level))}</w:pPr>{begin}'
-            f'<w:hyperlink w:anchor="{name}" w:history="1">{run_xml(text)}<w:r><w:tab/></w:r>'
-            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-            f'<w:r><w:instrText xml:space="preserve"> PAGEREF {name} \\h </w:instrText></w:r>'
-            '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t></w:t></w:r>'
-            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-            f"</w:hyperlink>{end}</w:p>"
-        ))
+    instr_text = instr.text or ' TOC \\o "1-3" \\h \\z \\u '
+    new = [_entry(styles, level, text, name, first=i == 0, last=i == len(entries) - 1, instr_text=instr_text)
+           for i, (level, text, name) in enumerate(entries)]
     idx = paragraphs.index(begin_p)
     old = paragraphs[idx: paragraphs.index(end_p) + 1]
     anchor = old[0]
@@ -157,17 +170,15 @@ def set_page_numbers(docx: bytes, pages: Sequence[int]) -> bytes:
             if not _PAGEREF.match(instr.text or ""):
                 continue
             # the field's result: the first w:t after its »separate« mark
-            run = instr.getparent()
-            t = None
-            for sibling in run.itersiblings():
-                t = sibling.find(qn("w:t"))
-                if t is not None:
-                    break
-            results.append(t)
-        if not results or len(results) != len(pages) or any(t is None for t in results):
+            result = next((t for sibling in instr.getparent().itersiblings()
+                           if (t := sibling.find(qn("w:t"))) is not None), None)
+            if result is None:
+                return docx
+            results.append(result)
+        if not results or len(results) != len(pages):
             return docx
-        for t, page in zip(results, pages):
-            t.text = str(page)
+        for result, page in zip(results, pages):
+            result.text = str(page)
         for fld in root.iter(qn("w:fldChar")):
             fld.attrib.pop(qn("w:dirty"), None)
         out = io.BytesIO()
