@@ -5,11 +5,14 @@ VENV     := .venv
 BIN      := $(VENV)/bin
 WORKBOOK ?= inputs/ikz-2025.xlsx
 ARGS     ?=
-SYSTEM_TOOLS := soffice fc-list pdfsig pdffonts pdftoppm pdftotext certutil qpdf
-APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fontconfig poppler-utils qpdf libnss3-tools fonts-liberation2 fonts-dejavu-core fonts-crosextra-carlito
+SYSTEM_TOOLS := soffice fc-list pdfsig pdffonts pdftoppm pdftotext certutil qpdf chromium
+APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fontconfig poppler-utils qpdf libnss3-tools fonts-liberation2 fonts-dejavu-core fonts-crosextra-carlito chromium
+# npm (for axe-core in the browser tests) only when no npm is there: some Node.js builds bring their own
+NPM_PACKAGES := nodejs npm
+AXE      := tests/web/node_modules/axe-core/axe.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system report render check verify ruecklauf versand test test-schnell lint bench new-workbook neues-jahr sample clean
+.PHONY: help setup system report render check verify ruecklauf versand test test-schnell lint bench new-workbook neues-jahr sample clean serve bench-web
 
 help: ## diese Übersicht
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -41,6 +44,15 @@ system: ## LibreOffice, poppler, qpdf, NSS-Werkzeuge und Schriften installieren 
 	  fi; \
 	fi
 
+$(AXE): tests/web/package.json tests/web/package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(NPM_PACKAGES) >/dev/null; \
+	  else echo "Es fehlt npm. Bitte installieren: sudo apt-get install $(NPM_PACKAGES)"; exit 1; fi; \
+	fi
+	@cd tests/web && npm ci --no-audit --no-fund --silent
+	@touch $@
+
 report: setup ## alle Dokumente, PDFs und signierten Mappen erzeugen (WORKBOOK=...)
 	@$(BIN)/python -m pipeline report "$(WORKBOOK)" $(ARGS)
 
@@ -68,7 +80,10 @@ new-workbook: setup ## leere Arbeitsmappe anlegen (DATEI=neu.xlsx, ARGS=--force 
 render: setup ## nur die Word-Dokumente erzeugen
 	@$(BIN)/python -m pipeline render "$(WORKBOOK)" $(ARGS)
 
-test: setup ## alle Tests ausführen
+serve: setup ## die Web-Anwendung starten (http://127.0.0.1:8000; ARGS="--host … --port …")
+	@$(BIN)/python -m pipeline serve $(ARGS)
+
+test: setup $(AXE) ## alle Tests ausführen
 	@$(BIN)/python -m pytest $(ARGS)
 
 test-schnell: setup #dev die schnellen Tests (Einheiten und kurze Integrationstests, ohne die als »slow« markierten)
@@ -80,6 +95,9 @@ lint: setup #dev Stil (ruff) und Typen (mypy) prüfen
 
 bench: setup #dev Laufzeitmessung (Benchmark)
 	@$(BIN)/python -m tools.bench $(ARGS)
+
+bench-web: setup #dev Messung der Web-Anwendung: Seitenzeiten unter Last, Lauf aus dem Browser, Speicher
+	@$(BIN)/python -m tools.bench_web $(ARGS)
 
 sample: setup #dev Beispielarbeitsmappe aus tools/sample_data.py neu erzeugen (überschreibt nie Ihre Änderungen)
 	@$(BIN)/python -m tools.build_sample $(ARGS)

@@ -643,7 +643,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", type=Path, help="Datei, die angelegt wird (.xlsx)")
     p.add_argument("--force", action="store_true", help="vorhandene Datei überschreiben")
     p.set_defaults(func=cmd_new_workbook)
+
+    _add_web_parsers(sub)
     return parser
+
+
+def _add_web_parsers(sub) -> None:
+    """`serve` (the web application) and `benutzer` (its users); kept in pipeline/web/server.py."""
+    from .web.server import add_parsers
+
+    add_parsers(sub)
 
 
 def _quiet_libraries(show: bool) -> None:

@@ -30,9 +30,14 @@ CERTIFICATE_ENV = "IKZ_SIGNATUR_ZERTIFIKAT"
 """The environment variable that names a certificate (see sign.config); it changes what is signed with."""
 
 
+NOT_OUTPUT_CODE = ("web",)
+"""Subpackages that make no output (the web application): a change there leaves every output current."""
+
+
 def code_version() -> str:
     """Digest of the package's own source: a code change invalidates all outputs."""
-    sources = [(str(path.relative_to(PACKAGE_DIR)), sha256_file(path)) for path in sorted(PACKAGE_DIR.rglob("*.py"))]
+    sources = [(str(path.relative_to(PACKAGE_DIR)), sha256_file(path)) for path in sorted(PACKAGE_DIR.rglob("*.py"))
+               if path.relative_to(PACKAGE_DIR).parts[0] not in NOT_OUTPUT_CODE]
     return key_of(__version__, sources)[:16]
 
 

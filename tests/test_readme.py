@@ -59,8 +59,8 @@ def test_staff_commands_work_as_written(project):
     commands = _commands()
     ran = []
     for command in commands:
-        if command in ("make test",):
-            continue  # the test suite itself
+        if command.startswith(("make test", "make serve")):
+            continue  # the test suite itself; the server runs until stopped (tests/web starts it)
         named = re.search(r'DATEI="([^"]+\.pdf)"', command)
         if "verify" in command and named:
             # the returned file the README names: a Projektauftrag as a council sends it back
