@@ -74,39 +74,54 @@ def fill_toc(doc) -> int:
     bookmarks, hyperlinks and PAGEREF fields for the page numbers). Returns
     the number of entries. Word updates the page numbers on opening
     (w:updateFields), the PDF stage updates the index in LibreOffice."""
-    body = doc.element.body
-    instr = None
-    for el in body.iter(qn("w:instrText")):
-        if re.match(r"\s*TOC\b", el.text or ""):
-            instr = el
-            break
-    if instr is None:
+    field = _toc_field(doc.element.body)
+    if field is None:
         return 0
+    instr, container, paragraphs = field
+    styles = StyleMap.of(doc)
+    entries = _bookmark_headings(doc, styles)
+    if not entries:
+        return 0
+    instr_text = instr.text or ' TOC \\o "1-3" \\h \\z \\u '
+    new = [_entry(styles, level, text, name, first=i == 0, last=i == len(entries) - 1, instr_text=instr_text)
+           for i, (level, text, name) in enumerate(entries)]
+    anchor = paragraphs[0]
+    for p in new:
+        anchor.addprevious(p)
+    for p in paragraphs:
+        container.remove(p)
+    return len(entries)
+
+
+def _toc_field(body):
+    """The TOC field's instruction, the element holding its paragraphs (Word keeps the field in the body,
+    LibreOffice inside a content control, w:sdt) and the paragraphs from its begin to its end; None when
+    the document has no complete TOC field."""
+    instr = next((el for el in body.iter(qn("w:instrText")) if re.match(r"\s*TOC\b", el.text or "")), None)
+    if instr is None:
+        return None
     begin_p = instr.getparent().getparent()
-    # Word keeps the field in the body, LibreOffice inside a content control (w:sdt)
     container = begin_p.getparent()
     if begin_p.tag != qn("w:p") or container is None or container.tag not in (qn("w:body"), qn("w:sdtContent")):
-        return 0
-    # the paragraph holding the matching end fldChar
+        return None
     paragraphs = list(container.iterchildren(qn("w:p")))
-    depth = 0
-    end_p = None
-    started = False
-    for p in paragraphs[paragraphs.index(begin_p):]:
+    start = paragraphs.index(begin_p)
+    depth, started = 0, False
+    for end, p in enumerate(paragraphs[start:], start=start):
         for fc in p.iter(qn("w:fldChar")):
             kind = fc.get(qn("w:fldCharType"))
             if kind == "begin":
-                depth += 1
-                started = True
+                depth, started = depth + 1, True
             elif kind == "end":
                 depth -= 1
-        if started and depth == 0:
-            end_p = p
-            break
-    if end_p is None:
-        return 0
+        if started and depth == 0:  # the paragraph holding the matching end fldChar
+            return instr, container, paragraphs[start:end + 1]
+    return None
 
-    styles = StyleMap.of(doc)
+
+def _bookmark_headings(doc, styles: StyleMap) -> list[tuple[int, str, str]]:
+    """A bookmark around every heading of levels 1–3 with text; (level, numbered text, bookmark name) each."""
+    body = doc.element.body
     levels = {sid: lvl for lvl in (1, 2, 3) if (sid := styles.id(heading_style(lvl))) is not None}
     numbered = _numbered_levels(doc, levels)
     counters = [0, 0, 0]
@@ -115,19 +130,14 @@ def fill_toc(doc) -> int:
     next_id = max(existing, default=0) + 1
     for p in body.iterchildren(qn("w:p")):
         level = _heading_level(p, levels)
-        if level is None:
-            continue
-        text = "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
-        if not text:
+        text = "".join(t.text or "" for t in p.iter(qn("w:t"))).strip() if level is not None else ""
+        if level is None or not text:
             continue
         counters[level - 1] += 1
         for i in range(level, 3):
             counters[i] = 0
-        if level in numbered:
-            number = {1: f"{counters[0]}.", 2: f"{counters[0]}.{counters[1]}",
-                      3: f"{buchstaben(counters[2])})"}[level]
-        else:
-            number = ""
+        number = ({1: f"{counters[0]}.", 2: f"{counters[0]}.{counters[1]}", 3: f"{buchstaben(counters[2])})"}[level]
+                  if level in numbered else "")
         name = f"_Toc{next_id:09d}"
         pPr = p.find(qn("w:pPr"))
         start = W.bookmarkStart(attrs(id=next_id, name=name))
@@ -138,20 +148,7 @@ def fill_toc(doc) -> int:
         p.append(W.bookmarkEnd(attrs(id=next_id)))
         next_id += 1
         entries.append((level, f"{number} {text}".strip(), name))
-    if not entries:
-        return 0
-
-    instr_text = instr.text or ' TOC \\o "1-3" \\h \\z \\u '
-    new = [_entry(styles, level, text, name, first=i == 0, last=i == len(entries) - 1, instr_text=instr_text)
-           for i, (level, text, name) in enumerate(entries)]
-    idx = paragraphs.index(begin_p)
-    old = paragraphs[idx: paragraphs.index(end_p) + 1]
-    anchor = old[0]
-    for p in new:
-        anchor.addprevious(p)
-    for p in old:
-        container.remove(p)
-    return len(entries)
+    return entries
 
 
 _PAGEREF = re.compile(r"\s*PAGEREF\s+(_Toc\w+)")

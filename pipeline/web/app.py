@@ -20,13 +20,10 @@ import urllib.parse
 from pathlib import Path
 
 import jinja2
-from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 
 from . import auth
 from .config import WebConfig
@@ -347,36 +344,9 @@ def _too_big(limit: int) -> str:
             "gespeichert. Große Dateien einzeln hochladen.")
 
 
-# -- the application -------------------------------------------------------------
-
-def create_app(config: WebConfig, *, start_runner: bool = True) -> Starlette:
-    from . import views
-
-    office = Office(config, start_runner=start_runner)
-
-    async def lifespan(app):
-        if office.start_runner:
-            office.runner.start()
-        try:
-            yield
-        finally:
-            office.runner.stop()
-
-    guard = Guard(None, office)
-
-    async def handle(request: Request, exc: Exception) -> Response:
-        return guard.error_response(request.scope, exc)
-
-    routes = views.routes() + [Mount("/static", StaticFiles(directory=HERE / "static"), name="static")]
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: handle, Refused: handle})
-    app.state.office = office
-    app.add_middleware(Guard, office=office)
-    return app
-
-
 def json_response(data) -> Response:
     return Response(json.dumps(data, ensure_ascii=False), media_type="application/json")
 
 
-__all__ = ["ROLES", "Office", "Refused", "checked_form", "create_app", "forbidden", "not_found", "page",
+__all__ = ["ROLES", "Office", "Refused", "checked_form", "forbidden", "not_found", "page",
            "redirect", "set_session_cookie"]

@@ -52,7 +52,7 @@ def serve(args) -> int:
     import uvicorn
 
     from . import auth
-    from .app import create_app
+    from .application import create_app
 
     app = create_app(config)
     office = app.state.office
