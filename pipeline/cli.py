@@ -608,6 +608,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="auch ausführen, wenn die Arbeitsmappe in Excel geöffnet ist (zuletzt gespeicherter Stand)")
     p.set_defaults(func=cmd_versand)
 
+    _add_signature_parsers(sub)
+    _add_workbook_parsers(sub)
+    _add_web_parsers(sub)
+    return parser
+
+
+def _add_signature_parsers(sub) -> None:
+    """`verify` and `ruecklauf`: the signatures of the issued documents and of the copies that came back."""
     p = sub.add_parser("verify", help="Signaturen von PDF-Dateien prüfen")
     p.add_argument("pdf", nargs="*", help="PDF-Dateien (ohne Angabe: alle PDFs in outputs/ laut manifest.json)")
     p.add_argument("--arbeitsmappe", type=Path, metavar="ARBEITSMAPPE",
@@ -634,6 +642,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="auch die Dokumente zeigen, die nicht mehr zur Unterschrift offen sind")
     p.set_defaults(func=cmd_ruecklauf)
 
+
+def _add_workbook_parsers(sub) -> None:
+    """`neues-jahr` and `new-workbook`: workbooks to start from."""
     p = sub.add_parser("neues-jahr", help="Arbeitsmappe für das nächste Jahr aus der des Vorjahres anlegen")
     p.add_argument("vorjahr", type=Path, metavar="VORJAHR", help="Arbeitsmappe des Vorjahres (.xlsx), bleibt unverändert")
     p.add_argument("neu", type=Path, metavar="NEU", help="neue Arbeitsmappe (.xlsx), wird nie überschrieben")
@@ -643,9 +654,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", type=Path, help="Datei, die angelegt wird (.xlsx)")
     p.add_argument("--force", action="store_true", help="vorhandene Datei überschreiben")
     p.set_defaults(func=cmd_new_workbook)
-
-    _add_web_parsers(sub)
-    return parser
 
 
 def _add_web_parsers(sub) -> None:

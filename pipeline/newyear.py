@@ -25,11 +25,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import period, schema
 from .errors import InputError, Location
 from .fsutil import write_atomic
 from .german import datum
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+    from .model import IKZData, ReportSettings
+    from .workbook import RawWorkbook
 
 __all__ = ["NewYear", "NewYearError", "Review", "roll_over"]
 
@@ -94,20 +101,35 @@ def roll_over(previous: Path, target: Path) -> NewYear:
     raw = read_workbook(previous)
     wb = load_workbook(previous)
     review: list[Review] = []
-    removed: dict[str, int] = {}
 
-    def column(sheet: str, name: str) -> str:
-        return schema.sheet(sheet).column(name).header
+    review.append(_next_report(wb, raw, nummer, von, bis, stand))
+    changed = _fields_in_texts(wb, raw, old, nummer, von, bis, review)
+    removed = _drop_last_period(wb, raw, old, review)
+    _leave_annual_report(wb, raw, old, review)
+    review.extend(_reminders(data, bis))
 
-    # Bericht
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_atomic(target, buffer.getvalue())
+    load(target)  # the new workbook reads as a workbook; its warnings are for `check`
+    return NewYear(path=target, nummer=nummer, von=von, bis=bis, stand=stand, removed=removed, fields=changed,
+                   review=tuple(review))
+
+
+def _next_report(wb: Workbook, raw: RawWorkbook, nummer: int, von: dt.date, bis: dt.date, stand: dt.date) -> Review:
+    """»Bericht«: the next Berichtsnummer, the period and the Stand. Returns the reminder to set the Stand."""
     (bericht,) = raw.rows["Bericht"]
     for name, value in (("nummer", nummer), ("von", von), ("bis", bis), ("stand", stand)):
         ws = wb["Bericht"]
         ws[bericht.cells[name].coordinate].value = value
-    review.append(Review("Bericht", bericht.cells["stand"].coordinate,
-                         f"Stand {datum(stand)} angenommen; vor dem Erzeugen auf das tatsächliche Datum setzen."))
+    return Review("Bericht", bericht.cells["stand"].coordinate,
+                  f"Stand {datum(stand)} angenommen; vor dem Erzeugen auf das tatsächliche Datum setzen.")
 
-    # Berichtstexte: numbers and periods become fields; texts naming years are listed
+
+def _fields_in_texts(wb: Workbook, raw: RawWorkbook, old: ReportSettings, nummer: int, von: dt.date, bis: dt.date,
+                     review: list[Review]) -> int:
+    """»Berichtstexte«: a report number or period written out becomes its field; a text that names a year
+    of the old period or later is listed in `review`. Returns the number of texts changed."""
     changed = 0
     for row in raw.rows.get("Berichtstexte", ()):
         cell = row.cells["text"]
@@ -122,39 +144,57 @@ def roll_over(previous: Path, target: Path) -> NewYear:
             abschnitt = row.cells["abschnitt"].value
             review.append(Review("Berichtstexte", cell.coordinate,
                                  f"»{abschnitt}« nennt {' und '.join(years)}: für {bis.year} noch richtig?"))
+    return changed
 
-    # rows of last year's period go
-    def drop(sheet: str, gone: Callable[[dict], bool], note: Callable[[dict], str | None] = lambda v: None) -> None:
-        rows = raw.rows.get(sheet, ())
-        values = [{k: c.value for k, c in r.cells.items()} for r in rows]
-        keep = [v for v in values if not gone(v)]
-        for v in values:
-            if gone(v) and (text := note(v)):
-                review.append(Review(sheet, None, text))
-        if len(keep) < len(values):
-            removed[sheet] = len(values) - len(keep)
-            _rewrite(wb[sheet], schema.sheet(sheet), keep, max(r.row for r in rows))
 
-    def until_old_end(value) -> bool:
-        return isinstance(value, (dt.date, dt.datetime)) and _as_date(value) <= old.bis
-
-    drop("Presse", lambda v: until_old_end(v["datum"]))
-    drop("Projektberichte", lambda v: v["datum"] is None or until_old_end(v["datum"]))
-    drop("Fördermittel", lambda v: until_old_end(v["datum"]) or (v["datum"] is None and _year(v["jahr"]) <= old.bis.year),
+def _drop_last_period(wb: Workbook, raw: RawWorkbook, old: ReportSettings, review: list[Review]) -> dict[str, int]:
+    """»Presse«, »Projektberichte«, »Fördermittel«: the rows of last year's period go (a Fördermittel only
+    applied for is listed in `review`, as are press items without a date). Returns the rows taken out,
+    by sheet."""
+    removed: dict[str, int] = {}
+    sheets: list[tuple[str, Callable[[dict], bool], Callable[[dict], str | None]]] = [
+        ("Presse", lambda v: _until(v["datum"], old.bis), lambda v: None),
+        ("Projektberichte", lambda v: v["datum"] is None or _until(v["datum"], old.bis), lambda v: None),
+        ("Fördermittel",
+         lambda v: _until(v["datum"], old.bis) or (v["datum"] is None and _year(v["jahr"]) <= old.bis.year),
          lambda v: (f"»{v['zweck']}« war im Vorjahr beantragt: wenn inzwischen bewilligt, eine Zeile mit Status "
-                    "»bewilligt« und Datum anlegen.") if v["status"] == "beantragt" else None)
+                    "»bewilligt« und Datum anlegen.") if v["status"] == "beantragt" else None),
+    ]
+    for sheet, gone, note in sheets:
+        count = _drop_rows(wb, raw, sheet, gone, note, review)
+        if count:
+            removed[sheet] = count
     undated = [r.cells["titel"].coordinate for r in raw.rows.get("Presse", ())
                if r.cells["datum"].value is None and r.cells["titel"].value]
     if undated:
         review.append(Review("Presse", ", ".join(undated),
                              f"{'Ein Eintrag' if len(undated) == 1 else f'{len(undated)} Einträge'} ohne Datum "
                              "(jeder steht jedes Jahr im Bericht): noch gewünscht? Neue Presse mit Datum eintragen."))
+    return removed
 
-    # Projekte: what ended by the end of last year's period leaves the annual report
+
+def _drop_rows(wb: Workbook, raw: RawWorkbook, sheet: str, gone: Callable[[dict], bool],
+               note: Callable[[dict], str | None], review: list[Review]) -> int:
+    """Take the rows that are `gone` out of `sheet` (the others move up); what `note` says about a row
+    that goes is listed in `review`. Returns the number of rows taken out."""
+    rows = raw.rows.get(sheet, ())
+    values = [{k: c.value for k, c in r.cells.items()} for r in rows]
+    keep = [v for v in values if not gone(v)]
+    for v in values:
+        if gone(v) and (text := note(v)):
+            review.append(Review(sheet, None, text))
+    if len(keep) < len(values):
+        _rewrite(wb[sheet], schema.sheet(sheet), keep, max(r.row for r in rows))
+    return len(values) - len(keep)
+
+
+def _leave_annual_report(wb: Workbook, raw: RawWorkbook, old: ReportSettings, review: list[Review]) -> None:
+    """»Projekte«: a project that ended by the end of last year's period leaves the annual report; a
+    completed project without an end date is listed in `review`."""
     for row in raw.rows.get("Projekte", ()):
         ende, aktuell = row.cells["ende"].value, row.cells["aktuell"].value
         in_report = str(aktuell).strip().casefold() in ("ja", "true", "1", "x") or aktuell is True
-        if in_report and until_old_end(ende) and row.cells["status"].value != "laufend":
+        if in_report and _until(ende, old.bis) and row.cells["status"].value != "laufend":
             wb["Projekte"][row.cells["aktuell"].coordinate].value = "nein"
             review.append(Review("Projekte", row.cells["aktuell"].coordinate,
                                  f"»{row.cells['id'].value}« endete {datum(_as_date(ende))}: nicht mehr im "
@@ -162,8 +202,15 @@ def roll_over(previous: Path, target: Path) -> NewYear:
         elif in_report and ende is None and row.cells["status"].value in (
                 "abgeschlossen", "abgeschlossen ohne Kooperation", "extern vergeben"):
             review.append(Review("Projekte", row.cells["ende"].coordinate,
-                                 f"»{row.cells['id'].value}« ist abgeschlossen, aber ohne {column('Projekte', 'ende')}: "
+                                 f"»{row.cells['id'].value}« ist abgeschlossen, aber ohne "
+                                 f"{schema.sheet('Projekte').column('ende').header}: "
                                  "eintragen, damit der Jahresbericht es richtig einordnet."))
+
+
+def _reminders(data: IKZData, bis: dt.date) -> list[Review]:
+    """What staff update for every new year: the Sachstand of running projects, the Fortbildungen, the
+    Lenkungsgruppe."""
+    review = []
     for p in data.projekte:
         if p.status in ("laufend", "geplant") and p.aktuell:
             review.append(Review("Projekttexte", None, f"»{p.id}«: Sachstand für {bis.year} fortschreiben."))
@@ -171,13 +218,12 @@ def roll_over(previous: Path, target: Path) -> NewYear:
         review.append(Review("Fortbildungen", None, "Teilnehmende und Kommunen für das neue Jahr prüfen."))
     if data.lenkungsgruppe:
         review.append(Review("Lenkungsgruppe", None, "Besetzung im neuen Berichtszeitraum prüfen."))
+    return review
 
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    write_atomic(target, buffer.getvalue())
-    load(target)  # the new workbook reads as a workbook; its warnings are for `check`
-    return NewYear(path=target, nummer=nummer, von=von, bis=bis, stand=stand, removed=removed, fields=changed,
-                   review=tuple(review))
+
+def _until(value: object, end: dt.date) -> bool:
+    """True for a date (or date and time) on or before `end`."""
+    return isinstance(value, (dt.date, dt.datetime)) and _as_date(value) <= end
 
 
 def _without_fields(text: str) -> str:

@@ -49,6 +49,7 @@ from .kinds import (
     document_kind,
     documents_for,
 )
+from .links import link_addresses
 from .markup import RichText
 from .model import IKZData
 from .template_check import (
@@ -63,12 +64,12 @@ from .templating import environment, syntax_message
 from .toc import fill_toc
 from .tracking import Node, NodeList, Reads
 from .wordml import (
-    Picture,
+    Pictures,
     StyleMap,
     WordXml,
     drop_empty_paragraphs,
-    rich_xml,
-    table_xml,
+    participation_table,
+    rich_paragraphs,
 )
 
 __all__ = [
@@ -104,35 +105,26 @@ class RenderedDocument:
 # materializing the context for one template
 
 
-def _materialize(value, tpl: DocxTemplate, styles: StyleMap, path: str, images: list[int],
+def _materialize(value, tpl: DocxTemplate, styles: StyleMap, path: str, pictures: Pictures,
                  keys: tuple[str, ...] = (), reads: Reads | None = None):
     """The context as the template sees it: Word XML for long texts and the table, pictures for
     charts, "" for None, and containers that log what the template reads (`tracking`)."""
     if isinstance(value, RichText):
-        return WordXml(rich_xml(value, styles)) if value else ""
+        return WordXml(lambda: rich_paragraphs(value, styles)) if value else ""
     if isinstance(value, ParticipationTable):
-        return WordXml(table_xml(tpl, value, styles)) if value else ""
+        return WordXml(lambda: participation_table(tpl.docx, value, styles)) if value else ""
     if isinstance(value, BarChart):
-        if not value:
-            return ""
-        images[0] += 1
-        return Picture(tpl, lambda v=value: draw_bar_chart(v), 16.0, value.alt, f"Diagramm {images[0]}")
+        return pictures.add(lambda: draw_bar_chart(value), 16.0, value.alt, "Diagramm", path) if value else ""
     if isinstance(value, Timeline):
-        if not value:
-            return ""
-        images[0] += 1
-        return Picture(tpl, lambda v=value: draw_timeline(v), 16.0, value.alt, f"Zeitplan {images[0]}")
+        return pictures.add(lambda: draw_timeline(value), 16.0, value.alt, "Zeitplan", path) if value else ""
     if isinstance(value, ProcessChart):
-        if not value:
-            return ""
-        images[0] += 1
-        return Picture(tpl, lambda v=value: draw_process(v), 16.0, value.alt, f"Ablauf {images[0]}")
+        return pictures.add(lambda: draw_process(value), 16.0, value.alt, "Ablauf", path) if value else ""
     if isinstance(value, Mapping):
-        return Node({k: _materialize(v, tpl, styles, f"{path}.{k}" if path else str(k), images, (*keys, k), reads)
+        return Node({k: _materialize(v, tpl, styles, f"{path}.{k}" if path else str(k), pictures, (*keys, k), reads)
                      for k, v in value.items()}, path, keys, reads)
     if isinstance(value, (list, tuple)):
         # any use of a list logs all of it: its elements need not log their own reads
-        return NodeList([_materialize(v, tpl, styles, f"{path}[]", images) for v in value], keys, reads)
+        return NodeList([_materialize(v, tpl, styles, f"{path}[]", pictures) for v in value], keys, reads)
     if value is None:
         return ""
     return value
@@ -186,8 +178,8 @@ def render_bytes(template: Path, context: Mapping, *, doc_title: str, doc_subjec
                             f"{len(problems)} Probleme in der Vorlage »{template.name}«: " + " | ".join(problems))
     styles = StyleMap.of(tpl.docx)
     # The root is a plain dict (Jinja copies it); the values below it log their reads.
-    images = [0]
-    materialized = {k: _materialize(v, tpl, styles, str(k), images, (k,), reads) for k, v in context.items()}
+    pictures = Pictures()
+    materialized = {k: _materialize(v, tpl, styles, str(k), pictures, (k,), reads) for k, v in context.items()}
     if reads is not None:
         for name in top_level_names(tpl, env):
             if name in materialized and not isinstance(materialized[name], (Node, NodeList)):
@@ -205,6 +197,12 @@ def render_bytes(template: Path, context: Mapping, *, doc_title: str, doc_subjec
     except Exception as exc:  # lxml errors on broken structure, …
         raise TemplateError(f"Vorlage »{template.name}« konnte nicht verarbeitet werden: {exc}") from exc
     doc = tpl.docx
+    unplaced = pictures.place(doc)
+    if unplaced:
+        raise TemplateError(f"Vorlage »{template.name}«: " + " ".join(
+            f"Das Bild {{{{ {p.path} }}}} lässt sich dort nicht einsetzen; es muss als {{{{ {p.path} }}}} "
+            "in einem Absatz des Textes stehen (nicht in Kopf- oder Fußzeile, nicht als {{p …}})." for p in unplaced))
+    link_addresses(doc, styles)
     fill_toc(doc)
     drop_empty_paragraphs(doc)
     _set_properties(doc, _check_xml_chars(doc_title), _check_xml_chars(doc_subject), _check_xml_chars(doc_author),

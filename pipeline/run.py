@@ -43,7 +43,10 @@ from .store import (
 from .tracking import Reads
 from .work import BuildBundle, FinishDocument, TaskResult
 
-if TYPE_CHECKING:  # the signing libraries load only when something is signed
+if TYPE_CHECKING:  # types only: the signing libraries load only when something is signed
+    from .errors import Problem
+    from .model import IKZData
+    from .schedule import Timings
     from .sign.config import SigningConfig
 
 Progress = Callable[[str, str, int, int], None]
@@ -125,9 +128,11 @@ def run(options: Options, progress: Progress | None = None) -> RunResult:
         plan = make_plan(data, Path(options.templates), code, converter, settings, reads_for)
         staging = store.begin()
         try:
-            result = _build(options, data, warnings, plan, store, staging, prev_by_path, cache, config, settings,
-                            code, progress, changed, made_from, timings,
-                            history=previous.editions if previous is not None else ())
+            result = _build(_BuildInputs(
+                options=options, data=data, warnings=warnings, plan=plan, store=store, staging=staging,
+                previous=prev_by_path, cache=cache, config=config, settings=settings, code=code,
+                progress=progress, timings=timings, changed=changed, made_from=made_from,
+                history=previous.editions if previous is not None else ()))
             progress("Ausgaben übernehmen", str(store.final), 0, 1)
             store.commit()
         except BaseException:
@@ -212,126 +217,191 @@ def _keep_signed_copies(store, previous, folder: Path) -> list[tuple[str, Path]]
     return kept
 
 
-def _build(options, data, warnings, plan: Plan, store, staging, prev_by_path, cache: BuildCache, config,
-           settings: SigningSettings, code, progress, changed: Collection[str] = frozenset(),
-           made_from: dict | None = None, timings=None, history: tuple[EditionRecord, ...] = ()) -> RunResult:
-    entries: dict[str, ManifestEntry] = {}
-    force = options.force
-    final: dict[str, DocumentPlan] = {}  # by pdf_rel, with the keys it ends up with
+@dataclass(frozen=True)
+class _BuildInputs:
+    """What `run` hands to `_build`: the checked workbook, the plan, where the outputs go, what the
+    previous run left."""
 
-    # 1. Reuse what is unchanged: same signed key (what its template read is unchanged), the
-    #    files as recorded, and its unsigned PDF at hand for the bundles. The rest is rebuilt.
-    todo: list[DocumentPlan] = []
-    for doc in plan.documents:
-        prev = prev_by_path.get(doc.pdf_rel)
-        signed_since = doc.pdf_rel in changed  # still current: keep the copy with the new signatures
-        if (prev is not None and prev.key == doc.signed_key and prev.pdf_key and prev.docx_key
-                and cache.get(prev.pdf_key, ".pdf") is not None
-                and store.reuse(doc.pdf_rel, None if signed_since else prev.sha256)
-                and store.reuse(doc.docx_rel, prev.docx_sha256)):
-            sha = sha256_file(staging / doc.pdf_rel) if signed_since else prev.sha256
-            entries[doc.pdf_rel] = dataclasses.replace(prev, sha256=sha, reused=True)
-            final[doc.pdf_rel] = dataclasses.replace(doc, docx_key=prev.docx_key, pdf_key=prev.pdf_key)
-        else:
-            todo.append(doc)
+    options: Options
+    data: IKZData
+    warnings: list[Problem]
+    """The workbook's and the templates' warnings (for the manifest and the summary)."""
+    plan: Plan
+    store: OutputStore
+    staging: Path
+    """The staging folder the run writes into (it replaces the outputs when everything succeeded)."""
+    previous: dict[str, ManifestEntry]
+    """The previous run's manifest entries by path (none with --force)."""
+    cache: BuildCache
+    config: SigningConfig | _DemoConfig
+    settings: SigningSettings
+    code: str
+    """The code version (part of every key)."""
+    progress: Progress
+    timings: Timings
+    changed: Collection[str] = frozenset()
+    """Delivered PDFs signed in place since the previous run (a copy is kept; the file stays current)."""
+    made_from: dict[str, object] = dataclasses.field(default_factory=dict)
+    """The fingerprint of everything the outputs are made from (`uptodate.fingerprint`)."""
+    history: tuple[EditionRecord, ...] = ()
+    """The editions issued by earlier runs."""
 
-    # 2.–5. Render, convert, finish and sign the documents that changed, and build and sign the
-    #    bundles, all overlapped (schedule.py). --force renders and converts everything again.
-    from .schedule import STEP, Timings, Work, run_stages
 
-    known: dict[str, Reads] = {}
-    for doc in todo:
-        reads = None if force or cache.get(doc.docx_key, ".docx") is None else _cached_reads(cache, doc.docx_key)
-        if reads is not None:
-            known[doc.docx_key] = reads
-    by_rel: dict[str, DocumentPlan] = {}  # documents handed to the workers, with their final keys
-    bundles: list[BundlePlan] = []
-    bundles_todo: dict[str, BundlePlan] = {}
+class _Delivery:
+    """The outputs of one run as they come together: what was reused and what the workers delivered
+    (manifest entries), and the worker tasks handed out for it. `schedule.run_stages` calls
+    `finish_task`, `bundle_tasks` and `on_result`."""
 
-    def finish_task(doc: DocumentPlan) -> FinishDocument:
-        by_rel[doc.pdf_rel] = doc
-        return FinishDocument(rel=doc.pdf_rel, cache_docx=cache.path(doc.docx_key, ".docx"),
-                              cache_pdf=cache.path(doc.pdf_key, ".pdf"), out_docx=staging / doc.docx_rel,
-                              out_pdf=staging / doc.pdf_rel, signers=doc.signers, reason=doc.reason,
-                              location=settings.location, contact=settings.contact,
+    def __init__(self, b: _BuildInputs):
+        self.b = b
+        self.entries: dict[str, ManifestEntry] = {}
+        """Manifest entries by path: reused and delivered documents and bundles."""
+        self.final: dict[str, DocumentPlan] = {}
+        """Every document by pdf_rel, with the keys it ends up with."""
+        self.by_rel: dict[str, DocumentPlan] = {}
+        """The documents handed to the workers, with their final keys."""
+        self.bundles: list[BundlePlan] = []
+        self.bundles_todo: dict[str, BundlePlan] = {}
+        """The bundles handed to the workers, by path."""
+
+    def finish_task(self, doc: DocumentPlan) -> FinishDocument:
+        """The worker task that finishes and signs `doc` from its cached .docx and PDF."""
+        b = self.b
+        self.by_rel[doc.pdf_rel] = doc
+        return FinishDocument(rel=doc.pdf_rel, cache_docx=b.cache.path(doc.docx_key, ".docx"),
+                              cache_pdf=b.cache.path(doc.pdf_key, ".pdf"), out_docx=b.staging / doc.docx_rel,
+                              out_pdf=b.staging / doc.pdf_rel, signers=doc.signers, reason=doc.reason,
+                              location=b.settings.location, contact=b.settings.contact,
                               edition=EditionStamp(doc.edition, doc.ref.kind, doc.ref.project)
                               if doc.edition else None)
 
-    def bundle_tasks(todo_final: dict[str, DocumentPlan]) -> list[BuildBundle]:
+    def bundle_tasks(self, todo_final: dict[str, DocumentPlan]) -> list[BuildBundle]:
+        """Once every document's keys are known (`todo_final`: the rebuilt ones): the bundles, each reused
+        when its key is unchanged, else a worker task that builds and signs it."""
         from . import bundle
 
-        final.update(todo_final)
-        bundles.extend(plan_bundles(data, [final[d.pdf_rel] for d in plan.documents], settings, code))
+        b = self.b
+        self.final.update(todo_final)
+        self.bundles.extend(plan_bundles(b.data, [self.final[d.pdf_rel] for d in b.plan.documents], b.settings, b.code))
         tasks = []
-        for bp in bundles:
-            prev = prev_by_path.get(bp.path)
-            if prev is not None and prev.key == bp.key and store.reuse(bp.path, prev.sha256):
-                entries[bp.path] = dataclasses.replace(prev, reused=True)
+        for bp in self.bundles:
+            prev = b.previous.get(bp.path)
+            if prev is not None and prev.key == bp.key and b.store.reuse(bp.path, prev.sha256):
+                self.entries[bp.path] = dataclasses.replace(prev, reused=True)
                 continue
             spec = bundle.BundleSpec(**dict(bp.cover), documents=tuple(  # type: ignore[arg-type]
-                bundle.BundleDocument(m.title, cache.path(m.pdf_key, ".pdf"), m.label) for m in bp.members))
-            bundles_todo[bp.path] = bp
-            tasks.append(BuildBundle(rel=bp.path, spec=spec, out=staging / bp.path, reason=bp.reason,
-                                     location=settings.location, contact=settings.contact))
+                bundle.BundleDocument(m.title, b.cache.path(m.pdf_key, ".pdf"), m.label) for m in bp.members))
+            self.bundles_todo[bp.path] = bp
+            tasks.append(BuildBundle(rel=bp.path, spec=spec, out=b.staging / bp.path, reason=bp.reason,
+                                     location=b.settings.location, contact=b.settings.contact))
         return tasks
 
-    def on_result(res: TaskResult) -> None:
-        if res.rel in bundles_todo:
-            bp = bundles_todo[res.rel]
-            entries[res.rel] = ManifestEntry(kind=bp.kind, title=bp.title, path=res.rel, sha256=res.sha256,
-                                             key=bp.key, kommune=bp.kommune, pages=res.pages,
-                                             signature=_sig_label(config),
-                                             documents=tuple(m.pdf_rel for m in bp.members))
+    def on_result(self, res: TaskResult) -> None:
+        """The manifest entry of a document or bundle a worker delivered."""
+        config = self.b.config
+        if res.rel in self.bundles_todo:
+            bp = self.bundles_todo[res.rel]
+            self.entries[res.rel] = ManifestEntry(kind=bp.kind, title=bp.title, path=res.rel, sha256=res.sha256,
+                                                  key=bp.key, kommune=bp.kommune, pages=res.pages,
+                                                  signature=_sig_label(config),
+                                                  documents=tuple(m.pdf_rel for m in bp.members))
             return
-        doc = by_rel[res.rel]
-        entries[res.rel] = ManifestEntry(
+        doc = self.by_rel[res.rel]
+        self.entries[res.rel] = ManifestEntry(
             kind=doc.ref.kind, title=doc.title, path=res.rel, sha256=res.sha256, key=doc.signed_key,
             project=doc.ref.project, docx=doc.docx_rel, docx_sha256=res.docx_sha256, pages=res.pages,
             signature=_sig_label(config), signature_fields=res.fields,
             template=f"templates/{doc.template.name}", template_sha256=doc.template_sha256,
             docx_key=doc.docx_key, pdf_key=doc.pdf_key, edition=doc.edition)
 
+
+def _build(b: _BuildInputs) -> RunResult:
+    """Reuse what is unchanged, build the rest (the overlapped stages) and write the manifest into the
+    staging folder."""
+    delivery = _Delivery(b)
+    todo = _reuse_unchanged(b, delivery)
+    _build_changed(b, todo, delivery)
+    return _write_manifest(b, todo, delivery)
+
+
+def _reuse_unchanged(b: _BuildInputs, delivery: _Delivery) -> list[DocumentPlan]:
+    """Step 1: reuse what is unchanged: same signed key (what its template read is unchanged), the files
+    as recorded, and its unsigned PDF at hand for the bundles. Returns the rest, to be rebuilt."""
+    todo: list[DocumentPlan] = []
+    for doc in b.plan.documents:
+        prev = b.previous.get(doc.pdf_rel)
+        signed_since = doc.pdf_rel in b.changed  # still current: keep the copy with the new signatures
+        if (prev is not None and prev.key == doc.signed_key and prev.pdf_key and prev.docx_key
+                and b.cache.get(prev.pdf_key, ".pdf") is not None
+                and b.store.reuse(doc.pdf_rel, None if signed_since else prev.sha256)
+                and b.store.reuse(doc.docx_rel, prev.docx_sha256)):
+            sha = sha256_file(b.staging / doc.pdf_rel) if signed_since else prev.sha256
+            delivery.entries[doc.pdf_rel] = dataclasses.replace(prev, sha256=sha, reused=True)
+            delivery.final[doc.pdf_rel] = dataclasses.replace(doc, docx_key=prev.docx_key, pdf_key=prev.pdf_key)
+        else:
+            todo.append(doc)
+    return todo
+
+
+def _build_changed(b: _BuildInputs, todo: list[DocumentPlan], delivery: _Delivery) -> None:
+    """Steps 2–5: render, convert, finish and sign the documents that changed, and build and sign the
+    bundles, all overlapped (schedule.py). --force renders and converts everything again."""
+    from .schedule import STEP, Work, run_stages
+
+    known: dict[str, Reads] = {}
+    for doc in todo:
+        reads = None if b.options.force or b.cache.get(doc.docx_key, ".docx") is None else _cached_reads(b.cache, doc.docx_key)
+        if reads is not None:
+            known[doc.docx_key] = reads
+
     # the checked signing configuration, loaded once (before the workers fork, when documents change)
-    signing = functools.cache(lambda: _signing(config))
+    signing = functools.cache(lambda: _signing(b.config))
 
     def prepare() -> None:
         if todo:
             from . import render
             from .work import preload
 
-            progress("Vorlagen prüfen", str(options.templates), 0, 1)
+            b.progress("Vorlagen prüfen", str(b.options.templates), 0, 1)
             # without a trial rendering: every document is checked as it is rendered
-            render.require_templates(data, Path(options.templates), trial=False)
+            render.require_templates(b.data, Path(b.options.templates), trial=False)
             preload()
             signing()
-        progress(STEP, f"{len(todo)} Dokumente und die Mappen", -1, 1)
+        b.progress(STEP, f"{len(todo)} Dokumente und die Mappen", -1, 1)
 
     def required(doc: DocumentPlan) -> tuple[str, ...]:
         kind = document_kind(doc.ref.kind)
-        return kind.required(data, data.projekt(doc.ref.project) if doc.ref.project else None)
+        return kind.required(b.data, b.data.projekt(doc.ref.project) if doc.ref.project else None)
 
-    work = Work(plan=plan, todo=todo, known=known, cache=cache, force=force, finish_task=finish_task,
-                bundle_tasks=bundle_tasks, expected_bundles=len(plan_bundles(data, plan.documents, settings, code)),
-                required=required)
-    timings = timings or Timings()
-    run_stages(work, jobs=options.jobs, timeout=options.timeout, scratch=cache.scratch("convert"), prepare=prepare,
-               signing=signing, progress=progress, on_result=on_result, timings=timings)
-    documents = [final[d.pdf_rel] for d in plan.documents]
+    work = Work(plan=b.plan, todo=todo, known=known, cache=b.cache, force=b.options.force,
+                finish_task=delivery.finish_task, bundle_tasks=delivery.bundle_tasks,
+                expected_bundles=len(plan_bundles(b.data, b.plan.documents, b.settings, b.code)), required=required)
+    run_stages(work, jobs=b.options.jobs, timeout=b.options.timeout, scratch=b.cache.scratch("convert"),
+               prepare=prepare, signing=signing, progress=b.progress, on_result=delivery.on_result,
+               timings=b.timings)
+
+
+def _write_manifest(b: _BuildInputs, todo: list[DocumentPlan], delivery: _Delivery) -> RunResult:
+    """The run's manifest, written into the staging folder, and the counts for the summary."""
+    documents = [delivery.final[d.pdf_rel] for d in b.plan.documents]
     built = len(todo)
     reused = len(documents) - built
+    bundles, bundles_todo = delivery.bundles, delivery.bundles_todo
     b_built, b_reused = len(bundles_todo), len(bundles) - len(bundles_todo)
+    entries = delivery.entries
+    config = b.config
 
     created = dt.datetime.now().astimezone()
     manifest = Manifest(
-        workbook=str(options.workbook), workbook_sha256=data.sha256,
+        workbook=str(b.options.workbook), workbook_sha256=b.data.sha256,
         created=created.isoformat(timespec="seconds"),
-        code_version=code, certificate=str(config.pkcs12), demo_certificate=bool(config.demo),
-        entries=tuple(entries[k] for k in [d.pdf_rel for d in documents] + [b.path for b in bundles]),
-        warnings=tuple(str(w) for w in warnings), inputs=made_from or {},
-        stats=_stats(staging, [e for e in entries.values()]),
-        editions=_editions(history, documents, created.date()))
-    (staging / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
-    return RunResult(staging, manifest, built, reused, b_built, b_reused, tuple(warnings), bool(config.demo), 0.0)
+        code_version=b.code, certificate=str(config.pkcs12), demo_certificate=bool(config.demo),
+        entries=tuple(entries[k] for k in [d.pdf_rel for d in documents] + [bp.path for bp in bundles]),
+        warnings=tuple(str(w) for w in b.warnings), inputs=b.made_from or {},
+        stats=_stats(b.staging, [e for e in entries.values()]),
+        editions=_editions(b.history, documents, created.date()))
+    (b.staging / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
+    return RunResult(b.staging, manifest, built, reused, b_built, b_reused, tuple(b.warnings), bool(config.demo), 0.0)
 
 
 def _editions(previous: tuple[EditionRecord, ...], documents: list[DocumentPlan],

@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .cache import BuildCache
 from .errors import TemplateError
@@ -26,6 +26,11 @@ from .plan import DocumentPlan, Plan
 from .template_check import templates_error
 from .tracking import Reads
 from .work import BuildBundle, FinishDocument, Rendered, TaskResult
+
+if TYPE_CHECKING:
+    from multiprocessing.synchronize import Event as EventType
+
+    from .convert import Converter
 
 STEP = "Dokumente und Mappen erzeugen"
 """The progress step of the overlapped stages."""
@@ -128,19 +133,7 @@ def run_stages(work: Work, *, jobs: int, timeout: float, scratch: Path, prepare:
     from . import convert
     from . import work as worker
 
-    cache, plan = work.cache, work.plan
-    final: dict[str, DocumentPlan] = {}
-    to_render: dict[str, DocumentPlan] = {}  # by docx_key: documents with the same content are rendered once
-    for doc in work.todo:
-        reads = work.known.get(doc.docx_key)
-        if reads is not None:
-            final[doc.pdf_rel] = plan.with_reads(doc, reads)
-        else:
-            to_render.setdefault(doc.docx_key, doc)
-    # the documents about the whole process first: the largest, and in every bundle
-    queue = sorted(to_render.values(), key=lambda d: document_kind(d.ref.kind).per_project)
-    needs_pdf = len(queue) + sum(1 for d in final.values() if work.force or cache.get(d.pdf_key, ".pdf") is None)
-
+    final, queue, needs_pdf = _to_render(work)
     state = _State(work, progress, timings, len(queue), needs_pdf)
     converter = None
     if needs_pdf:
@@ -153,58 +146,22 @@ def run_stages(work: Work, *, jobs: int, timeout: float, scratch: Path, prepare:
         began = timings.now()
         prepare()
         timings.mark("prepare", began)
+        renders: dict[cf.Future, DocumentPlan] = {}  # renderings handed to the workers
         if jobs > 1:
-            import multiprocessing
-
-            ctx = multiprocessing.get_context("fork")
-            stop = ctx.Event()
-            worker.set_rendering(queue, plan, {d.docx_key: work.required(d) for d in queue})
-            pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker.start_worker,
-                                          initargs=(stop,))
+            pool, stop = _start_workers(work, queue, jobs)
             submit: Callable[..., cf.Future] = pool.submit
-            render: list[tuple[DocumentPlan, cf.Future | None]] = [
-                (doc, submit(worker.render_index, i)) for i, doc in enumerate(queue)]
+            renders = {submit(worker.render_index, i): doc for i, doc in enumerate(queue)}
         else:
-            inline = _Inline()
-            submit = inline.submit
-            render = [(doc, None) for doc in queue]
+            submit = _Inline().submit
 
         state.submit = lambda task: submit(worker.finish, task, signing())
         for doc in list(final.values()):
             state.document_ready(doc, converter, scratch)
-        renders = {f: doc for doc, f in render if f is not None}
-        for doc, f in render:
-            if f is None:  # one job: render now, between looks at LibreOffice
-                began = timings.now()
-                try:
-                    result = worker.render_one(doc, plan, work.required(doc))
-                except TemplateError as exc:
-                    state.template_problem(str(exc))
-                else:
-                    state.rendered(doc, result, final, converter, scratch, began)
-                state.poll(converter)
+        if pool is None:
+            state.render_here(queue, final, converter, scratch)
         if not renders:
             state.all_rendered(final, converter)
-        while renders or state.tasks or (converter is not None and converter.busy):
-            waiting = list(renders) + list(state.tasks)
-            if waiting:
-                done, _ = cf.wait(waiting, timeout=_POLL if converter is not None and converter.busy else None,
-                                  return_when=cf.FIRST_COMPLETED)
-            else:
-                done = set()
-                time.sleep(_POLL)
-            for future in done:
-                if future in renders:
-                    doc = renders.pop(future)
-                    if isinstance(future.exception(), TemplateError):
-                        state.template_problem(str(future.exception()))
-                    else:
-                        state.rendered(doc, future.result(), final, converter, scratch)
-                    if not renders:
-                        state.all_rendered(final, converter)
-                else:
-                    state.task_done(future, on_result, stop)
-            state.poll(converter)
+        state.follow(renders, final, converter, scratch, on_result, stop)
         state.raise_failures()
         return final
     except BaseException:
@@ -218,6 +175,39 @@ def run_stages(work: Work, *, jobs: int, timeout: float, scratch: Path, prepare:
         if converter is not None:
             converter.shutdown()
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _to_render(work: Work) -> tuple[dict[str, DocumentPlan], list[DocumentPlan], int]:
+    """What is to be rendered: a document whose .docx is cached has its final keys at once (returned by
+    pdf_rel); the others are rendered once per content, those about the whole process first (the
+    largest, and in every bundle). Also returns how many PDFs LibreOffice makes at most."""
+    cache, plan = work.cache, work.plan
+    final: dict[str, DocumentPlan] = {}
+    to_render: dict[str, DocumentPlan] = {}  # by docx_key: documents with the same content are rendered once
+    for doc in work.todo:
+        reads = work.known.get(doc.docx_key)
+        if reads is not None:
+            final[doc.pdf_rel] = plan.with_reads(doc, reads)
+        else:
+            to_render.setdefault(doc.docx_key, doc)
+    queue = sorted(to_render.values(), key=lambda d: document_kind(d.ref.kind).per_project)
+    needs_pdf = len(queue) + sum(1 for d in final.values() if work.force or cache.get(d.pdf_key, ".pdf") is None)
+    return final, queue, needs_pdf
+
+
+def _start_workers(work: Work, queue: list[DocumentPlan], jobs: int) -> tuple[cf.ProcessPoolExecutor, EventType]:
+    """`jobs` forked worker processes and the stop event they share. They inherit the documents to
+    render; a rendering task names a document by its index in `queue`."""
+    import multiprocessing
+
+    from . import work as worker
+
+    ctx = multiprocessing.get_context("fork")
+    stop = ctx.Event()
+    worker.set_rendering(queue, work.plan, {d.docx_key: work.required(d) for d in queue})
+    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker.start_worker,
+                                  initargs=(stop,))
+    return pool, stop
 
 
 class _State:
@@ -274,6 +264,47 @@ class _State:
         for other in self.same_content[doc.docx_key]:
             final[other.pdf_rel] = self.work.plan.with_reads(other, reads)
             self.document_ready(final[other.pdf_rel], converter, scratch, rendered=True)
+
+    def render_here(self, queue: list[DocumentPlan], final: dict[str, DocumentPlan], converter: Converter | None,
+                    scratch: Path) -> None:
+        """One job: render the documents in this process, one by one, looking at LibreOffice in between."""
+        from . import work as worker
+
+        for doc in queue:
+            began = self.timings.now()
+            try:
+                result = worker.render_one(doc, self.work.plan, self.work.required(doc))
+            except TemplateError as exc:
+                self.template_problem(str(exc))
+            else:
+                self.rendered(doc, result, final, converter, scratch, began)
+            self.poll(converter)
+
+    def follow(self, renders: dict[cf.Future, DocumentPlan], final: dict[str, DocumentPlan],
+               converter: Converter | None, scratch: Path, on_result: Callable[[TaskResult], None],
+               stop: EventType | None) -> None:
+        """Move each document on as its rendering (`renders`, from the workers), its PDF (LibreOffice) or its
+        task (finishing, a bundle) is done, until nothing is left."""
+        while renders or self.tasks or (converter is not None and converter.busy):
+            waiting = list(renders) + list(self.tasks)
+            if waiting:
+                done, _ = cf.wait(waiting, timeout=_POLL if converter is not None and converter.busy else None,
+                                  return_when=cf.FIRST_COMPLETED)
+            else:
+                done = set()
+                time.sleep(_POLL)
+            for future in done:
+                if future in renders:
+                    doc = renders.pop(future)
+                    if isinstance(future.exception(), TemplateError):
+                        self.template_problem(str(future.exception()))
+                    else:
+                        self.rendered(doc, future.result(), final, converter, scratch)
+                    if not renders:
+                        self.all_rendered(final, converter)
+                else:
+                    self.task_done(future, on_result, stop)
+            self.poll(converter)
 
     def document_ready(self, doc: DocumentPlan, converter, scratch: Path, rendered: bool = False) -> None:
         """`doc` has its final keys: convert it, or finish it when its PDF is cached."""

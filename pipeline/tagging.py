@@ -508,33 +508,64 @@ def tag_widget_incremental(writer, field_name: str, label: str) -> None:
     `Form` element at the end of the document, /StructParent, the ParentTree entry, /Tabs /S on its
     page. Nothing happens for an untagged file or a widget that is tagged already."""
     from pyhanko.pdf_utils import generic
+
+    found = _untagged_widget(writer, field_name)
+    if found is None:
+        return
+    tree, widget_ref, widget = found
+    document_ref = _single_document(tree)
+    if document_ref is None:
+        return  # several top elements: leave the structure as it is (not produced by this pipeline)
+    parent_tree = tree.get_object()["/ParentTree"] if "/ParentTree" in tree else None
+    declared = int(tree.get("/ParentTreeNextKey", 0))
+    key = max(declared, max(_parent_tree_keys(parent_tree), default=-1) + 1 if parent_tree is not None else 0)
+    page_ref = widget.raw_get("/P") if "/P" in widget else None
+    form_ref = _add_form_element(writer, document_ref, widget_ref, page_ref, label)
+    widget[generic.NameObject("/StructParent")] = generic.NumberObject(key)
+    if "/TU" not in widget:
+        widget[generic.NameObject("/TU")] = generic.TextStringObject(label)
+    writer.update_container(widget)
+    _register_in_parent_tree(writer, tree, parent_tree, key, form_ref)
+    if page_ref is not None:
+        page = page_ref.get_object()
+        page[generic.NameObject("/Tabs")] = generic.NameObject("/S")
+        writer.update_container(page)
+
+
+def _untagged_widget(writer, field_name: str):
+    """(structure tree root, widget reference, widget) of the field `field_name` when the file is tagged and
+    the widget is not yet; else None."""
+    from pyhanko.pdf_utils import generic
     from pyhanko.sign.fields import enumerate_sig_fields
 
     root = writer.root
     tree_ref = root.raw_get("/StructTreeRoot") if "/StructTreeRoot" in root else None
     if not isinstance(tree_ref, generic.IndirectObject):
-        return
+        return None
     widget_ref = next((ref for name, _value, ref in enumerate_sig_fields(writer) if name == field_name), None)
     if widget_ref is None:
-        return
+        return None
     widget = widget_ref.get_object()
     if "/Kids" in widget:
         widget_ref = widget.raw_get("/Kids")[0]
         widget = widget_ref.get_object()
     if "/StructParent" in widget:
-        return
-    tree = tree_ref.get_object()
-    parent_tree = tree.get_object()["/ParentTree"] if "/ParentTree" in tree else None
+        return None
+    return tree_ref.get_object(), widget_ref, widget
 
-    def entries(node) -> Iterator[int]:
-        nums = node.get("/Nums")
-        if nums is not None:
-            yield from (int(nums[i]) for i in range(0, len(nums) - 1, 2))
-        for kid in node.get("/Kids", ()):
-            yield from entries(kid.get_object())
 
-    declared = int(tree.get("/ParentTreeNextKey", 0))
-    key = max(declared, max(entries(parent_tree), default=-1) + 1 if parent_tree is not None else 0)
+def _parent_tree_keys(node) -> Iterator[int]:
+    """The keys of a ParentTree (number tree) node and its kids."""
+    nums = node.get("/Nums")
+    if nums is not None:
+        yield from (int(nums[i]) for i in range(0, len(nums) - 1, 2))
+    for kid in node.get("/Kids", ()):
+        yield from _parent_tree_keys(kid.get_object())
+
+
+def _single_document(tree):
+    """The reference of the structure tree's one top element (this pipeline's /Document), or None."""
+    from pyhanko.pdf_utils import generic
 
     tops = tree["/K"]
     top_raw = tree.raw_get("/K")
@@ -542,10 +573,14 @@ def tag_widget_incremental(writer, field_name: str, label: str) -> None:
         document_ref = tops.raw_get(0) if len(tops) == 1 else None
     else:
         document_ref = top_raw if isinstance(top_raw, generic.IndirectObject) else None
-    if document_ref is None or not isinstance(document_ref, generic.IndirectObject):
-        return  # several top elements: leave the structure as it is (not produced by this pipeline)
+    return document_ref if isinstance(document_ref, generic.IndirectObject) else None
+
+
+def _add_form_element(writer, document_ref, widget_ref, page_ref, label: str):
+    """A /Form element with the widget's OBJR, appended to the document's kids; returns its reference."""
+    from pyhanko.pdf_utils import generic
+
     document = document_ref.get_object()
-    page_ref = widget.raw_get("/P") if "/P" in widget else None
     objr = generic.DictionaryObject({generic.NameObject("/Type"): generic.NameObject("/OBJR"),
                                      generic.NameObject("/Obj"): widget_ref})
     form = generic.DictionaryObject({
@@ -568,10 +603,13 @@ def tag_widget_incremental(writer, field_name: str, label: str) -> None:
         new_kids.append(form_ref)
         document[generic.NameObject("/K")] = new_kids
     writer.update_container(document)
-    widget[generic.NameObject("/StructParent")] = generic.NumberObject(key)
-    if "/TU" not in widget:
-        widget[generic.NameObject("/TU")] = generic.TextStringObject(label)
-    writer.update_container(widget)
+    return form_ref
+
+
+def _register_in_parent_tree(writer, tree, parent_tree, key: int, form_ref) -> None:
+    """`key` → the Form element in the ParentTree (made when there is none), and the tree's next key."""
+    from pyhanko.pdf_utils import generic
+
     if parent_tree is None:
         parent_tree = generic.DictionaryObject({generic.NameObject("/Nums"): generic.ArrayObject()})
         tree[generic.NameObject("/ParentTree")] = writer.add_object(parent_tree)
@@ -588,7 +626,3 @@ def tag_widget_incremental(writer, field_name: str, label: str) -> None:
     writer.update_container(parent_tree)
     tree[generic.NameObject("/ParentTreeNextKey")] = generic.NumberObject(key + 1)
     writer.update_container(tree)
-    if page_ref is not None:
-        page = page_ref.get_object()
-        page[generic.NameObject("/Tabs")] = generic.NameObject("/S")
-        writer.update_container(page)

@@ -11,11 +11,10 @@ import re
 import zipfile
 from collections.abc import Sequence
 
-from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
 from .german import buchstaben
-from .wordml import W_NS, StyleMap, W, esc, heading_style, run_xml, toc_style
+from .wordml import PRESERVE, W_NS, StyleMap, W, attrs, heading_style, run, toc_style
 
 __all__ = ["fill_toc", "set_page_numbers"]
 
@@ -41,45 +40,89 @@ def _numbered_levels(doc, levels: dict[str, int]) -> set[int]:
     return numbered
 
 
+def _field(instruction: str, *result) -> list:
+    """The runs of a complex field: begin, instruction, separate, `result` (runs), end."""
+    return [W.r(W.fldChar(attrs(fldCharType="begin"))),
+            W.r(W.instrText(instruction, PRESERVE)),
+            W.r(W.fldChar(attrs(fldCharType="separate"))),
+            *result,
+            W.r(W.fldChar(attrs(fldCharType="end")))]
+
+
+def _entry(styles: StyleMap, level: int, text: str, bookmark: str, *, first: bool, last: bool, instr_text: str):
+    """One paragraph of the table of contents: a link to the heading's `bookmark` with its text, a tab
+    and a PAGEREF field for its page. The first entry begins the TOC field (marked for updating),
+    the last ends it."""
+    begin = []
+    if first:
+        begin = [W.r(W.fldChar(attrs(fldCharType="begin", dirty="true"))),
+                 W.r(W.instrText(instr_text, PRESERVE)),
+                 W.r(W.fldChar(attrs(fldCharType="separate")))]
+    return W.p(
+        W.pPr(styles.pstyle(toc_style(level))),
+        *begin,
+        W.hyperlink(attrs(anchor=bookmark, history=1),
+                    run(text),
+                    W.r(W.tab()),
+                    *_field(f" PAGEREF {bookmark} \\h ", W.r(W.t()))),
+        W.r(W.fldChar(attrs(fldCharType="end"))) if last else None,
+    )
+
+
 def fill_toc(doc) -> int:
     """Fill the cached result of the TOC field with the real headings (with
     bookmarks, hyperlinks and PAGEREF fields for the page numbers). Returns
     the number of entries. Word updates the page numbers on opening
     (w:updateFields), the PDF stage updates the index in LibreOffice."""
-    body = doc.element.body
-    instr = None
-    for el in body.iter(qn("w:instrText")):
-        if re.match(r"\s*TOC\b", el.text or ""):
-            instr = el
-            break
-    if instr is None:
+    field = _toc_field(doc.element.body)
+    if field is None:
         return 0
+    instr, container, paragraphs = field
+    styles = StyleMap.of(doc)
+    entries = _bookmark_headings(doc, styles)
+    if not entries:
+        return 0
+    instr_text = instr.text or ' TOC \\o "1-3" \\h \\z \\u '
+    new = [_entry(styles, level, text, name, first=i == 0, last=i == len(entries) - 1, instr_text=instr_text)
+           for i, (level, text, name) in enumerate(entries)]
+    anchor = paragraphs[0]
+    for p in new:
+        anchor.addprevious(p)
+    for p in paragraphs:
+        container.remove(p)
+    return len(entries)
+
+
+def _toc_field(body):
+    """The TOC field's instruction, the element holding its paragraphs (Word keeps the field in the body,
+    LibreOffice inside a content control, w:sdt) and the paragraphs from its begin to its end; None when
+    the document has no complete TOC field."""
+    instr = next((el for el in body.iter(qn("w:instrText")) if re.match(r"\s*TOC\b", el.text or "")), None)
+    if instr is None:
+        return None
     begin_p = instr.getparent().getparent()
-    # Word keeps the field in the body, LibreOffice inside a content control (w:sdt)
     container = begin_p.getparent()
     if begin_p.tag != qn("w:p") or container is None or container.tag not in (qn("w:body"), qn("w:sdtContent")):
-        return 0
-    # the paragraph holding the matching end fldChar
+        return None
     paragraphs = list(container.iterchildren(qn("w:p")))
-    depth = 0
-    end_p = None
-    started = False
-    for p in paragraphs[paragraphs.index(begin_p):]:
+    start = paragraphs.index(begin_p)
+    depth, started = 0, False
+    for end, p in enumerate(paragraphs[start:], start=start):
         for fc in p.iter(qn("w:fldChar")):
             kind = fc.get(qn("w:fldCharType"))
             if kind == "begin":
-                depth += 1
-                started = True
+                depth, started = depth + 1, True
             elif kind == "end":
                 depth -= 1
-        if started and depth == 0:
-            end_p = p
-            break
-    if end_p is None:
-        return 0
+        if started and depth == 0:  # the paragraph holding the matching end fldChar
+            return instr, container, paragraphs[start:end + 1]
+    return None
 
-    styles = StyleMap.of(doc)
-    levels = {styles.id(heading_style(lvl)): lvl for lvl in (1, 2, 3) if styles.id(heading_style(lvl))}
+
+def _bookmark_headings(doc, styles: StyleMap) -> list[tuple[int, str, str]]:
+    """A bookmark around every heading of levels 1–3 with text; (level, numbered text, bookmark name) each."""
+    body = doc.element.body
+    levels = {sid: lvl for lvl in (1, 2, 3) if (sid := styles.id(heading_style(lvl))) is not None}
     numbered = _numbered_levels(doc, levels)
     counters = [0, 0, 0]
     entries = []
@@ -87,58 +130,25 @@ def fill_toc(doc) -> int:
     next_id = max(existing, default=0) + 1
     for p in body.iterchildren(qn("w:p")):
         level = _heading_level(p, levels)
-        if level is None:
-            continue
-        text = "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
-        if not text:
+        text = "".join(t.text or "" for t in p.iter(qn("w:t"))).strip() if level is not None else ""
+        if level is None or not text:
             continue
         counters[level - 1] += 1
         for i in range(level, 3):
             counters[i] = 0
-        if level in numbered:
-            number = {1: f"{counters[0]}.", 2: f"{counters[0]}.{counters[1]}",
-                      3: f"{buchstaben(counters[2])})"}[level]
-        else:
-            number = ""
+        number = ({1: f"{counters[0]}.", 2: f"{counters[0]}.{counters[1]}", 3: f"{buchstaben(counters[2])})"}[level]
+                  if level in numbered else "")
         name = f"_Toc{next_id:09d}"
         pPr = p.find(qn("w:pPr"))
-        start = parse_xml(f'<w:bookmarkStart {W} w:id="{next_id}" w:name="{name}"/>')
+        start = W.bookmarkStart(attrs(id=next_id, name=name))
         if pPr is not None:
             pPr.addnext(start)
         else:
             p.insert(0, start)
-        p.append(parse_xml(f'<w:bookmarkEnd {W} w:id="{next_id}"/>'))
+        p.append(W.bookmarkEnd(attrs(id=next_id)))
         next_id += 1
         entries.append((level, f"{number} {text}".strip(), name))
-    if not entries:
-        return 0
-
-    instr_text = esc(instr.text or ' TOC \\o "1-3" \\h \\z \\u ')
-    new = []
-    for i, (level, text, name) in enumerate(entries):
-        begin = ""
-        if i == 0:
-            begin = ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-                     f'<w:r><w:instrText xml:space="preserve">{instr_text}</w:instrText></w:r>'
-                     '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
-        end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if i == len(entries) - 1 else ""
-        new.append(parse_xml(
-            f'<w:p {W}><w:pPr>{styles.pstyle(toc_style(level))}</w:pPr>{begin}'
-            f'<w:hyperlink w:anchor="{name}" w:history="1">{run_xml(text)}<w:r><w:tab/></w:r>'
-            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-            f'<w:r><w:instrText xml:space="preserve"> PAGEREF {name} \\h </w:instrText></w:r>'
-            '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t></w:t></w:r>'
-            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-            f"</w:hyperlink>{end}</w:p>"
-        ))
-    idx = paragraphs.index(begin_p)
-    old = paragraphs[idx: paragraphs.index(end_p) + 1]
-    anchor = old[0]
-    for p in new:
-        anchor.addprevious(p)
-    for p in old:
-        container.remove(p)
-    return len(entries)
+    return entries
 
 
 _PAGEREF = re.compile(r"\s*PAGEREF\s+(_Toc\w+)")
@@ -157,17 +167,15 @@ def set_page_numbers(docx: bytes, pages: Sequence[int]) -> bytes:
             if not _PAGEREF.match(instr.text or ""):
                 continue
             # the field's result: the first w:t after its »separate« mark
-            run = instr.getparent()
-            t = None
-            for sibling in run.itersiblings():
-                t = sibling.find(qn("w:t"))
-                if t is not None:
-                    break
-            results.append(t)
-        if not results or len(results) != len(pages) or any(t is None for t in results):
+            result = next((t for sibling in instr.getparent().itersiblings()
+                           if (t := sibling.find(qn("w:t"))) is not None), None)
+            if result is None:
+                return docx
+            results.append(result)
+        if not results or len(results) != len(pages):
             return docx
-        for t, page in zip(results, pages):
-            t.text = str(page)
+        for result, page in zip(results, pages):
+            result.text = str(page)
         for fld in root.iter(qn("w:fldChar")):
             fld.attrib.pop(qn("w:dirty"), None)
         out = io.BytesIO()

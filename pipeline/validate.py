@@ -6,8 +6,10 @@ import dataclasses
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from . import markup, period, schema
 from .errors import Location, Problem, Severity, ValidationError
@@ -107,108 +109,155 @@ def _row_of(loc: Location) -> int | None:
     return int(digits) if digits else None
 
 
-def _convert(c: _Collector, row: RawRow, col: schema.Column):
+_Values = dict[str, Any]
+"""A row's cells converted by their columns' types, by field name (None where empty or rejected)."""
+
+_Rows = list[tuple[RawRow, _Values]]
+"""The converted rows of one sheet, each with its raw row (for the cell locations of problems)."""
+
+_TEXT_TYPES = (schema.Type.TEXT, schema.Type.LONGTEXT, schema.Type.ID, schema.Type.EMAIL, schema.Type.URL,
+               schema.Type.KOMMUNE, schema.Type.PROJEKT)
+_NUMBER_TYPES = (schema.Type.INT, schema.Type.YEAR, schema.Type.DECIMAL, schema.Type.PERCENT)
+
+
+def _convert(c: _Collector, row: RawRow, col: schema.Column) -> object:
     """Convert one cell by its column type; report problems; return value or None."""
     raw = row.cells[col.field].value
     if raw is None:
         if col.required:
             c.add(row, col.field, "Pflichtfeld ist leer.", allowed=col.allowed())
         return None
+    if isinstance(raw, str) and not _clean_text(c, row, col, raw):
+        return None
     t = col.type
-    if isinstance(raw, str):
-        text = raw.strip()
-        if _CONTROL.search(text):
-            c.add(row, col.field, "Die Zelle enthält unsichtbare Steuerzeichen (z. B. aus einer Kopie aus einem anderen Programm). "
-                  "Bitte den Text neu eintippen.", value=_CONTROL.sub("�", text))
-            return None
-        if len(text) > col.max_length:
-            c.add(row, col.field, f"Der Text ist mit {len(text)} Zeichen zu lang.", value=text, allowed=col.allowed())
-            return None
-    if t in (schema.Type.TEXT, schema.Type.LONGTEXT, schema.Type.ID, schema.Type.EMAIL, schema.Type.URL,
-             schema.Type.KOMMUNE, schema.Type.PROJEKT):
-        if isinstance(raw, (dt.datetime, dt.date)):
-            c.add(row, col.field, "Hier wird Text erwartet, die Zelle enthält ein Datum.", value=raw, allowed=col.allowed())
-            return None
-        text = str(raw).strip() if not isinstance(raw, float) or not raw.is_integer() else str(int(raw))
-        if t is schema.Type.ID and not _ID.match(text):
-            c.add(row, col.field, "Ungültige Kennung.", value=text, allowed=col.allowed() + " (höchstens 40 Zeichen, ohne Leerzeichen und Umlaute)")
-            c.root_cause("Projekt-ID", text)
-            return None
-        if t is schema.Type.EMAIL and not _EMAIL.match(text):
-            c.add(row, col.field, "Keine gültige E-Mail-Adresse.", value=text, allowed=col.allowed())
-            return None
-        if t is schema.Type.URL and not _URL.match(text):
-            c.add(row, col.field, "Keine gültige Internetadresse.", value=text, allowed=col.allowed())
-            return None
-        return text
-    if t in (schema.Type.CHOICE, schema.Type.BOOL):
-        if t is schema.Type.BOOL:
-            if isinstance(raw, bool):
-                return raw
-            key = str(raw).strip().casefold()
-            if key in _TRUE:
-                return True
-            if key in _FALSE:
-                return False
-            c.add(row, col.field, "Unbekannter Wert.", value=raw, allowed=col.allowed())
-            return None
-        text = str(raw).strip()
-        for choice in col.choices:
-            if text.casefold() == choice.casefold():
-                return choice
-        c.add(row, col.field, "Wert ist nicht in der Auswahlliste.", value=raw, allowed=col.allowed())
-        return None
+    if t in _TEXT_TYPES:
+        return _convert_text(c, row, col, raw)
+    if t is schema.Type.BOOL:
+        return _convert_bool(c, row, col, raw)
+    if t is schema.Type.CHOICE:
+        return _convert_choice(c, row, col, raw)
     if t is schema.Type.DATE:
-        if isinstance(raw, dt.datetime):
-            return raw.date()
-        if isinstance(raw, dt.date):
-            return raw
-        if isinstance(raw, str):
-            m = _DATE_TEXT.match(raw)
-            if m:
-                try:
-                    value = dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-                except ValueError:
-                    c.add(row, col.field, "Dieses Datum gibt es nicht.", value=raw, allowed=col.allowed())
-                    return None
-                c.warn(row, col.field, f"Datum als Text eingegeben; gelesen als {datum(value)}. "
-                       "Bitte die Zelle als Datum formatieren.", value=raw)
-                return value
-        c.add(row, col.field, "Kein Datum.", value=raw, allowed=col.allowed())
-        return None
-    if t in (schema.Type.INT, schema.Type.YEAR, schema.Type.DECIMAL, schema.Type.PERCENT):
-        number = raw
-        if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.datetime)):
-            number = None
-        elif isinstance(raw, str):
-            s = raw.strip().replace("\u00a0", " ")
-            if re.fullmatch(r"-?\d+", s):
-                number = int(s)
-            else:
-                number = None
-        if not isinstance(number, (int, float)):
-            c.add(row, col.field, "Keine Zahl.", value=raw, allowed=col.allowed())
-            return None
-        if t in (schema.Type.INT, schema.Type.YEAR):
-            if isinstance(number, float) and not number.is_integer():
-                c.add(row, col.field, "Keine ganze Zahl.", value=raw, allowed=col.allowed())
-                return None
-            number = int(number)
-            if t is schema.Type.YEAR and not 1990 <= number <= 2100:
-                c.add(row, col.field, "Unplausible Jahreszahl.", value=raw, allowed=col.allowed())
-                return None
-        if number < 0:
-            c.add(row, col.field, "Negative Werte sind nicht erlaubt.", value=raw, allowed="0 oder mehr")
-            return None
-        return number
+        return _convert_date(c, row, col, raw)
+    if t in _NUMBER_TYPES:
+        return _convert_number(c, row, col, raw)
     raise AssertionError(t)  # pragma: no cover - schema and converter out of sync
 
 
-def _convert_rows(c: _Collector, raw: RawWorkbook, sheet_name: str) -> list[tuple[RawRow, dict]]:
+def _clean_text(c: _Collector, row: RawRow, col: schema.Column, raw: str) -> bool:
+    """True when a text cell (of any column type) has no control characters and fits the column's
+    length; else the problem is reported."""
+    text = raw.strip()
+    if _CONTROL.search(text):
+        c.add(row, col.field, "Die Zelle enthält unsichtbare Steuerzeichen (z. B. aus einer Kopie aus einem anderen Programm). "
+              "Bitte den Text neu eintippen.", value=_CONTROL.sub("�", text))
+        return False
+    if len(text) > col.max_length:
+        c.add(row, col.field, f"Der Text ist mit {len(text)} Zeichen zu lang.", value=text, allowed=col.allowed())
+        return False
+    return True
+
+
+def _convert_text(c: _Collector, row: RawRow, col: schema.Column, raw: object) -> str | None:
+    """A text column (also Kennung, E-Mail, Internetadresse, Kommune, Projekt-ID): a number is read as
+    its text, a date is refused, the special types are checked against their patterns."""
+    t = col.type
+    if isinstance(raw, (dt.datetime, dt.date)):
+        c.add(row, col.field, "Hier wird Text erwartet, die Zelle enthält ein Datum.", value=raw, allowed=col.allowed())
+        return None
+    text = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw).strip()
+    if t is schema.Type.ID and not _ID.match(text):
+        c.add(row, col.field, "Ungültige Kennung.", value=text, allowed=col.allowed() + " (höchstens 40 Zeichen, ohne Leerzeichen und Umlaute)")
+        c.root_cause("Projekt-ID", text)
+        return None
+    if t is schema.Type.EMAIL and not _EMAIL.match(text):
+        c.add(row, col.field, "Keine gültige E-Mail-Adresse.", value=text, allowed=col.allowed())
+        return None
+    if t is schema.Type.URL and not _URL.match(text):
+        c.add(row, col.field, "Keine gültige Internetadresse.", value=text, allowed=col.allowed())
+        return None
+    return text
+
+
+def _convert_bool(c: _Collector, row: RawRow, col: schema.Column, raw: object) -> bool | None:
+    """A ja/nein column: Excel's TRUE/FALSE, or one of the words for yes and no."""
+    if isinstance(raw, bool):
+        return raw
+    key = str(raw).strip().casefold()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    c.add(row, col.field, "Unbekannter Wert.", value=raw, allowed=col.allowed())
+    return None
+
+
+def _convert_choice(c: _Collector, row: RawRow, col: schema.Column, raw: object) -> str | None:
+    """A drop-down column: one of its choices, in any case, returned as the choice is spelt."""
+    text = str(raw).strip()
+    for choice in col.choices:
+        if text.casefold() == choice.casefold():
+            return choice
+    c.add(row, col.field, "Wert ist nicht in der Auswahlliste.", value=raw, allowed=col.allowed())
+    return None
+
+
+def _convert_date(c: _Collector, row: RawRow, col: schema.Column, raw: object) -> dt.date | None:
+    """A date column: an Excel date, or a date typed as text (read, with a warning)."""
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, str):
+        m = _DATE_TEXT.match(raw)
+        if m:
+            try:
+                value = dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            except ValueError:
+                c.add(row, col.field, "Dieses Datum gibt es nicht.", value=raw, allowed=col.allowed())
+                return None
+            c.warn(row, col.field, f"Datum als Text eingegeben; gelesen als {datum(value)}. "
+                   "Bitte die Zelle als Datum formatieren.", value=raw)
+            return value
+    c.add(row, col.field, "Kein Datum.", value=raw, allowed=col.allowed())
+    return None
+
+
+def _convert_number(c: _Collector, row: RawRow, col: schema.Column, raw: object) -> int | float | None:
+    """A number column (Ganzzahl, Jahr, Zahl, Prozent): a number, or digits typed as text; whole where the
+    column counts, a plausible year, never negative."""
+    t = col.type
+    number: object = raw
+    if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.datetime)):
+        number = None
+    elif isinstance(raw, str):
+        s = raw.strip().replace("\u00a0", " ")
+        if re.fullmatch(r"-?\d+", s):
+            number = int(s)
+        else:
+            number = None
+    if not isinstance(number, (int, float)):
+        c.add(row, col.field, "Keine Zahl.", value=raw, allowed=col.allowed())
+        return None
+    if t in (schema.Type.INT, schema.Type.YEAR):
+        if isinstance(number, float) and not number.is_integer():
+            c.add(row, col.field, "Keine ganze Zahl.", value=raw, allowed=col.allowed())
+            return None
+        number = int(number)
+        if t is schema.Type.YEAR and not 1990 <= number <= 2100:
+            c.add(row, col.field, "Unplausible Jahreszahl.", value=raw, allowed=col.allowed())
+            return None
+    if number < 0:
+        c.add(row, col.field, "Negative Werte sind nicht erlaubt.", value=raw, allowed="0 oder mehr")
+        return None
+    return number
+
+
+def _convert_rows(c: _Collector, raw: RawWorkbook, sheet_name: str) -> _Rows:
+    """The rows of a sheet, each cell converted (`_convert`); rows that repeat a key of the sheet reported."""
     sheet_def = schema.sheet(sheet_name)
     out = []
     for row in raw.rows.get(sheet_name, ()):
-        values = {col.field: _convert(c, row, col) for col in sheet_def.columns}
+        values: _Values = {col.field: _convert(c, row, col) for col in sheet_def.columns}
         out.append((row, values))
     # Uniqueness of key columns.
     for key in sheet_def.unique:
@@ -229,45 +278,112 @@ def _convert_rows(c: _Collector, raw: RawWorkbook, sheet_name: str) -> list[tupl
 def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, list[Problem]]:
     """Build the model; raise ValidationError with all problems if any is an error.
 
-    Returns the data and the warnings.
+    Returns the data and the warnings. The sheets are checked one after the other (the problems are
+    reported in this order): »Bericht« and »Kommunen«, »Projekte«, then the sheets that refer to
+    projects and Kommunen, last the sheets of the annual report alone.
     """
     c = _Collector(raw.path)
     c.problems.extend(raw.problems)
     rows = {s.name: _convert_rows(c, raw, s.name) for s in schema.sheets()}
 
-    # --- Bericht ---------------------------------------------------------
-    bericht = None
-    if raw.rows.get("Bericht") is not None and "Bericht" in raw.rows:
-        brows = rows["Bericht"]
-        if len(brows) != 1 and not any(p.location.sheet == "Bericht" for p in raw.problems):
-            c.add(None, None, f"Das Blatt »Bericht« muss genau eine ausgefüllte Zeile haben, gefunden: {len(brows)}.",
-                  sheet="Bericht", allowed="genau eine Zeile")
-        if brows:
-            row, v = brows[0]
-            if v["von"] and v["bis"] and v["von"] > v["bis"]:
-                c.add(row, "bis", "Der Berichtszeitraum endet vor seinem Beginn.", value=f"{datum(v['von'])} – {datum(v['bis'])}",
-                      allowed="»Zeitraum bis« nach »Zeitraum von«")
-            if v["stand"] and v["von"] and v["stand"] < v["von"]:
-                c.add(row, "stand", "Der Stand liegt vor dem Berichtszeitraum.", value=v["stand"], allowed="ein Datum ab »Zeitraum von«")
-            required = [f for f in ("nummer", "von", "bis", "stand", "herausgeber", "ansprechpartner")]
-            if all(v[f] is not None for f in required):
-                bericht = ReportSettings(**v)
-
+    bericht = _bericht(c, raw, rows["Bericht"])
     fields = period.values(bericht.nummer, bericht.von, bericht.bis, bericht.stand) if bericht else None
+    kommunen = _kommunen(c, rows["Kommunen"])
+    keys = {k.key for k in kommunen}
+    proj_rows = [(row, v) for row, v in rows["Projekte"] if v["id"]]
+    ids = {v["id"] for _, v in proj_rows}
+    parents = _project_parents(c, proj_rows, ids, today)
+    texts = _project_texts(c, fields, rows["Projekttexte"], ids)
+    parts = _participations(c, rows["Beteiligung"], proj_rows, ids, keys)
+    _check_follow_up_participants(c, parents, parts)
+    miles = _milestones(c, rows["Arbeitsabschnitte"], ids)
+    reports = _project_reports(c, rows["Projektberichte"], ids, texts)
+    projekte = _projects(c, proj_rows, ids, kommunen, texts=texts, parts=parts, miles=miles, reports=reports)
 
-    def rich(row: RawRow, field_name: str, text: str | None) -> markup.RichText:
-        """A long text: the fields ({Berichtsnummer}, …) filled in, then parsed (markup)."""
-        if text and fields is not None:
-            text, unknown = period.fill(text, fields)
-            for name in dict.fromkeys(unknown):
-                c.add(row, field_name, f"Unbekanntes Feld »{{{name}}}«.", value=f"{{{name}}}",
-                      allowed="die Felder " + ", ".join(f"{{{f}}}" for f in period.FIELDS)
-                      + "; geschweifte Klammern als Text: {{ und }}")
-        return markup.parse(text)
+    foerder = _funding(c, fields, rows["Fördermittel"], ids)
+    lenkung = _steering_group(c, rows["Lenkungsgruppe"], keys)
+    fortb = _trainings(c, rows["Fortbildungen"], kommunen)
+    groups = _working_groups(c, fields, rows["Arbeitsgruppen"])
+    inits = _initiatives(c, fields, rows["Initiativen"])
+    presse = _press(c, fields, rows["Presse"])
+    texte = _report_texts(c, fields, rows["Berichtstexte"])
+    if bericht is not None:
+        _check_period(c, bericht, rows)
+    _check_report_sections(c, rows["Berichtstexte"], texte)
 
-    # --- Kommunen --------------------------------------------------------
+    c.finish()
+    errors = [p for p in c.problems if p.severity is Severity.ERROR]
+    if errors or bericht is None:
+        if bericht is None and not errors:
+            c.add(None, None, "Die Angaben zum Bericht fehlen.", sheet="Bericht", allowed="eine ausgefüllte Zeile")
+        raise ValidationError(c.problems)
+
+    data = IKZData(
+        source=raw.path, sha256=raw.sha256, bericht=bericht, kommunen=tuple(kommunen), projekte=tuple(projekte),
+        foerdermittel=tuple(foerder), lenkungsgruppe=tuple(lenkung), fortbildungen=tuple(fortb),
+        arbeitsgruppen=tuple(groups), initiativen=tuple(inits), presse=tuple(presse),
+        texte=MappingProxyType(texte))
+    return data, [p for p in c.problems if p.severity is Severity.WARNING]
+
+
+# --- the steps of `validate`, sheet by sheet, in the order it takes them -------------------------
+
+
+def _bericht(c: _Collector, raw: RawWorkbook, brows: _Rows) -> ReportSettings | None:
+    """The sheet »Bericht«: exactly one row, with a period that does not end before it begins and a Stand
+    not before it. None when the sheet is missing or a setting is not there."""
+    if raw.rows.get("Bericht") is None or "Bericht" not in raw.rows:
+        return None
+    if len(brows) != 1 and not any(p.location.sheet == "Bericht" for p in raw.problems):
+        c.add(None, None, f"Das Blatt »Bericht« muss genau eine ausgefüllte Zeile haben, gefunden: {len(brows)}.",
+              sheet="Bericht", allowed="genau eine Zeile")
+    if not brows:
+        return None
+    row, v = brows[0]
+    if v["von"] and v["bis"] and v["von"] > v["bis"]:
+        c.add(row, "bis", "Der Berichtszeitraum endet vor seinem Beginn.", value=f"{datum(v['von'])} – {datum(v['bis'])}",
+              allowed="»Zeitraum bis« nach »Zeitraum von«")
+    if v["stand"] and v["von"] and v["stand"] < v["von"]:
+        c.add(row, "stand", "Der Stand liegt vor dem Berichtszeitraum.", value=v["stand"], allowed="ein Datum ab »Zeitraum von«")
+    required = ("nummer", "von", "bis", "stand", "herausgeber", "ansprechpartner")
+    return ReportSettings(**v) if all(v[f] is not None for f in required) else None
+
+
+def _rich(c: _Collector, fields: Mapping[str, str] | None, row: RawRow, field_name: str,
+          text: str | None) -> markup.RichText:
+    """A long text: the fields ({Berichtsnummer}, …) filled in (`fields` None: the report period is not
+    known, the text is taken as it is), then parsed (markup). An unknown field is reported."""
+    if text and fields is not None:
+        text, unknown = period.fill(text, fields)
+        for name in dict.fromkeys(unknown):
+            c.add(row, field_name, f"Unbekanntes Feld »{{{name}}}«.", value=f"{{{name}}}",
+                  allowed="die Felder " + ", ".join(f"{{{f}}}" for f in period.FIELDS)
+                  + "; geschweifte Klammern als Text: {{ und }}")
+    return markup.parse(text)
+
+
+def _check_ref(c: _Collector, row: RawRow, field_name: str, value: str | None, known: Collection[str],
+               what: str) -> bool:
+    """True when `value` is one of the `known` Kommunen or Projekt-IDs (`what`). An unknown value is
+    reported, with the name it was most likely meant to be, unless a problem already reported is why
+    it is unknown (then it is counted there)."""
+    if value is not None and value not in known and c.referenced(what, value):
+        return False
+    if value is not None and value not in known:
+        close = [k for k in known if k.casefold() == str(value).casefold()]
+        similar = _similar(str(value), known)
+        hint = (f" Meinten Sie »{close[0]}«? (Groß-/Kleinschreibung beachten)" if close
+                else f" Meinten Sie »{similar}«?" if similar else "")
+        c.add(row, field_name, f"Unbekannte {what}.{hint}", value=value,
+              allowed=f"eine {what} aus dem Blatt »{'Kommunen' if what == 'Kommune' else 'Projekte'}«")
+        return False
+    return value is not None
+
+
+def _kommunen(c: _Collector, krows: _Rows) -> list[Kommune]:
+    """The sheet »Kommunen«: every complete row, its Amt fitting its Art; then the sheet as a whole."""
     kommunen: list[Kommune] = []
-    for row, v in rows["Kommunen"]:
+    for row, v in krows:
         if any(v[f] is None for f in ("key", "name", "art", "region", "amt", "sitz", "gremium")):
             if v["key"] is not None:
                 c.root_cause("Kommune", v["key"], row)
@@ -281,7 +397,13 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
         if not v["leitung"]:
             c.warn(row, "leitung", f"Keine Dienststellenleitung eingetragen; Dokumente sprechen das Amt an ({v['amt']}).")
         kommunen.append(Kommune(**v))
-    keys = {k.key for k in kommunen}
+    _check_kommunen(c, kommunen)
+    return kommunen
+
+
+def _check_kommunen(c: _Collector, kommunen: list[Kommune]) -> None:
+    """The Kommunen as a whole: which have no e-mail address (the Versand makes no draft for them), at
+    least one Kommune, and exactly one Kreis."""
     no_address = [k.key for k in kommunen if not k.email]
     if no_address:
         where = Location(c.path, "Kommunen", None, schema.sheet("Kommunen").column("email").header)
@@ -301,29 +423,18 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
     elif n_kreis > 1:
         c.warn(None, None, f"Es sollte genau eine Kommune der Art »Kreis« geben, gefunden: {n_kreis}.", sheet="Kommunen")
 
-    # --- Projekte ----------------------------------------------------------
-    proj_rows = [(row, v) for row, v in rows["Projekte"] if v["id"]]
-    ids = {v["id"] for _, v in proj_rows}
 
-    def check_ref(row, field_name, value, known, what):
-        if value is not None and value not in known and c.referenced(what, value):
-            return False
-        if value is not None and value not in known:
-            close = [k for k in known if k.casefold() == str(value).casefold()]
-            similar = _similar(str(value), known)
-            hint = (f" Meinten Sie »{close[0]}«? (Groß-/Kleinschreibung beachten)" if close
-                    else f" Meinten Sie »{similar}«?" if similar else "")
-            c.add(row, field_name, f"Unbekannte {what}.{hint}", value=value,
-                  allowed=f"eine {what} aus dem Blatt »{'Kommunen' if what == 'Kommune' else 'Projekte'}«")
-            return False
-        return value is not None
-
-    parents = {}
+def _project_parents(c: _Collector, proj_rows: _Rows, ids: set[str],
+                     today: dt.date | None) -> dict[str, tuple[RawRow, str]]:
+    """The sheet »Projekte« row by row: a known parent (a follow-up is usually an Umsetzungs- or
+    Pilotprojekt), a start before the end, no »laufend« project long past its end; then the chains of
+    parents. Returns each follow-up project's row and parent, by Projekt-ID."""
+    parents: dict[str, tuple[RawRow, str]] = {}
     for row, v in proj_rows:
         if v["parent"] is not None:
             if v["parent"] == v["id"]:
                 c.add(row, "parent", "Ein Projekt kann nicht sein eigenes übergeordnetes Projekt sein.", value=v["parent"])
-            elif check_ref(row, "parent", v["parent"], ids, "Projekt-ID"):
+            elif _check_ref(c, row, "parent", v["parent"], ids, "Projekt-ID"):
                 parents[v["id"]] = (row, v["parent"])
                 if v["art"] not in ("Umsetzungsprojekt", "Pilotprojekt", "Vergabeverfahren", None):
                     c.warn(row, "art", "Ein Projekt mit übergeordnetem Projekt ist normalerweise ein Umsetzungs- oder Pilotprojekt.", value=v["art"])
@@ -332,6 +443,12 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
                   allowed="ein Ende nach dem Start")
         if v["status"] == "laufend" and v["ende"] and today and v["ende"] < today - dt.timedelta(days=366):
             c.warn(row, "status", "Das Projekt ist als »laufend« markiert, sein Ende liegt aber über ein Jahr zurück.", value=v["status"])
+    _check_parent_chains(c, parents)
+    return parents
+
+
+def _check_parent_chains(c: _Collector, parents: dict[str, tuple[RawRow, str]]) -> None:
+    """No circle of parents; a parent with a parent of its own is shown as one level only (a warning)."""
     for pid, (row, parent) in parents.items():
         seen = {pid}
         cur = parent
@@ -346,35 +463,31 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
                 c.warn(row, "parent", "Das übergeordnete Projekt hat selbst ein übergeordnetes Projekt; der "
                        "Jahresbericht zeigt nur eine Ebene.", value=parent)
 
-    # --- Projekttexte -----------------------------------------------------------
-    texts: dict[str, dict] = defaultdict(dict)
-    for row, v in rows["Projekttexte"]:
-        if check_ref(row, "projekt", v["projekt"], ids, "Projekt-ID") and v["art"] and v["text"]:
-            texts[v["projekt"]][v["art"]] = rich(row, "text", v["text"])
 
-    # --- Beteiligung ---------------------------------------------------------
+def _project_texts(c: _Collector, fields: Mapping[str, str] | None, trows: _Rows,
+                   ids: set[str]) -> dict[str, dict[str, markup.RichText]]:
+    """The sheet »Projekttexte«: each project's texts, by Textart."""
+    texts: dict[str, dict[str, markup.RichText]] = defaultdict(dict)
+    for row, v in trows:
+        if _check_ref(c, row, "projekt", v["projekt"], ids, "Projekt-ID") and v["art"] and v["text"]:
+            texts[v["projekt"]][v["art"]] = _rich(c, fields, row, "text", v["text"])
+    return texts
+
+
+def _participations(c: _Collector, brows: _Rows, proj_rows: _Rows, ids: set[str],
+                    keys: set[str]) -> dict[str, list[Participation]]:
+    """The sheet »Beteiligung«: each project's participations, a Kommune that takes no part without a role,
+    a seat in the Lenkungsgruppe or a signature; then each project's leads."""
     signature_cols = signature_columns()  # »Unterzeichnet am«, and a column for each other signed kind
     parts: dict[str, list[Participation]] = defaultdict(list)
-    part_rows: dict[str, list[tuple[RawRow, dict]]] = {}  # rows of participating Kommunen, per project
-    for row, v in rows["Beteiligung"]:
-        ok_p = check_ref(row, "projekt", v["projekt"], ids, "Projekt-ID")
-        ok_k = check_ref(row, "kommune", v["kommune"], keys, "Kommune")
+    part_rows: dict[str, _Rows] = {}  # rows of participating Kommunen, per project
+    for row, v in brows:
+        ok_p = _check_ref(c, row, "projekt", v["projekt"], ids, "Projekt-ID")
+        ok_k = _check_ref(c, row, "kommune", v["kommune"], keys, "Kommune")
         if not (ok_p and ok_k and v["status"]):
             continue
         if v["status"] != "beteiligt":
-            label = "Eine nicht beteiligte Kommune" if v["status"] == "nicht beteiligt" else "Eine Kommune ohne Aufgabenzuständigkeit"
-            if v["rolle"]:
-                c.add(row, "rolle", f"{label} kann keine Rolle in der Projektgruppe haben.", value=v["rolle"],
-                      allowed="Rolle leer lassen oder Beteiligung »beteiligt«")
-            if v["lkg"]:
-                c.add(row, "lkg", f"{label} kann nicht über die Lenkungsgruppe vertreten sein.", value="ja",
-                      allowed="»nein« oder Beteiligung »beteiligt«")
-            for col in signature_cols:
-                if v[col.field]:
-                    c.add(row, col.field, f"{label} unterschreibt nicht (Spalte »{col.header}«).", value=v[col.field],
-                          allowed="leer oder Beteiligung »beteiligt«")
-            if v["vertreter"]:
-                c.warn(row, "vertreter", f"{label} entsendet niemanden; der Eintrag wird nicht verwendet.", value=v["vertreter"])
+            _check_not_participating(c, row, v, signature_cols)
         if v["status"] == "beteiligt":
             part_rows.setdefault(v["projekt"], []).append((row, v))
         parts[v["projekt"]].append(Participation(
@@ -382,6 +495,32 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
             vertreter=v["vertreter"], unterzeichnet=v["unterzeichnet"],
             signatures=MappingProxyType({col.field: v[col.field] for col in signature_cols
                                          if col.field != "unterzeichnet" and v[col.field]})))
+    _check_project_leads(c, proj_rows, parts, part_rows)
+    return parts
+
+
+def _check_not_participating(c: _Collector, row: RawRow, v: _Values, signature_cols: Sequence[schema.Column]) -> None:
+    """A Kommune »nicht beteiligt« or without »Aufgabenzuständigkeit« has no role, no seat in the
+    Lenkungsgruppe, no signature, and sends no one."""
+    label = "Eine nicht beteiligte Kommune" if v["status"] == "nicht beteiligt" else "Eine Kommune ohne Aufgabenzuständigkeit"
+    if v["rolle"]:
+        c.add(row, "rolle", f"{label} kann keine Rolle in der Projektgruppe haben.", value=v["rolle"],
+              allowed="Rolle leer lassen oder Beteiligung »beteiligt«")
+    if v["lkg"]:
+        c.add(row, "lkg", f"{label} kann nicht über die Lenkungsgruppe vertreten sein.", value="ja",
+              allowed="»nein« oder Beteiligung »beteiligt«")
+    for col in signature_cols:
+        if v[col.field]:
+            c.add(row, col.field, f"{label} unterschreibt nicht (Spalte »{col.header}«).", value=v[col.field],
+                  allowed="leer oder Beteiligung »beteiligt«")
+    if v["vertreter"]:
+        c.warn(row, "vertreter", f"{label} entsendet niemanden; der Eintrag wird nicht verwendet.", value=v["vertreter"])
+
+
+def _check_project_leads(c: _Collector, proj_rows: _Rows, parts: dict[str, list[Participation]],
+                         part_rows: dict[str, _Rows]) -> None:
+    """A project of the annual report, planned or running, has a Projektleitung (PL); no more than two
+    Kommunen lead one."""
     relevant = {v["id"] for _, v in proj_rows if v["aktuell"] or v["status"] in ("geplant", "laufend")}
     for pid, plist in parts.items():
         beteiligt = part_rows.get(pid, [])
@@ -394,7 +533,10 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
             row, v = leaders[2]
             c.warn(row, "rolle", f"Mehr als zwei Kommunen leiten das Projekt »{pid}« (PL).", value=v["rolle"])
 
-    # Follow-up participants should take part in (or at least be responsible for) the parent task.
+
+def _check_follow_up_participants(c: _Collector, parents: dict[str, tuple[RawRow, str]],
+                                  parts: dict[str, list[Participation]]) -> None:
+    """Follow-up participants should take part in (or at least be responsible for) the parent task."""
     for pid, (row, parent) in parents.items():
         parent_parts = {p.kommune: p for p in parts.get(parent, [])}
         for p in parts.get(pid, []):
@@ -403,12 +545,15 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
                 c.add(row, "parent", f"{p.kommune} ist für das übergeordnete Projekt »keine Aufgabenzuständigkeit«, "
                       "nimmt aber am Folgeprojekt teil.", value=pid)
 
-    # --- Arbeitsabschnitte -------------------------------------------------------
+
+def _milestones(c: _Collector, arows: _Rows, ids: set[str]) -> dict[str, list[Milestone]]:
+    """The sheet »Arbeitsabschnitte«: each project's milestones in the order of the standard process,
+    planned in that order."""
     order = list(schema.ARBEITSABSCHNITTE)
     miles: dict[str, list[Milestone]] = defaultdict(list)
-    mile_rows: dict[str, list] = defaultdict(list)
-    for row, v in rows["Arbeitsabschnitte"]:
-        if check_ref(row, "projekt", v["projekt"], ids, "Projekt-ID") and v["abschnitt"]:
+    mile_rows: dict[str, _Rows] = defaultdict(list)
+    for row, v in arows:
+        if _check_ref(c, row, "projekt", v["projekt"], ids, "Projekt-ID") and v["abschnitt"]:
             miles[v["projekt"]].append(Milestone(v["abschnitt"], v["geplant"], v["erledigt"], v["bemerkung"]))
             mile_rows[v["projekt"]].append((row, v))
     for pid, mrows in mile_rows.items():
@@ -421,11 +566,16 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
                           value=v["geplant"], allowed=f"ein Datum ab {datum(last[1])}")
                 last = (v["abschnitt"], v["geplant"])
         miles[pid].sort(key=lambda m: order.index(m.abschnitt))
+    return miles
 
-    # --- Projektberichte ---------------------------------------------------------
+
+def _project_reports(c: _Collector, rows: _Rows, ids: set[str],
+                     texts: dict[str, dict[str, markup.RichText]]) -> dict[str, list[ProjectReport]]:
+    """The sheet »Projektberichte«: each project's reports; a Zwischenbericht needs its Fazit, and the
+    texts a report shows are named when missing."""
     reports: dict[str, list[ProjectReport]] = defaultdict(list)
-    for row, v in rows["Projektberichte"]:
-        if not (check_ref(row, "projekt", v["projekt"], ids, "Projekt-ID") and v["art"]):
+    for row, v in rows:
+        if not (_check_ref(c, row, "projekt", v["projekt"], ids, "Projekt-ID") and v["art"]):
             continue
         if v["art"] == "Zwischenbericht" and not v["votum"]:
             c.add(row, "votum", "Ein Zwischenbericht braucht das Fazit der Projektgruppe.", allowed=", ".join(schema.VOTEN))
@@ -438,7 +588,15 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
                    f"Für den {v['art']} des Projekts »{v['projekt']}« fehlt die Zeile mit der Textart {arten}; "
                    "der Abschnitt entfällt.", sheet="Projekttexte")
         reports[v["projekt"]].append(ProjectReport(v["projekt"], v["art"], v["datum"], v["votum"]))
+    return reports
 
+
+def _projects(c: _Collector, proj_rows: _Rows, ids: set[str], kommunen: list[Kommune], *,
+              texts: dict[str, dict[str, markup.RichText]], parts: dict[str, list[Participation]],
+              miles: dict[str, list[Milestone]], reports: dict[str, list[ProjectReport]]) -> list[Project]:
+    """Every complete project with its texts, participations, milestones and reports; a project of the
+    annual report has a row in »Beteiligung« for every Kommune and, when completed, its end date. Then
+    the projects as a whole."""
     projekte: list[Project] = []
     for row, v in proj_rows:
         if any(v[f] is None for f in ("titel", "art", "status", "aktuell")):
@@ -465,6 +623,12 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
             texts=MappingProxyType(dict(texts.get(pid, {}))),
             participations=tuple(parts.get(pid, ())), milestones=tuple(miles.get(pid, ())),
             reports=tuple(reports.get(pid, ()))))
+    _check_projects(c, proj_rows, kommunen, projekte)
+    return projekte
+
+
+def _check_projects(c: _Collector, proj_rows: _Rows, kommunen: list[Kommune], projekte: list[Project]) -> None:
+    """The projects as a whole: at least one in the annual report; no two IDs that differ only in case."""
     if kommunen and not any(p.aktuell for p in projekte) and not _has_errors(c, "Projekte"):
         c.add(None, None, "Kein Projekt ist im Blatt »Projekte« für den Jahresbericht markiert; der Jahresbericht "
               "hätte keinen Inhalt.", sheet="Projekte",
@@ -476,54 +640,71 @@ def validate(raw: RawWorkbook, today: dt.date | None = None) -> tuple[IKZData, l
             c.add(row, "id", f"Die Projekt-ID unterscheidet sich von »{other}« nur in der Groß-/Kleinschreibung; "
                   "das ergäbe gleiche Dateinamen.", value=v["id"], allowed="eindeutige Kennungen")
 
-    # --- small sheets ----------------------------------------------------------
+
+def _funding(c: _Collector, fields: Mapping[str, str] | None, rows: _Rows, ids: set[str]) -> list[Funding]:
+    """The sheet »Fördermittel«: every complete row (its project, if any, known)."""
     foerder: list[Funding] = []
-    for row, v in rows["Fördermittel"]:
-        check_ref(row, "projekt", v["projekt"], ids, "Projekt-ID")
+    for row, v in rows:
+        _check_ref(c, row, "projekt", v["projekt"], ids, "Projekt-ID")
         if all(v[f] is not None for f in ("zweck", "geber", "betrag", "jahr", "status")):
             foerder.append(Funding(v["projekt"] if v["projekt"] in ids else None, v["zweck"], v["geber"], v["betrag"],
-                                   v["jahr"], v["status"], rich(row, "text", v["text"]), v["datum"]))
+                                   v["jahr"], v["status"], _rich(c, fields, row, "text", v["text"]), v["datum"]))
+    return foerder
+
+
+def _steering_group(c: _Collector, rows: _Rows, keys: set[str]) -> list[SteeringMember]:
+    """The sheet »Lenkungsgruppe«: every complete row of a known Kommune."""
     lenkung: list[SteeringMember] = []
-    for row, v in rows["Lenkungsgruppe"]:
-        if check_ref(row, "kommune", v["kommune"], keys, "Kommune") and v["funktion"] and v["name"]:
+    for row, v in rows:
+        if _check_ref(c, row, "kommune", v["kommune"], keys, "Kommune") and v["funktion"] and v["name"]:
             lenkung.append(SteeringMember(**v))
+    return lenkung
+
+
+def _trainings(c: _Collector, rows: _Rows, kommunen: list[Kommune]) -> list[Training]:
+    """The sheet »Fortbildungen«: every complete row, with no more Kommunen than there are."""
     fortb: list[Training] = []
-    for row, v in rows["Fortbildungen"]:
+    for row, v in rows:
         if v["kommunen"] is not None and kommunen and v["kommunen"] > len(kommunen):
             c.add(row, "kommunen", f"Mehr Kommunen als im Blatt »Kommunen« ({len(kommunen)}).", value=v["kommunen"],
                   allowed=f"höchstens {len(kommunen)}")
         if all(v[f] is not None for f in ("thema", "teilnehmende", "kommunen")):
             fortb.append(Training(**v))
-    groups = [WorkingGroup(v["name"], v["seit"], v["turnus"], rich(row, "text", v["text"]))
-              for row, v in rows["Arbeitsgruppen"] if v["name"] and v["text"]]
-    inits = [Initiative(v["name"], v["beteiligte"], v["seit"], rich(row, "text", v["text"]))
-             for row, v in rows["Initiativen"] if v["name"] and v["beteiligte"] and v["text"]]
-    presse = [PressItem(v["datum"], v["medium"], v["art"], v["titel"], rich(row, "text", v["text"]), v["link"])
-              for row, v in rows["Presse"] if v["medium"] and v["art"] and v["titel"]]
-    texte = {v["abschnitt"]: rich(row, "text", v["text"])
-             for row, v in rows["Berichtstexte"] if v["abschnitt"] and v["text"]}
-    if bericht is not None:
-        _check_period(c, bericht, rows)
+    return fortb
+
+
+def _working_groups(c: _Collector, fields: Mapping[str, str] | None, rows: _Rows) -> list[WorkingGroup]:
+    """The sheet »Arbeitsgruppen«: every row with a name and a text."""
+    return [WorkingGroup(v["name"], v["seit"], v["turnus"], _rich(c, fields, row, "text", v["text"]))
+            for row, v in rows if v["name"] and v["text"]]
+
+
+def _initiatives(c: _Collector, fields: Mapping[str, str] | None, rows: _Rows) -> list[Initiative]:
+    """The sheet »Initiativen«: every row with a name, those taking part and a text."""
+    return [Initiative(v["name"], v["beteiligte"], v["seit"], _rich(c, fields, row, "text", v["text"]))
+            for row, v in rows if v["name"] and v["beteiligte"] and v["text"]]
+
+
+def _press(c: _Collector, fields: Mapping[str, str] | None, rows: _Rows) -> list[PressItem]:
+    """The sheet »Presse«: every row with a medium, a kind and a title."""
+    return [PressItem(v["datum"], v["medium"], v["art"], v["titel"], _rich(c, fields, row, "text", v["text"]), v["link"])
+            for row, v in rows if v["medium"] and v["art"] and v["titel"]]
+
+
+def _report_texts(c: _Collector, fields: Mapping[str, str] | None, rows: _Rows) -> dict[str, markup.RichText]:
+    """The sheet »Berichtstexte«: the annual report's texts, by Abschnitt."""
+    return {v["abschnitt"]: _rich(c, fields, row, "text", v["text"])
+            for row, v in rows if v["abschnitt"] and v["text"]}
+
+
+def _check_report_sections(c: _Collector, rows: _Rows, texte: dict[str, markup.RichText]) -> None:
+    """A section of the annual report without its text is left out (a warning, once the sheet has rows)."""
     for abschnitt in schema.BERICHT_ABSCHNITTE:
-        if rows["Berichtstexte"] and abschnitt not in texte:
+        if rows and abschnitt not in texte:
             c.warn(None, None, f"Kein Text für den Abschnitt »{abschnitt}«; er entfällt im Jahresbericht.", sheet="Berichtstexte")
 
-    c.finish()
-    errors = [p for p in c.problems if p.severity is Severity.ERROR]
-    if errors or bericht is None:
-        if bericht is None and not errors:
-            c.add(None, None, "Die Angaben zum Bericht fehlen.", sheet="Bericht", allowed="eine ausgefüllte Zeile")
-        raise ValidationError(c.problems)
 
-    data = IKZData(
-        source=raw.path, sha256=raw.sha256, bericht=bericht, kommunen=tuple(kommunen), projekte=tuple(projekte),
-        foerdermittel=tuple(foerder), lenkungsgruppe=tuple(lenkung), fortbildungen=tuple(fortb),
-        arbeitsgruppen=tuple(groups), initiativen=tuple(inits), presse=tuple(presse),
-        texte=MappingProxyType(texte))
-    return data, [p for p in c.problems if p.severity is Severity.WARNING]
-
-
-def _check_period(c: _Collector, bericht: ReportSettings, rows: dict) -> None:
+def _check_period(c: _Collector, bericht: ReportSettings, rows: dict[str, _Rows]) -> None:
     """Warn where the workbook contradicts its report period: texts that name another report number or
     period, and dated entries the annual report leaves out because they fall outside the period (a
     workbook copied from last year without »neues-jahr« carries both)."""

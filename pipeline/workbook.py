@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import (
     kinds,  # noqa: F401 (registers the signed kinds' columns in the schema)
@@ -23,6 +24,9 @@ from . import (
 )
 from .digest import sha256_file
 from .errors import Location, Problem, Severity, WorkbookError
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
@@ -229,9 +233,24 @@ def read_workbook(path: Path | str) -> RawWorkbook:
     return RawWorkbook(path, digest, rows, tuple(problems))
 
 
-def _read_sheet(path: Path, sheet_def: schema.Sheet, ws, fws, problems: list[Problem]) -> tuple[RawRow, ...]:
-    from openpyxl.utils import get_column_letter
+@dataclass(frozen=True)
+class _Header:
+    """A sheet's header row (row 1) matched against the sheet's schema columns."""
 
+    cells: dict[int, str]
+    """Column index → header text, for every header cell that is not empty."""
+    columns: dict[str, int]
+    """Field name → column index, for the schema columns found."""
+    missing: list[schema.Column]
+    """Columns not found (the sheet is not read)."""
+    absent: list[schema.Column]
+    """Optional columns newer than the workbook: read as empty."""
+
+
+def _read_sheet(path: Path, sheet_def: schema.Sheet, ws: Worksheet, fws: Worksheet,
+                problems: list[Problem]) -> tuple[RawRow, ...]:
+    """The data rows of one sheet (`ws` its values, `fws` its formulas); problems of its size, header row
+    and cells are added to `problems`. Nothing is read from a sheet that is too large or lacks a column."""
     name = sheet_def.name
     if ws.max_row > MAX_ROWS + 1 or ws.max_column > MAX_COLUMNS:
         problems.append(
@@ -242,17 +261,26 @@ def _read_sheet(path: Path, sheet_def: schema.Sheet, ws, fws, problems: list[Pro
             )
         )
         return ()
+    header = _match_header(sheet_def, ws)
+    _report_header(path, sheet_def, header, problems)
+    if header.missing:
+        return ()
+    _report_merged_cells(path, name, ws, set(header.columns.values()), problems)
+    return _data_rows(path, sheet_def, ws, fws, header, problems)
 
-    # Header row: map schema fields to column indexes.
-    headers: dict[int, str] = {}
+
+def _match_header(sheet_def: schema.Sheet, ws: Worksheet) -> _Header:
+    """Map the schema's columns to the sheet's column indexes by their headers (spaces and case do not
+    matter)."""
+    cells: dict[int, str] = {}
     for idx in range(1, ws.max_column + 1):
         v = ws.cell(row=1, column=idx).value
         if v is not None and str(v).strip():
-            headers[idx] = str(v)
-    by_norm = {_norm_header(h): i for i, h in headers.items()}
-    col_index: dict[str, int] = {}
+            cells[idx] = str(v)
+    by_norm = {_norm_header(h): i for i, h in cells.items()}
+    columns: dict[str, int] = {}
     missing: list[schema.Column] = []
-    absent: list[schema.Column] = []  # optional columns newer than the workbook: read as empty
+    absent: list[schema.Column] = []
     for col in sheet_def.columns:
         at = by_norm.get(_norm_header(col.header))
         if at is None and col.may_be_absent:
@@ -260,10 +288,19 @@ def _read_sheet(path: Path, sheet_def: schema.Sheet, ws, fws, problems: list[Pro
         elif at is None:
             missing.append(col)
         else:
-            col_index[col.field] = at
+            columns[col.field] = at
+    return _Header(cells, columns, missing, absent)
+
+
+def _report_header(path: Path, sheet_def: schema.Sheet, header: _Header, problems: list[Problem]) -> None:
+    """Report the columns missing from the header row (naming the one that looks renamed), the optional
+    columns the workbook is older than, and the columns the schema does not know."""
+    from openpyxl.utils import get_column_letter
+
+    name = sheet_def.name
     expected = {_norm_header(c.header) for c in sheet_def.columns}
-    unknown = {i: h for i, h in headers.items() if _norm_header(h) not in expected}
-    for col in missing:
+    unknown = {i: h for i, h in header.cells.items() if _norm_header(h) not in expected}
+    for col in header.missing:
         close = get_close_matches(col.header, list(unknown.values()), n=1, cutoff=0.5)
         where = None
         hint = ""
@@ -278,7 +315,7 @@ def _read_sheet(path: Path, sheet_def: schema.Sheet, ws, fws, problems: list[Pro
                 allowed=f"Spaltenüberschrift »{col.header}«",
             )
         )
-    for col in absent:
+    for col in header.absent:
         problems.append(
             Problem(
                 Location(path, name, None, col.header),
@@ -287,7 +324,7 @@ def _read_sheet(path: Path, sheet_def: schema.Sheet, ws, fws, problems: list[Pro
                 Severity.WARNING,
             )
         )
-    renamed = {m.header for m in missing}
+    renamed = {m.header for m in header.missing}
     for i, h in unknown.items():
         if get_close_matches(h, list(renamed), n=1, cutoff=0.5):
             continue
@@ -298,11 +335,10 @@ def _read_sheet(path: Path, sheet_def: schema.Sheet, ws, fws, problems: list[Pro
                 Severity.WARNING,
             )
         )
-    if missing:
-        return ()
 
-    # Merged cells in the data area lose values silently: report them.
-    used_cols = set(col_index.values())
+
+def _report_merged_cells(path: Path, name: str, ws: Worksheet, used_cols: set[int], problems: list[Problem]) -> None:
+    """Merged cells in the data area lose values silently: report them."""
     for rng in ws.merged_cells.ranges:
         if rng.max_row >= 2 and any(rng.min_col <= c <= rng.max_col for c in used_cols):
             problems.append(
@@ -313,11 +349,17 @@ def _read_sheet(path: Path, sheet_def: schema.Sheet, ws, fws, problems: list[Pro
                 )
             )
 
+
+def _data_rows(path: Path, sheet_def: schema.Sheet, ws: Worksheet, fws: Worksheet, header: _Header,
+               problems: list[Problem]) -> tuple[RawRow, ...]:
+    """Every row below the header that is not empty (blank text counts as empty), with the schema's
+    cells; a formula without a stored value is reported."""
+    name = sheet_def.name
     result: list[RawRow] = []
     for r in range(2, ws.max_row + 1):
         cells: dict[str, RawCell] = {}
         empty = True
-        for field_name, idx in col_index.items():
+        for field_name, idx in header.columns.items():
             cell = ws.cell(row=r, column=idx)
             value = cell.value
             if isinstance(value, str) and not value.strip():
@@ -337,7 +379,7 @@ def _read_sheet(path: Path, sheet_def: schema.Sheet, ws, fws, problems: list[Pro
             if value is not None:
                 empty = False
             cells[field_name] = RawCell(value, cell.coordinate)
-        for col in absent:
+        for col in header.absent:
             cells[col.field] = RawCell(None, "")
         if not empty:
             result.append(RawRow(name, r, cells))

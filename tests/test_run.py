@@ -112,7 +112,7 @@ def test_index_links_point_to_documents(sample_run):
     for page in reader.pages[1:3]:
         for annot in page.get("/Annots", []) or []:
             a = annot.get_object()
-            if a.get("/Subtype") == "/Link":
+            if a.get("/Subtype") == "/Link" and ("/A" not in a or a["/A"].get("/S") == "/GoTo"):  # not a web link
                 dest = a["/A"]["/D"] if "/A" in a else a["/Dest"]
                 targets.append(reader.get_page_number(dest[0].get_object()))
     firsts = [reader.get_page_number(o.page.get_object()) if hasattr(o, "page") else reader.get_destination_page_number(o)
@@ -576,3 +576,27 @@ def test_structure_as_a_screen_reader_meets_it(sample_run):
     forms = [e for e in contract if e.role == "Form"]
     assert forms[0].children[0].annotation["TU"] == "Unterschrift Gemeinde Biebesheim am Rhein"
     assert "Unterschrift Stadt Raunheim" in [f.children[0].annotation["TU"] for f in forms]
+
+
+def test_addresses_in_the_texts_are_links(sample_run):
+    """The website the Einleitung names and the e-mail address of the contact lines are links: in the .docx a
+    w:hyperlink with its external relationship (mailto: for the e-mail address), in the PDF and the Mappe a Link
+    annotation with its URI and /Contents, held as OBJR by a Link element around the link's text (the checkers
+    run over the same files in test_every_delivered_file_is_accessible)."""
+    import docx
+
+    from tools.pdf_structure import walk
+
+    folder = sample_run["folder"]
+    document = docx.Document(str(folder / "word" / "jahresbericht-2025.docx"))
+    links = [(h.text, h.address) for p in document.paragraphs for h in p.hyperlinks if h.address]
+    assert ("m.goetz@raunheim.de", "mailto:m.goetz@raunheim.de") in links
+    assert links.count(("https://ikz.imkreisgg.de", "https://ikz.imkreisgg.de")) >= 3  # Einleitung, Kontakt, …
+    for pdf in (folder / "pdf" / "jahresbericht-2025.pdf", folder / "mappen" / "mappe-Raunheim.pdf"):
+        web = [e for top in walk(pdf) for e in top.iter()
+               if e.role == "Link" and any(c.annotation and "URI" in c.annotation for c in e.children)]
+        found = {(e.all_text(), c.annotation["Contents"], c.annotation["URI"].rstrip("/"))
+                 for e in web for c in e.children if c.role == "OBJR"}
+        assert ("m.goetz@raunheim.de", "m.goetz@raunheim.de", "mailto:m.goetz@raunheim.de") in found, pdf.name
+        assert ("https://ikz.imkreisgg.de",) * 3 in found, pdf.name
+        assert len(web) == len(links), pdf.name

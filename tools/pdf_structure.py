@@ -6,7 +6,7 @@ Each line is one structure element, indented by depth: its standard role (the
 custom role in brackets when a RoleMap maps it), its attributes that matter to
 assistive technology (Scope, ColSpan, RowSpan, Alt, ActualText, Lang, Title) and
 the text of its marked content; a form field or link shows its annotation's type,
-its tooltip (/TU) or description (/Contents) and its page. `walk` gives the same
+its tooltip (/TU) or description (/Contents), a web link its address (URI) and its page. `walk` gives the same
 as records for the tests.
 """
 
@@ -34,7 +34,7 @@ class Element:
     attributes: dict[str, object] = field(default_factory=dict)
     text: str = ""  # the text of its own marked content (not its children's)
     page: int | None = None  # 1-based
-    annotation: dict[str, object] | None = None  # for OBJR: Subtype, TU, Contents, FT, T
+    annotation: dict[str, object] | None = None  # for OBJR: Subtype, TU, Contents, FT, T, URI
     children: list["Element"] = field(default_factory=list)
 
     def all_text(self) -> str:
@@ -151,6 +151,9 @@ def walk(path: Path) -> list[Element]:
                             value = annot.Parent.get(key)
                         if value is not None:
                             info[key[1:]] = _plain(value)
+                    action = annot.get("/A")
+                    if isinstance(action, pikepdf.Dictionary) and "/URI" in action:
+                        info["URI"] = _plain(action.URI)
                     pg = annot.get("/P")
                     page = page_index.get(pg.objgen) if pg is not None else page_of(node, inherited_page)
                 else:

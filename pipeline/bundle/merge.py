@@ -352,6 +352,67 @@ def _pdfa_part(source: Pdf) -> int | None:
 # the working file
 
 
+@dataclass
+class _FrontPages:
+    """Cover and index of a bundle, copied into the working file."""
+
+    layout: Front  # what was drawn where: the index's links, the marked content to tag
+    pages: list[Dictionary]
+    geometry: list[tuple[float, float, float, float, float, float, int]]
+    slots: list[pikepdf.Stream]  # per page: the XObject its stamp is drawn into
+    first_pages: list[int]  # the page each member document starts on (1-based)
+    total: int  # pages of the whole bundle
+
+
+def _pdfa_claim(members: list[_Member]) -> tuple[tuple[int, str] | None, Array | None]:
+    """The bundle's PDF/A claim and output intents. PDF/A is claimed only if every document claims it:
+    the highest part of them (PDF/A-1 content is valid PDF/A-2), conformance B (the merged structure is
+    not checked against the stricter level A)."""
+    parts = [m.pdfa_part for m in members]
+    intents = next((m.output_intents for m in members if m.output_intents is not None), None)
+    pdfa: tuple[int, str] | None = None
+    if intents is not None and all(part is not None for part in parts):
+        pdfa = (max(part for part in parts if part is not None), "B")
+    return pdfa, intents
+
+
+def _struct_element(pdf: Pdf, role: str, parent: Dictionary, kids: list[Any], *, title: str | None = None,
+                    page: Dictionary | None = None) -> tuple[Dictionary, list[Any]]:
+    """A new structure element `role` below `parent`, appended to the parent's `kids`; returns it with
+    the list of its own kids (set as its /K once complete)."""
+    elem = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + role), P=parent))
+    if title:
+        elem["/T"] = String(title)
+    if page is not None:
+        elem["/Pg"] = page
+    kids.append(elem)
+    return elem, []
+
+
+def _member_parts(spec: BundleSpec, members: list[_Member], document: Dictionary,
+                  document_kids: list[Any]) -> tuple[list[Dictionary], dict[str, Any], dict[str, Any]]:
+    """Each tagged member's /Part below the bundle's /Document (titled as in the index), appended to
+    `document_kids`. Returns the members' ParentTree leaves and their role and class maps merged (the
+    first member's entry wins)."""
+    role_map: dict[str, Any] = {}
+    class_map: dict[str, Any] = {}
+    leaves = []
+    for doc, member in zip(spec.documents, members):
+        part = member.part
+        if part is None:
+            continue
+        part["/P"] = document
+        part["/T"] = String(doc.title)
+        document_kids.append(part)
+        if member.parent_tree is not None:
+            leaves.append(member.parent_tree)
+        for name, value in member.role_map:
+            role_map.setdefault(name, value)
+        for name, value in member.class_map:
+            class_map.setdefault(name, value)
+    return leaves, role_map, class_map
+
+
 class Bundler:
     """Builds bundles in one working file; each member document is copied into it once.
 
@@ -566,27 +627,19 @@ class Bundler:
             raise
 
     def _build(self, spec: BundleSpec, out: Path) -> BundleResult:
+        """Make the working file this bundle (page tree, cover and index, links, bookmarks, structure
+        tree, stamps, metadata) and write it."""
         pdf = self.pdf
         members = self._members_for(spec.documents)
         sizes = [len(m.pages) for m in members]
         moment = dt.datetime.now().astimezone().replace(microsecond=0)
-        front_bytes, front, first_pages, total = render_front(spec, sizes, moment.date() if spec.date is None else spec.date)
-        with pikepdf.open(io.BytesIO(front_bytes)) as front_source:
-            front_pages = [pdf.copy_foreign(page.obj) for page in front_source.pages]
-        seen: set[tuple[int, int]] = set()
-        front_geometry = []
-        front_slots = []
-        for page in front_pages:
-            _walk_resources(page.get("/Resources"), self.tags, 0, seen)
-            size = _visual_size(page)
-            front_geometry.append(size)
-            front_slots.append(self._add_slot(page, size))
-        self.objects += 10 * len(front_pages) + 2 * len(members)  # cover, index, links, bookmarks
+        front = self._front(spec, sizes, moment.date() if spec.date is None else spec.date)
+        self.objects += 10 * len(front.pages) + 2 * len(members)  # cover, index, links, bookmarks
 
-        all_pages = front_pages + [page for m in members for page in m.pages]
-        if len(all_pages) != total:
-            raise BundleError(f"Interner Fehler: {len(all_pages)} statt {total} Seiten in der Mappe »{spec.title}«.")
-        starts = [first - 1 for first in first_pages]
+        all_pages = front.pages + [page for m in members for page in m.pages]
+        if len(all_pages) != front.total:
+            raise BundleError(f"Interner Fehler: {len(all_pages)} statt {front.total} Seiten in der Mappe »{spec.title}«.")
+        starts = [first - 1 for first in front.first_pages]
 
         # the page tree holds exactly this bundle's pages
         del pdf.pages[:]
@@ -597,17 +650,55 @@ class Bundler:
             if key not in ("/Type", "/Pages"):
                 del catalog[key]
 
-        annots = self._links(spec, front, all_pages, starts, first_pages)
+        annots = self._links(spec, front.layout, all_pages, starts, front.first_pages)
         catalog["/Outlines"] = self._outline(spec, members, all_pages, starts)
 
         tagged = all(m.tagged for m in members)
         if tagged:
-            catalog["/StructTreeRoot"] = self._structure(spec, front, members, front_pages, annots)
+            catalog["/StructTreeRoot"] = self._structure(spec, front.layout, members, front.pages, annots)
             catalog["/MarkInfo"] = Dictionary(Marked=True)
 
-        # page stamps "Mappe · Seite N von M" into each page's slot
-        geometry = front_geometry + [g for m in members for g in m.geometry]
-        slots = front_slots + [s for m in members for s in m.slots]
+        self._stamp(spec, front.geometry + [g for m in members for g in m.geometry],
+                    front.slots + [s for m in members for s in m.slots])
+
+        pdfa, intents = _pdfa_claim(members)
+        if intents is not None:
+            catalog["/OutputIntents"] = intents
+        if spec.lang:
+            catalog["/Lang"] = String(spec.lang)
+        catalog["/ViewerPreferences"] = Dictionary(DisplayDocTitle=True)
+        catalog["/PageMode"] = Name.UseOutlines
+        self._metadata(spec, moment, pdfa, tagged)
+        set_tabs(pdf)  # the members' links and the index's
+
+        self._write(spec, out)
+        entries = tuple(
+            BundleEntry(doc.title, first, size) for doc, first, size in zip(spec.documents, front.first_pages, sizes)
+        )
+        return BundleResult(path=out, pages=front.total, entries=entries, pdfa_part=pdfa[0] if pdfa else None,
+                            tagged=tagged)
+
+    def _front(self, spec: BundleSpec, sizes: list[int], day: dt.date) -> _FrontPages:
+        """Cover and index, drawn by ReportLab, copied into the working file, each page with a stamp slot."""
+        pdf = self.pdf
+        front_bytes, layout, first_pages, total = render_front(spec, sizes, day)
+        with pikepdf.open(io.BytesIO(front_bytes)) as front_source:
+            pages = [pdf.copy_foreign(page.obj) for page in front_source.pages]
+        seen: set[tuple[int, int]] = set()
+        geometry = []
+        slots = []
+        for page in pages:
+            _walk_resources(page.get("/Resources"), self.tags, 0, seen)
+            size = _visual_size(page)
+            geometry.append(size)
+            slots.append(self._add_slot(page, size))
+        return _FrontPages(layout=layout, pages=pages, geometry=geometry, slots=slots, first_pages=first_pages,
+                           total=total)
+
+    def _stamp(self, spec: BundleSpec, geometry: list[tuple[float, float, float, float, float, float, int]],
+               slots: list[pikepdf.Stream]) -> None:
+        """The page stamps »Mappe · Seite N von M«, drawn by ReportLab, into each page's slot."""
+        pdf = self.pdf
         with pikepdf.open(io.BytesIO(render_stamps([(g[0], g[1]) for g in geometry]))) as stamps:
             stamp_pages = [page.obj for page in stamps.pages]
             if len(stamp_pages) != len(slots):  # a slot left out would show an earlier bundle's stamp
@@ -620,23 +711,10 @@ class Bundler:
         for font in self._fonts(resources):
             self.tags.claim(font)
 
-        # PDF/A: claimed only if every document claims it; the highest part of them
-        # (PDF/A-1 content is valid PDF/A-2), conformance B (the merged structure is
-        # not checked against the stricter level A)
-        parts = [m.pdfa_part for m in members]
-        intents = next((m.output_intents for m in members if m.output_intents is not None), None)
-        pdfa: tuple[int, str] | None = None
-        if intents is not None and all(part is not None for part in parts):
-            pdfa = (max(part for part in parts if part is not None), "B")
-        if intents is not None:
-            catalog["/OutputIntents"] = intents
-        if spec.lang:
-            catalog["/Lang"] = String(spec.lang)
-        catalog["/ViewerPreferences"] = Dictionary(DisplayDocTitle=True)
-        catalog["/PageMode"] = Name.UseOutlines
-        self._metadata(spec, moment, pdfa, tagged)
-        set_tabs(pdf)  # the members' links and the index's
-
+    def _write(self, spec: BundleSpec, out: Path) -> None:
+        """Save the working file's bundle to `out`, atomically; German errors for a full disk or a source
+        whose streams turn out broken (qpdf reads stream data only now)."""
+        pdf = self.pdf
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
         try:
@@ -668,12 +746,6 @@ class Bundler:
                 f"({names}): {exc}",
                 Location(file=out),
             ) from exc
-
-        entries = tuple(
-            BundleEntry(doc.title, first, size) for doc, first, size in zip(spec.documents, first_pages, sizes)
-        )
-        return BundleResult(path=out, pages=total, entries=entries, pdfa_part=pdfa[0] if pdfa else None,
-                            tagged=tagged)
 
     @staticmethod
     def _fonts(resources: Array) -> Iterator[Dictionary]:
@@ -744,22 +816,32 @@ class Bundler:
         if spec.lang:
             document["/Lang"] = String(spec.lang)
         root["/K"] = Array([document])
-        key = self.next_key  # the front's keys follow every member's range in the working file
-        nums: list[Any] = []
-
-        def element(role: str, parent: Dictionary, kids: list[Any], *, title: str | None = None,
-                    page: Dictionary | None = None) -> tuple[Dictionary, list[Any]]:
-            elem = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + role), P=parent))
-            if title:
-                elem["/T"] = String(title)
-            if page is not None:
-                elem["/Pg"] = page
-            kids.append(elem)
-            return elem, []
-
         document_kids: list[Any] = []
-        cover, cover_kids = element("Sect", document, document_kids, title="Deckblatt")
-        index, index_kids = element("Sect", document, document_kids, title="Inhalt")
+        nums, key = self._front_structure(spec, front, document, document_kids, front_pages, annots)
+        leaves, role_map, class_map = _member_parts(spec, members, document, document_kids)
+        document["/K"] = Array(document_kids)
+        leaves.sort(key=lambda leaf: int(leaf.Limits[0]))
+        if nums:
+            leaves.append(pdf.make_indirect(Dictionary(Nums=Array(nums), Limits=Array([self.next_key, key - 1]))))
+        root["/ParentTree"] = pdf.make_indirect(Dictionary(Kids=Array(leaves)))
+        root["/ParentTreeNextKey"] = key
+        if role_map:
+            root["/RoleMap"] = Dictionary(role_map)
+        if class_map:
+            root["/ClassMap"] = Dictionary(class_map)
+        return root
+
+    def _front_structure(self, spec: BundleSpec, front: Front, document: Dictionary, document_kids: list[Any],
+                         front_pages: list[Dictionary], annots: dict[int, Dictionary]) -> tuple[list[Any], int]:
+        """The structure elements of cover and index (a /Sect each; the index's entries a /TOC of /TOCI
+        with a /Link to its annotation) appended to `document_kids`. Returns the ParentTree entries of
+        the front pages and the index's links (keys after every member's range in the working file) and
+        the next free key."""
+        pdf = self.pdf
+        key = self.next_key
+        nums: list[Any] = []
+        cover, cover_kids = _struct_element(pdf, "Sect", document, document_kids, title="Deckblatt")
+        index, index_kids = _struct_element(pdf, "Sect", document, document_kids, title="Inhalt")
         toc: Dictionary | None = None
         toc_kids: list[Any] = []
         children: list[tuple[Dictionary, list[Any]]] = [(cover, cover_kids), (index, index_kids)]
@@ -768,15 +850,15 @@ class Bundler:
             page = front_pages[tag.page]
             if tag.group in ("cover", "index"):
                 parent, parent_kids = (cover, cover_kids) if tag.group == "cover" else (index, index_kids)
-                elem, kids = element(tag.role, parent, parent_kids, page=page)
+                elem, kids = _struct_element(pdf, tag.role, parent, parent_kids, page=page)
             else:
                 if toc is None:
-                    toc, toc_kids = element("TOC", index, index_kids)
+                    toc, toc_kids = _struct_element(pdf, "TOC", index, index_kids)
                     children.append((toc, toc_kids))
-                item, item_kids = element("TOCI", toc, toc_kids)
+                item, item_kids = _struct_element(pdf, "TOCI", toc, toc_kids)
                 children.append((item, item_kids))
                 entry = tag.entry or 0
-                elem, kids = element("Link", item, item_kids, page=page, title=spec.documents[entry].title)
+                elem, kids = _struct_element(pdf, "Link", item, item_kids, page=page, title=spec.documents[entry].title)
                 annot = annots.get(entry)
                 if annot is not None:
                     kids.append(Dictionary(Type=Name.OBJR, Obj=annot, Pg=page))
@@ -792,34 +874,7 @@ class Bundler:
             key += 1
         for elem, kids in children:
             elem["/K"] = Array(kids)
-
-        role_map: dict[str, Any] = {}
-        class_map: dict[str, Any] = {}
-        leaves = []
-        for doc, member in zip(spec.documents, members):
-            part = member.part
-            if part is None:
-                continue
-            part["/P"] = document
-            part["/T"] = String(doc.title)
-            document_kids.append(part)
-            if member.parent_tree is not None:
-                leaves.append(member.parent_tree)
-            for name, value in member.role_map:
-                role_map.setdefault(name, value)
-            for name, value in member.class_map:
-                class_map.setdefault(name, value)
-        document["/K"] = Array(document_kids)
-        leaves.sort(key=lambda leaf: int(leaf.Limits[0]))
-        if nums:
-            leaves.append(pdf.make_indirect(Dictionary(Nums=Array(nums), Limits=Array([self.next_key, key - 1]))))
-        root["/ParentTree"] = pdf.make_indirect(Dictionary(Kids=Array(leaves)))
-        root["/ParentTreeNextKey"] = key
-        if role_map:
-            root["/RoleMap"] = Dictionary(role_map)
-        if class_map:
-            root["/ClassMap"] = Dictionary(class_map)
-        return root
+        return nums, key
 
     def _metadata(self, spec: BundleSpec, moment: dt.datetime, pdfa: tuple[int, str] | None,
                   tagged: bool = True) -> None:

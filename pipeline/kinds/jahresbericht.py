@@ -46,53 +46,11 @@ def jahresbericht_context(data: IKZData) -> dict:
     table = participation_table(data)
     texte = {identifier(k): clean_rich(data.text(k)) for k in schema.BERICHT_ABSCHNITTE}
     vor, nach, mit_ueberleitung = _split_ablauf(texte["projektablauf"])
-
-    projekte = []
-    for p, kids in table_projects(data):
-        pc = projekt_ctx(data, p)
-        folge = [folgeprojekt_ctx(data, c) for c in kids]
-        folge = [f for f in folge if f["sachstand"] or f["ausgangslage"] or f["ausblick"]]
-        has_text = any(pc[identifier(a)] for a in _JAHRESBERICHT_TEXTE) or pc["ziele"] or folge
-        if not has_text:
-            continue
-        pc["folgeprojekte_text"] = folge
-        projekte.append(pc)
-    for i, pc in enumerate(projekte):
-        pc["buchstabe"] = f"{buchstaben(i + 1)})"
-
-    fortbildungen = [{
-        "thema": clean(t.thema),
-        "format": clean(t.format),
-        "teilnehmende": str(t.teilnehmende),
-        "kommunen": str(t.kommunen),
-        "seit": str(t.seit) if t.seit else "",
-    } for t in data.fortbildungen]
-    arbeitsgruppen = [{
-        "name": clean(g.name),
-        "seit": str(g.seit) if g.seit else "",
-        "turnus": clean(g.turnus),
-        "text": clean_rich(g.text),
-    } for g in data.arbeitsgruppen]
-    initiativen = [{
-        "name": clean(i.name),
-        "beteiligte": clean(i.beteiligte),
-        "seit": str(i.seit) if i.seit else "",
-        "text": clean_rich(i.text),
-    } for i in data.initiativen]
-    presse = []
-    for item in data.presse:  # undated items stand every year; dated ones only in their period
-        if item.datum is not None and not im_zeitraum(item.datum, data):
-            continue
-        angaben = ", ".join(x for x in (clean(item.art), datum(item.datum)) if x)
-        presse.append({
-            "datum": datum(item.datum),
-            "medium": clean(item.medium),
-            "art": clean(item.art),
-            "titel": clean(item.titel),
-            "angaben": angaben,
-            "text": indented(clean_rich(item.text)),
-            "link": clean(item.link),
-        })
+    projekte = _projekte(data)
+    fortbildungen = _fortbildungen(data)
+    arbeitsgruppen = _arbeitsgruppen(data)
+    initiativen = _initiativen(data)
+    presse = _presse(data)
 
     ctx = {
         "dokument": dokument_ctx(data, "IKZ-Zwischenbericht", b["titel"], f"(Stand: {b['stand']})",
@@ -128,6 +86,74 @@ def jahresbericht_context(data: IKZData) -> dict:
         or texte["weitere_aktivitaeten"] or texte["ausblick"]
     )
     return ctx
+
+
+def _projekte(data: IKZData) -> list[dict]:
+    """Section 1.1: the projects of the participation table that have something to say (a text, goals, a
+    follow-up project with a text), each with its follow-ups and its letter a), b), …"""
+    projekte = []
+    for p, kids in table_projects(data):
+        pc = projekt_ctx(data, p)
+        folge = [folgeprojekt_ctx(data, c) for c in kids]
+        folge = [f for f in folge if f["sachstand"] or f["ausgangslage"] or f["ausblick"]]
+        has_text = any(pc[identifier(a)] for a in _JAHRESBERICHT_TEXTE) or pc["ziele"] or folge
+        if not has_text:
+            continue
+        pc["folgeprojekte_text"] = folge
+        projekte.append(pc)
+    for i, pc in enumerate(projekte):
+        pc["buchstabe"] = f"{buchstaben(i + 1)})"
+    return projekte
+
+
+def _fortbildungen(data: IKZData) -> list[dict[str, str]]:
+    """The Fortbildungen of section 2."""
+    return [{
+        "thema": clean(t.thema),
+        "format": clean(t.format),
+        "teilnehmende": str(t.teilnehmende),
+        "kommunen": str(t.kommunen),
+        "seit": str(t.seit) if t.seit else "",
+    } for t in data.fortbildungen]
+
+
+def _arbeitsgruppen(data: IKZData) -> list[dict]:
+    """The Arbeitsgruppen of section 2."""
+    return [{
+        "name": clean(g.name),
+        "seit": str(g.seit) if g.seit else "",
+        "turnus": clean(g.turnus),
+        "text": clean_rich(g.text),
+    } for g in data.arbeitsgruppen]
+
+
+def _initiativen(data: IKZData) -> list[dict]:
+    """The local initiatives (Örtliche Initiativen)."""
+    return [{
+        "name": clean(i.name),
+        "beteiligte": clean(i.beteiligte),
+        "seit": str(i.seit) if i.seit else "",
+        "text": clean_rich(i.text),
+    } for i in data.initiativen]
+
+
+def _presse(data: IKZData) -> list[dict]:
+    """The press items of section 2: undated items stand every year, dated ones only in their period."""
+    presse = []
+    for item in data.presse:
+        if item.datum is not None and not im_zeitraum(item.datum, data):
+            continue
+        angaben = ", ".join(x for x in (clean(item.art), datum(item.datum)) if x)
+        presse.append({
+            "datum": datum(item.datum),
+            "medium": clean(item.medium),
+            "art": clean(item.art),
+            "titel": clean(item.titel),
+            "angaben": angaben,
+            "text": indented(clean_rich(item.text)),
+            "link": clean(item.link),
+        })
+    return presse
 
 
 KIND = DocumentKind(

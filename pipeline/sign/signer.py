@@ -21,7 +21,9 @@ from asn1crypto import pkcs12 as asn1_pkcs12
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs12
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.fields import (
@@ -91,12 +93,33 @@ def load_signer(config: SigningConfig) -> signers.SimpleSigner:
 
 
 def _load_signer(config: SigningConfig) -> signers.SimpleSigner:
+    """Key and certificate from the PKCS#12 file, checked, with the chain and trust roots (German errors)."""
     path = Path(config.pkcs12)
     where = Location(file=path)
     name = path.name
+    data = _read_pkcs12_file(path, where)
+    key, cert, others = _open_pkcs12(data, config, name, where)
+    cert, others = _certificate_of_key(key, cert, others, name, where)
+    _check_certificate_usable(cert, name, where, demo=config.demo)
+
+    registry = SimpleCertificateStore()
+    chain = [_asn1_certificate(c) for c in others]
+    chain += load_certificates(config.trust_roots)
+    registry.register_multiple(chain)
+    return KeptKeySigner(
+        private_key=key,
+        signing_cert=_asn1_certificate(cert),
+        signing_key=_asn1_private_key(key),
+        cert_registry=registry,
+    )
+
+
+def _read_pkcs12_file(path: Path, where: Location) -> bytes:
+    """The certificate file's bytes; a German error when it is missing, a folder or unreadable."""
+    name = path.name
     hint_config = f"Prüfen Sie den Pfad in {CONFIG_FILE_NAME} bzw. in der Umgebungsvariable {ENV_CERTIFICATE}."
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise SigningError(
             f"Die Zertifikatsdatei »{name}« wurde nicht gefunden ({path}). {hint_config}", where
@@ -112,6 +135,11 @@ def _load_signer(config: SigningConfig) -> signers.SimpleSigner:
             where,
         ) from None
 
+
+def _open_pkcs12(data: bytes, config: SigningConfig, name: str,
+                 where: Location) -> tuple[PrivateKeyTypes, x509.Certificate | None, list[x509.Certificate]]:
+    """The private key, its certificate (None when stored without the key's local key id) and the other
+    certificates of a PKCS#12 file. PassphraseError when the passphrase is missing or wrong."""
     if not _looks_like_pkcs12(data):
         raise SigningError(
             f"Die Datei »{name}« ist keine PKCS#12-Zertifikatsdatei (.p12/.pfx) oder sie ist beschädigt. "
@@ -146,10 +174,16 @@ def _load_signer(config: SigningConfig) -> signers.SimpleSigner:
             "Exportieren Sie das Zertifikat »mit privatem Schlüssel« erneut als .p12/.pfx.",
             where,
         )
+    return key, cert, list(others or ())
+
+
+def _certificate_of_key(key: PrivateKeyTypes, cert: x509.Certificate | None, others: list[x509.Certificate],
+                        name: str, where: Location) -> tuple[x509.Certificate, list[x509.Certificate]]:
+    """The certificate of the private key (found among the others when the file does not say which it is)
+    and the other certificates (the chain)."""
     public = serialization.PublicFormat.SubjectPublicKeyInfo
     der = serialization.Encoding.DER
     key_id = key.public_key().public_bytes(der, public)
-    others = list(others or ())
     if cert is None:  # certificate stored without the key's local key id
         matching = [c for c in others if c.public_key().public_bytes(der, public) == key_id]
         if matching:
@@ -165,18 +199,7 @@ def _load_signer(config: SigningConfig) -> signers.SimpleSigner:
         raise SigningError(
             f"In der Zertifikatsdatei »{name}« passt der private Schlüssel nicht zum Zertifikat.", where
         )
-    _check_certificate_usable(cert, name, where, demo=config.demo)
-
-    registry = SimpleCertificateStore()
-    chain = [_asn1_certificate(c) for c in others]
-    chain += load_certificates(config.trust_roots)
-    registry.register_multiple(chain)
-    return KeptKeySigner(
-        private_key=key,
-        signing_cert=_asn1_certificate(cert),
-        signing_key=_asn1_private_key(key),
-        cert_registry=registry,
-    )
+    return cert, others
 
 
 class KeptKeySigner(signers.SimpleSigner):
@@ -295,6 +318,10 @@ def load_certificates(paths: Sequence[Path]) -> list[asn1_x509.Certificate]:
 # signing
 
 
+_Fields = dict[str, tuple[generic.PdfObject | None, generic.IndirectObject]]
+"""The signature fields of a PDF by name: (its signature, None while empty; the field)."""
+
+
 def sign_pdf(
     pdf_in: Path,
     pdf_out: Path,
@@ -322,42 +349,11 @@ def sign_pdf(
     signer = load_signer(config)
     writer = incremental_writer(data, pdf_in)
 
-    fields = {name: (value, ref) for name, value, ref in enumerate_sig_fields(writer.prev)}
-    new_field: SigFieldSpec | None = None
+    fields: _Fields = {name: (value, ref) for name, value, ref in enumerate_sig_fields(writer.prev)}
     if field_name is not None:
-        if field_name in fields:
-            value, ref = fields[field_name]
-            if value is not None:
-                raise SigningError(
-                    f"Das Unterschriftsfeld »{field_label(ref.get_object(), field_name)}« ist bereits unterschrieben.",
-                    where,
-                )
-            visible = is_visible(ref.get_object())
-        elif visible_box is not None:
-            if not FIELD_NAME_RE.match(field_name):
-                raise SigningError(f"Ungültiger Feldname »{field_name}«.", where)
-            new_field = SigFieldSpec(
-                sig_field_name=field_name, on_page=page or 0, box=visible_box,  # type: ignore[arg-type]
-                readable_field_name=label_from_name(field_name),
-            )
-            visible = True
-        else:
-            known = ", ".join(fields) or "keine"
-            raise SigningError(
-                f"Das Unterschriftsfeld »{field_name}« gibt es in »{pdf_in.name}« nicht (vorhanden: {known}).",
-                where,
-            )
+        new_field, visible = _named_field(fields, field_name, visible_box, page, pdf_in.name, where)
     else:
-        field_name = DEFAULT_FIELD_NAME
-        if field_name in fields and fields[field_name][0] is None:
-            visible = is_visible(fields[field_name][1].get_object())
-        else:
-            field_name = field_name_for(DEFAULT_FIELD_NAME, taken=fields, prefix="")
-            new_field = SigFieldSpec(
-                sig_field_name=field_name, on_page=page or 0, box=visible_box,  # type: ignore[arg-type]
-                readable_field_name=DEFAULT_FIELD_LABEL,
-            )
-            visible = visible_box is not None
+        field_name, new_field, visible = _default_field(fields, visible_box, page)
 
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
@@ -367,16 +363,71 @@ def sign_pdf(
         location=location,
         contact_info=contact,
     )
+    _prepare_field(writer, fields, field_name, new_field, where)
+    signed = _signed(writer, meta, signer, config, visible=visible, pdf_name=pdf_in.name, where=where)
+    write_atomically(pdf_out, signed)
+    log.info("Unterschrieben: %s (Feld %s)", pdf_out, field_name)
+
+
+def _named_field(fields: _Fields, field_name: str, visible_box: Box | None, page: int | None, pdf_name: str,
+                 where: Location) -> tuple[SigFieldSpec | None, bool]:
+    """The field `field_name` to sign into: an existing empty one, or, with `visible_box`, a new visible one
+    on `page`. Returns (the spec of the field to create, None for an existing one; whether it is visible)."""
+    if field_name in fields:
+        value, ref = fields[field_name]
+        if value is not None:
+            raise SigningError(
+                f"Das Unterschriftsfeld »{field_label(ref.get_object(), field_name)}« ist bereits unterschrieben.",
+                where,
+            )
+        return None, is_visible(ref.get_object())
+    if visible_box is not None:
+        if not FIELD_NAME_RE.match(field_name):
+            raise SigningError(f"Ungültiger Feldname »{field_name}«.", where)
+        new_field = SigFieldSpec(
+            sig_field_name=field_name, on_page=page or 0, box=visible_box,  # type: ignore[arg-type]
+            readable_field_name=label_from_name(field_name),
+        )
+        return new_field, True
+    known = ", ".join(fields) or "keine"
+    raise SigningError(
+        f"Das Unterschriftsfeld »{field_name}« gibt es in »{pdf_name}« nicht (vorhanden: {known}).",
+        where,
+    )
+
+
+def _default_field(fields: _Fields, visible_box: Box | None, page: int | None) -> tuple[str, SigFieldSpec | None, bool]:
+    """The office's field when no field is named: »IKZ-Geschaeftsstelle« while it is empty, else a new field
+    with a free name (visible with `visible_box`). Returns (its name; the spec of the field to create, None
+    for the existing one; whether it is visible)."""
+    field_name = DEFAULT_FIELD_NAME
+    if field_name in fields and fields[field_name][0] is None:
+        return field_name, None, is_visible(fields[field_name][1].get_object())
+    field_name = field_name_for(DEFAULT_FIELD_NAME, taken=fields, prefix="")
+    new_field = SigFieldSpec(
+        sig_field_name=field_name, on_page=page or 0, box=visible_box,  # type: ignore[arg-type]
+        readable_field_name=DEFAULT_FIELD_LABEL,
+    )
+    return field_name, new_field, visible_box is not None
+
+
+def _prepare_field(writer: IncrementalPdfFileWriter, fields: _Fields, field_name: str, new_field: SigFieldSpec | None,
+                   where: Location) -> None:
+    """Make the new field, if any, and tag the field's widget (PDF/UA). The field is made here, not while
+    signing, so that its widget is tagged in the signed revision."""
     if new_field is not None:
         _check_new_field(writer, new_field, where)
-        # the field is made here, not while signing, so that its widget is tagged (PDF/UA) in the
-        # signed revision
         append_signature_field(writer, new_field)
         label = new_field.readable_field_name or label_from_name(field_name)
-        new_field = None
     else:
         label = field_label(fields[field_name][1].get_object(), field_name)
     tag_widget_incremental(writer, field_name, label)
+
+
+def _signed(writer: IncrementalPdfFileWriter, meta: signers.PdfSignatureMetadata, signer: signers.SimpleSigner,
+            config: SigningConfig, *, visible: bool, pdf_name: str, where: Location) -> bytes:
+    """The signed file: `writer` with the signature in the field `meta` names (it exists by now), with a
+    timestamp when the config has a service, with the visible appearance when the field is visible."""
     timestamper = timestamper_for(config)  # faults raise TimestampError (a SigningError) naming the service
     when = dt.datetime.now(BERLIN)
     text_params = {"zeit": datum_zeit(when)}
@@ -384,24 +435,23 @@ def sign_pdf(
     pdf_signer = signers.PdfSigner(
         meta, signer, timestamper=timestamper,
         stamp_style=_stamp_style(find_font()) if visible else None,
-        new_field_spec=new_field,
+        new_field_spec=None,
     )
     reserve_key = (id(signer), getattr(config, "timestamp_url", None))
     try:
         pdf_signer.sign_pdf(
-            writer, existing_fields_only=new_field is None, output=out,
+            writer, existing_fields_only=True, output=out,
             appearance_text_params=text_params, bytes_reserved=_RESERVED.get(reserve_key),
         )
     except SigningError:
         raise
     except Exception as exc:
         raise SigningError(
-            f"»{pdf_in.name}« konnte nicht unterschrieben werden ({type(exc).__name__}: {exc}).", where
+            f"»{pdf_name}« konnte nicht unterschrieben werden ({type(exc).__name__}: {exc}).", where
         ) from None
     signed = out.getvalue()
     _RESERVED.setdefault(reserve_key, _reserved_size(signed))
-    write_atomically(pdf_out, signed)
-    log.info("Unterschrieben: %s (Feld %s)", pdf_out, field_name)
+    return signed
 
 
 _RESERVED: dict[tuple, int | None] = {}

@@ -348,5 +348,5 @@ def json_response(data) -> Response:
     return Response(json.dumps(data, ensure_ascii=False), media_type="application/json")
 
 
-__all__ = ["ROLES", "Office", "Refused", "checked_form", "forbidden", "not_found", "page", "redirect",
-           "set_session_cookie"]
+__all__ = ["ROLES", "Office", "Refused", "checked_form", "forbidden", "not_found", "page",
+           "redirect", "set_session_cookie"]

@@ -1,5 +1,5 @@
-"""The application: the Office state, the routes of every page, the middleware (kept apart from app.py,
-which the pages import, so that no module imports itself through the pages)."""
+"""The web application: the pages of `views` and its sibling modules behind the `app.Guard` (sessions,
+roles, CSRF, error pages), and the static files. Above the page modules, which use `app`'s helpers."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from . import views
 from .app import HERE, Guard, Office, Refused
 from .config import WebConfig
 
+__all__ = ["create_app"]
+
 
 def create_app(config: WebConfig, *, start_runner: bool = True) -> Starlette:
-    from . import views
-
     office = Office(config, start_runner=start_runner)
 
     async def lifespan(app):
@@ -37,5 +38,3 @@ def create_app(config: WebConfig, *, start_runner: bool = True) -> Starlette:
     app.state.office = office
     app.add_middleware(Guard, office=office)
     return app
-
-
