@@ -10,14 +10,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import (
-    InputError,
-    PipelineError,
-    Problem,
-    Severity,
-    ValidationError,
-    environment_error,
-)
+from .errors import Failure, PipelineError, Problem, Severity, failure
 from .german import datum, zahl
 
 DEFAULT_WORKBOOK = Path("inputs/ikz-2025.xlsx")
@@ -693,28 +686,21 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Abgebrochen. Bisherige Ausgaben sind unverändert.", file=sys.stderr)
         return Exit.INTERRUPTED
-    except ValidationError as exc:
+    except Exception as exc:  # one readable account (errors.failure), no traceback
         if args.traceback:
             raise
-        _print_problems(exc.problems)
-        if args.command == "check":
-            print("Die Arbeitsmappe hat Fehler. Bitte die Zellen oben korrigieren, speichern und »make check« "
-                  "erneut ausführen.")
-        else:
-            print("Die Arbeitsmappe hat Fehler; es wurden keine Dokumente erzeugt. Bisherige Ausgaben sind unverändert.")
+        return _report_failure(failure(exc), args.command)
+
+
+def _report_failure(f: Failure, command: str) -> Exit:
+    """Print a failure as the command line shows it and return its exit status."""
+    if f.problems:
+        _print_problems(list(f.problems))
+        print("Die Arbeitsmappe hat Fehler. Bitte die Zellen oben korrigieren, speichern und »make check« "
+              "erneut ausführen." if command == "check" else f.message)
         return Exit.ERRORS
-    except PipelineError as exc:
-        if args.traceback:
-            raise
-        print(f"Fehler: {exc}", file=sys.stderr)
-        return Exit.ERRORS if isinstance(exc, InputError) else Exit.FAILED
-    except Exception as exc:  # last line of defence: one readable line, no traceback
-        if args.traceback:
-            raise
-        known = environment_error(exc)
-        if known is not None:
-            print(f"Fehler: {known}", file=sys.stderr)
-            return Exit.FAILED
-        print(f"Unerwarteter Fehler ({type(exc).__name__}): {exc}. Mit --traceback erneut aufrufen und die Ausgabe an die Entwickler geben.",
-              file=sys.stderr)
+    if not f.expected:
+        print(f"{f.message} Mit --traceback erneut aufrufen und die Ausgabe an die Entwickler geben.", file=sys.stderr)
         return Exit.FAILED
+    print(f"Fehler: {f.message}", file=sys.stderr)
+    return Exit.ERRORS if f.input_error else Exit.FAILED

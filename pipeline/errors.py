@@ -178,3 +178,35 @@ def environment_error(exc: BaseException) -> PipelineError | None:
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return OutputError(DISK_FULL)
     return None
+
+
+NO_OUTPUTS = "Die Arbeitsmappe hat Fehler; es wurden keine Dokumente erzeugt. Bisherige Ausgaben sind unverändert."
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failure of a library call as staff read it: the one place that maps exceptions to German, for the
+    command line (which adds its exit code) and the web pages."""
+
+    message: str
+    """One German sentence or more; no traceback."""
+    input_error: bool
+    """True: what staff gave is wrong (the workbook, a template, a signature); False: a tool or the machine."""
+    problems: tuple[Problem, ...] = ()
+    """For a workbook with errors: every problem."""
+    expected: bool = True
+    """False for an error the program did not foresee (a bug: the message asks to report it)."""
+
+
+def failure(exc: BaseException) -> Failure:
+    """The German account of `exc`."""
+    if isinstance(exc, ValidationError):
+        return Failure(NO_OUTPUTS, True, tuple(exc.problems))
+    if isinstance(exc, PipelineError):
+        return Failure(str(exc), isinstance(exc, InputError))
+    known = environment_error(exc)
+    if known is not None:
+        return Failure(str(known), False)
+    if isinstance(exc, MemoryError):
+        return Failure("Nicht genug Arbeitsspeicher für diesen Schritt. Bisherige Ausgaben sind unverändert.", False)
+    return Failure(f"Unerwarteter Fehler ({type(exc).__name__}): {exc}.", False, expected=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import PipelineError, Problem, Severity, ValidationError, environment_error
+from ..errors import Problem, Severity, failure
 
 
 def problem_row(p: Problem) -> dict:
@@ -34,16 +34,11 @@ def problem_rows(problems) -> list[dict]:
 
 
 def german_message(exc: BaseException) -> tuple[str, list[dict]]:
-    """(message, problem rows) for any failure of a library call."""
-    if isinstance(exc, ValidationError):
-        return ("Die Arbeitsmappe hat Fehler; es wurden keine Dokumente erzeugt. Bisherige Ausgaben sind "
-                "unverändert. Die Fehler stehen unten und auf der Seite »Prüfen«.", problem_rows(exc.problems))
-    if isinstance(exc, PipelineError):
-        return str(exc), []
-    known = environment_error(exc)  # the same place the CLI asks (a full disk, …)
-    if known is not None:
-        return str(known), []
-    if isinstance(exc, MemoryError):
-        return "Nicht genug Arbeitsspeicher für diesen Schritt. Bisherige Ausgaben sind unverändert.", []
-    return (f"Unerwarteter Fehler ({type(exc).__name__}). Bisherige Ausgaben sind unverändert. Bitte der IT "
-            "melden; im Protokoll des Servers steht nichts Geheimes.", [])
+    """(message, problem rows) for any failure of a library call, worded by `errors.failure` as for the CLI."""
+    f = failure(exc)
+    if f.problems:
+        return f"{f.message} Die Fehler stehen unten und auf der Seite »Prüfen«.", problem_rows(f.problems)
+    if not f.expected:  # no detail of a bug on a page: its type only
+        return (f"Unerwarteter Fehler ({type(exc).__name__}). Bisherige Ausgaben sind unverändert. Bitte der IT "
+                "melden; im Protokoll des Servers steht nichts Geheimes.", [])
+    return f.message, []
