@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,3 +21,14 @@ def cli(*args, env=None, timeout=900, python_only=False):
     command = [sys.executable, *map(str, args)] if python_only else [sys.executable, "-m", "pipeline", *map(str, args)]
     return subprocess.run(command, cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout,
                           stdin=subprocess.DEVNULL)
+
+
+def copy_project(target: Path) -> list[str]:
+    """Copy the checked-in project (the files `git ls-files` names, as after `git clone`) to `target`;
+    returns their names."""
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    for name in files:
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+    return files

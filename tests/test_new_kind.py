@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -23,9 +22,8 @@ import openpyxl
 import pytest
 
 from tests import pki
+from tests.helpers_run import ROOT, copy_project
 from tests.test_cosign import assert_clean
-
-ROOT = Path(__file__).resolve().parent.parent
 
 MODULE = '''"""Beschlussvorlage: a decision paper per running project, signed by the participating Dienststellenleitungen."""
 
@@ -97,11 +95,7 @@ def _template(source: Path, target: Path) -> None:
 def project(tmp_path_factory) -> dict:
     """A copy of the project (as after `git clone`) plus the new kind's two files."""
     target = tmp_path_factory.mktemp("neue-art") / "ikz"
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
-    for name in files:
-        if (ROOT / name).is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, target / name)
+    files = copy_project(target)
     (target / "pipeline" / "kinds" / "beschlussvorlage.py").write_text(MODULE, encoding="utf-8")
     _template(ROOT / "templates" / "projektauftrag.docx", target / "templates" / "beschlussvorlage.docx")
     added = {str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()} - set(files)

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers_run import ROOT, copy_project
+
 pytestmark = pytest.mark.slow  # whole pipeline runs: `make test`, not `make test-schnell`
 
-ROOT = Path(__file__).resolve().parent.parent
+
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
@@ -32,11 +34,7 @@ def _commands() -> list[str]:
 def project(tmp_path_factory) -> Path:
     """A copy of the checked-in project (as after `git clone`), sharing the installed .venv."""
     target = tmp_path_factory.mktemp("projekt") / "ikz"
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
-    for name in files:
-        if (ROOT / name).is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, target / name)
+    copy_project(target)
     (target / ".venv").symlink_to(ROOT / ".venv")
     os.utime(target / "pyproject.toml", (0, 0))  # the shared .venv is up to date: make need not install
     return target

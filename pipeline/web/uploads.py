@@ -74,6 +74,18 @@ async def receive(upload, limit: int, scratch: Path) -> tuple[Path, str, int]:
     return Path(name), digest.hexdigest(), size
 
 
+async def receive_checked(upload, limit: int, scratch: Path, kind: str) -> tuple[Path, str, int]:
+    """`receive`, then `check_content`; the scratch file is removed when the content is not what `kind`
+    needs. Returns (file, sha256, size)."""
+    path, sha, size = await receive(upload, limit, scratch)
+    try:
+        check_content(path, kind)
+    except UploadError:
+        path.unlink(missing_ok=True)
+        raise
+    return path, sha, size
+
+
 def check_content(path: Path, kind: str) -> None:
     """The file is what it claims by its content (not its name); raises UploadError otherwise."""
     ext, member, label = KINDS[kind]

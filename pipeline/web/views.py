@@ -216,12 +216,8 @@ async def hochladen(request: Request, office: Office):
     if upload is None or not hasattr(upload, "read") or not upload.filename:
         return _arbeitsmappe_error(office, request, "Bitte eine Datei auswählen (Excel-Arbeitsmappe, .xlsx).")
     try:
-        scratch, sha, size = await uploads.receive(upload, office.config.max_workbook, office.config.data / "tmp")
-        try:
-            uploads.check_content(scratch, "arbeitsmappe")
-        except uploads.UploadError:
-            scratch.unlink(missing_ok=True)
-            raise
+        scratch, sha, size = await uploads.receive_checked(upload, office.config.max_workbook,
+                                                           office.config.data / "tmp", "arbeitsmappe")
     except uploads.UploadError as exc:
         office.db.audit(user.name, client_address(request), "Hochladen abgelehnt", f"Arbeitsmappe: {exc}")
         return _arbeitsmappe_error(office, request, str(exc), status=_status_of(exc))

@@ -127,12 +127,8 @@ async def vorlage_hochladen(request: Request, office: Office):
         return await _vorlagen_error(request, office, "Bitte eine Word-Datei (.docx) oder Textdatei (.txt) auswählen.")
     kind = "vorlage" if target.suffix == ".docx" else "vorlage-text"
     try:
-        scratch, sha, size = await uploads.receive(upload, office.config.max_template, office.config.data / "tmp")
-        try:
-            uploads.check_content(scratch, kind)
-        except uploads.UploadError:
-            scratch.unlink(missing_ok=True)
-            raise
+        scratch, sha, size = await uploads.receive_checked(upload, office.config.max_template,
+                                                           office.config.data / "tmp", kind)
     except uploads.UploadError as exc:
         return await _vorlagen_error(request, office, str(exc), 413 if "zu groß" in str(exc) else 400)
     finally:

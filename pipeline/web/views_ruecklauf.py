@@ -185,13 +185,8 @@ async def ruecklauf_page(request: Request, office: Office):
             for upload in files:
                 shown = uploads.display_name(upload.filename)
                 try:
-                    scratch, sha, size = await uploads.receive(upload, office.config.max_pdf,
-                                                               office.config.data / "tmp")
-                    try:
-                        uploads.check_content(scratch, "ruecklauf")
-                    except uploads.UploadError:
-                        scratch.unlink(missing_ok=True)
-                        raise
+                    scratch, sha, size = await uploads.receive_checked(upload, office.config.max_pdf,
+                                                                       office.config.data / "tmp", "ruecklauf")
                 except uploads.UploadError as exc:
                     errors.append(f"»{shown}«: {exc} Diese Datei wurde nicht übernommen.")
                     continue
