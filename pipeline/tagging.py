@@ -30,7 +30,7 @@ the widget's /StructParent points to it through the ParentTree.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pikepdf
@@ -41,7 +41,7 @@ __all__ = [
     "PDFUA_NS",
     "add_pdfua_identification",
     "finish_export",
-    "mcid_texts",
+    "mcid_origins",
     "set_tabs",
 ]
 
@@ -362,37 +362,72 @@ def add_pdfua_identification(pdf: pikepdf.Pdf) -> None:
         pdf.Root["/Metadata"] = pdf.make_stream(packet, Type=Name.Metadata, Subtype=Name.XML)
 
 
-# -- marked content text -------------------------------------------------------
+# -- marked content positions ----------------------------------------------------
 
-def mcid_texts(pdf_path, pages: Iterable[int] | None = None) -> dict[tuple[int, int], str]:
-    """Text per (0-based page, MCID), decoded through the fonts (pypdf's text extraction)."""
-    from pypdf import PdfReader
+_Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
-    reader = PdfReader(pdf_path if hasattr(pdf_path, "read") else str(pdf_path))
-    wanted = range(len(reader.pages)) if pages is None else sorted(set(pages))
-    texts: dict[tuple[int, int], list[str]] = {}
-    for index in wanted:
-        stack: list[int | None] = []
 
-        def before(op, args, cm, tm, stack=stack):
-            if op == b"BDC":
-                props = args[1] if len(args) > 1 else None
-                if props is not None and hasattr(props, "get_object"):
-                    props = props.get_object()
-                mcid = props.get("/MCID") if isinstance(props, dict) else None
-                stack.append(int(mcid) if mcid is not None else None)
-            elif op == b"BMC":
-                stack.append(None)
-            elif op == b"EMC" and stack:
-                stack.pop()
+def _times(m: _Matrix, n: _Matrix) -> _Matrix:
+    """The matrix product m × n (PDF order: m is applied first)."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
 
-        def text(t, cm, tm, font, size, stack=stack, index=index):
-            current = next((m for m in reversed(stack) if m is not None), None)
-            if current is not None and t:
-                texts.setdefault((index, current), []).append(t)
 
-        reader.pages[index].extract_text(visitor_operand_before=before, visitor_text=text)
-    return {key: " ".join("".join(parts).split()) for key, parts in texts.items()}
+def _numbers(operands, count: int) -> tuple[float, ...] | None:
+    try:
+        values = tuple(float(v) for v in operands[:count])
+    except (TypeError, ValueError):
+        return None
+    return values if len(values) == count else None
+
+
+def mcid_origins(page: pikepdf.Page) -> dict[int, tuple[float, float]]:
+    """Where each marked-content sequence on `page` starts showing text: MCID → (x, y) in default user
+    space, the origin of its first text-showing operator. Read with qpdf's content stream parser, tracking
+    the graphics state's matrix (q, Q, cm) and the text matrices (BT, Tm, Td, TD, T*, TL, ', ")."""
+    origins: dict[int, tuple[float, float]] = {}
+    ctm, saved = _IDENTITY, []
+    tm = tlm = _IDENTITY
+    leading = 0.0
+    marks: list[int | None] = []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "q":
+            saved.append(ctm)
+        elif op == "Q":
+            ctm = saved.pop() if saved else _IDENTITY
+        elif op == "cm" and (m := _numbers(operands, 6)):
+            ctm = _times(m, ctm)
+        elif op == "BT":
+            tm = tlm = _IDENTITY
+        elif op == "Tm" and (m := _numbers(operands, 6)):
+            tm = tlm = m
+        elif op in ("Td", "TD") and (m := _numbers(operands, 2)):
+            tm = tlm = _times((1.0, 0.0, 0.0, 1.0, m[0], m[1]), tlm)
+            if op == "TD":
+                leading = -m[1]
+        elif op == "TL" and (m := _numbers(operands, 1)):
+            leading = m[0]
+        elif op in ("T*", "'", '"'):
+            tm = tlm = _times((1.0, 0.0, 0.0, 1.0, 0.0, -leading), tlm)
+        elif op == "BDC":
+            props = operands[1] if len(operands) > 1 else None
+            mcid = props.get("/MCID") if isinstance(props, Dictionary) else None
+            marks.append(int(mcid) if mcid is not None else None)
+        elif op == "BMC":
+            marks.append(None)
+        elif op == "EMC":
+            if marks:
+                marks.pop()
+        if op in ("Tj", "TJ", "'", '"'):
+            current = next((m for m in reversed(marks) if m is not None), None)
+            if current is not None and current not in origins:
+                at = _times(tm, ctm)
+                origins[current] = (at[4], at[5])
+    return origins
 
 
 # -- widgets -----------------------------------------------------------------
@@ -480,26 +515,30 @@ def tag_widgets(pdf: pikepdf.Pdf, widgets: Sequence[tuple[Dictionary, str]], anc
     set_tabs(pdf)
 
 
-def label_anchors(pdf: pikepdf.Pdf, texts: dict[tuple[int, int], str],
-                  labels: Sequence[tuple[str, int]]) -> dict[str, Dictionary]:
-    """For each (label, page): the structure element whose marked content on that page shows the label."""
+def label_anchors(pdf: pikepdf.Pdf, labels: Sequence[tuple[str, int, tuple[float, float, float, float]]]
+                  ) -> dict[str, Dictionary]:
+    """For each (label, 0-based page, box of the label's line in PDF points): the structure element of the
+    marked content that starts the line, i.e. the sequence whose text begins on the line's baseline, at or
+    left of the box. Labels whose line starts no tagged text are left out."""
     root = pdf.Root.get("/StructTreeRoot")
     if not isinstance(root, Dictionary) or not isinstance(root.get("/ParentTree"), Dictionary):
         return {}
     tree = dict(_parent_tree_entries(root.ParentTree))
+    origins: dict[int, dict[int, tuple[float, float]]] = {}
     found: dict[str, Dictionary] = {}
-    for label, page_index in labels:
-        folded = _fold(label)
-        page = pdf.pages[page_index].obj
-        parents = tree.get(int(page.get("/StructParents", -1)))
+    for label, page_index, (x0, y0, _x1, y1) in labels:
+        page = pdf.pages[page_index]
+        parents = tree.get(int(page.obj.get("/StructParents", -1)))
         if not isinstance(parents, Array):
             continue
-        for (index, mcid), text in sorted(texts.items()):
-            if index == page_index and folded in _fold(text) and mcid < len(parents):
-                element = parents[mcid]
-                if isinstance(element, Dictionary):
-                    found[label] = element
-                    break
+        if page_index not in origins:
+            origins[page_index] = mcid_origins(page)
+        on_line = [(x, mcid) for mcid, (x, y) in origins[page_index].items()
+                   if y0 - 1.0 <= y <= y1 + 1.0 and x <= x0 + 1.0 and mcid < len(parents)]
+        if on_line:
+            element = parents[max(on_line)[1]]
+            if isinstance(element, Dictionary):
+                found[label] = element
     return found
 
 
@@ -518,7 +557,7 @@ def tag_widget_incremental(writer, field_name: str, label: str) -> None:
         return  # several top elements: leave the structure as it is (not produced by this pipeline)
     parent_tree = tree.get_object()["/ParentTree"] if "/ParentTree" in tree else None
     declared = int(tree.get("/ParentTreeNextKey", 0))
-    key = max(declared, max(_parent_tree_keys(parent_tree), default=-1) + 1 if parent_tree is not None else 0)
+    key = max(declared, _highest_parent_tree_key(parent_tree) + 1 if parent_tree is not None else 0)
     page_ref = widget.raw_get("/P") if "/P" in widget else None
     form_ref = _add_form_element(writer, document_ref, widget_ref, page_ref, label)
     widget[generic.NameObject("/StructParent")] = generic.NumberObject(key)
@@ -554,13 +593,19 @@ def _untagged_widget(writer, field_name: str):
     return tree_ref.get_object(), widget_ref, widget
 
 
-def _parent_tree_keys(node) -> Iterator[int]:
-    """The keys of a ParentTree (number tree) node and its kids."""
-    nums = node.get("/Nums")
-    if nums is not None:
-        yield from (int(nums[i]) for i in range(0, len(nums) - 1, 2))
-    for kid in node.get("/Kids", ()):
-        yield from _parent_tree_keys(kid.get_object())
+def _highest_parent_tree_key(node) -> int:
+    """The largest key of a ParentTree (number tree), -1 when it is empty. A number tree's keys are sorted:
+    the largest is the last of the rightmost leaf, so only one path is read, not the whole tree (a Mappe's
+    tree has an entry per page and per annotation)."""
+    for _depth in range(64):
+        nums = node.get("/Nums")
+        if nums is not None and len(nums) >= 2:
+            return int(nums[len(nums) - 2])
+        kids = node.get("/Kids")
+        if not kids:
+            return -1
+        node = kids[len(kids) - 1].get_object()
+    return -1
 
 
 def _single_document(tree):

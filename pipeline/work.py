@@ -207,5 +207,5 @@ def _signature_fields(participants: tuple[tuple[str, str], ...], pdf: Path):
         page, box = found[needle]
         name = sign.field_name_for(key, taken)
         taken.append(name)
-        specs.append(sign.FieldSpec(name, page, sign.box_above(box, width=200), needle))
+        specs.append(sign.FieldSpec(name, page, sign.box_above(box, width=200), needle, label_box=box))
     return specs

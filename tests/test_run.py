@@ -576,6 +576,12 @@ def test_structure_as_a_screen_reader_meets_it(sample_run):
     forms = [e for e in contract if e.role == "Form"]
     assert forms[0].children[0].annotation["TU"] == "Unterschrift Gemeinde Biebesheim am Rhein"
     assert "Unterschrift Stadt Raunheim" in [f.children[0].annotation["TU"] for f in forms]
+    # each council's field is read right after the line that names it
+    following = {c.children[0].annotation["TU"]: kids[i - 1].all_text()
+                 for e in contract for kids in [e.children] for i, c in enumerate(kids) if i and c.role == "Form"}
+    council_forms = [f.children[0].annotation["TU"] for f in forms if f.children[0].annotation["TU"].startswith("Unterschrift ")]
+    assert len(council_forms) == 14
+    assert {label: following[label] for label in council_forms} == {label: label for label in council_forms}
 
 
 def test_addresses_in_the_texts_are_links(sample_run):

@@ -37,12 +37,19 @@ Box = tuple[float, float, float, float]
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """An empty signature field to create: name, 0-based page, box in PDF points, label."""
+    """An empty signature field to create."""
 
     name: str
+    """The field's name (`field_name_for`)."""
     page: int
+    """0-based page."""
     box: Box
+    """The field's rectangle in PDF points."""
     label: str
+    """The human label, stored as the tooltip (/TU)."""
+    label_box: Box | None = None
+    """Where the label's line is printed (`locate_text`): the field's `Form` element follows the
+    paragraph shown there in the reading order; None puts it at the end of the document."""
 
 
 
@@ -128,10 +135,10 @@ def add_signature_fields(pdf_in: Path, pdf_out: Path, fields: Sequence[FieldSpec
 
 def _tagged(data: bytes, source: Path, fields: Sequence[FieldSpec]) -> bytes:
     """The PDF with each new field's widget tagged for PDF/UA (`tagging.tag_widgets`): a /Form element
-    after the paragraph that shows the field's label. The file is not signed yet, so it is written anew."""
+    after the paragraph printed at the field's label box. The file is not signed yet, so it is written anew."""
     import pikepdf
 
-    from ..tagging import label_anchors, mcid_texts, tag_widgets
+    from ..tagging import label_anchors, tag_widgets
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
         if "/StructTreeRoot" not in pdf.Root:
@@ -146,8 +153,8 @@ def _tagged(data: bytes, source: Path, fields: Sequence[FieldSpec]) -> bytes:
                 continue
             kids = found.get("/Kids")
             widgets.append((kids[0] if kids else found, spec.label))
-        texts = mcid_texts(io.BytesIO(data), {spec.page for spec in fields})
-        anchors = label_anchors(pdf, texts, [(spec.label, spec.page) for spec in fields])
+        anchors = label_anchors(pdf, [(spec.label, spec.page, spec.label_box) for spec in fields
+                                      if spec.label_box is not None])
         tag_widgets(pdf, widgets, anchors)
         out = io.BytesIO()
         pdf.save(out, fix_metadata_version=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
