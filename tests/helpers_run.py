@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,16 @@ def cli(*args, env=None, timeout=900, python_only=False):
     command = [sys.executable, *map(str, args)] if python_only else [sys.executable, "-m", "pipeline", *map(str, args)]
     return subprocess.run(command, cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout,
                           stdin=subprocess.DEVNULL)
+
+
+def shell_env() -> dict[str, str]:
+    """The environment of a fresh shell, for running `make` as staff do: without the variables set on the
+    command line of an outer make (`make test ARGS=-x` exports ARGS to the tests), without make's own
+    variables and without the signing settings of the developer running the tests."""
+    flags = os.environ.get("MAKEFLAGS", "")
+    outer = set(re.findall(r"(?:^|\s)([A-Za-z_]\w*)=", flags.split("-- ", 1)[1])) if "-- " in flags else set()
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith(("IKZ_", "MAKE", "MFLAGS")) and k not in outer}
 
 
 def copy_project(target: Path) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers_run import ROOT, copy_project
+from tests.helpers_run import ROOT, copy_project, shell_env
 
 pytestmark = pytest.mark.slow  # whole pipeline runs: `make test`, not `make test-schnell`
 
@@ -41,8 +41,7 @@ def project(tmp_path_factory) -> Path:
 
 
 def make(project: Path, command: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("IKZ_", "MAKE"))}
-    return subprocess.run(["bash", "-c", command], cwd=project, env=env, capture_output=True, text=True,
+    return subprocess.run(["bash", "-c", command], cwd=project, env=shell_env(), capture_output=True, text=True,
                           timeout=900, stdin=subprocess.DEVNULL)
 
 

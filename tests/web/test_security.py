@@ -375,6 +375,8 @@ def test_make_serve_on_a_fresh_clone_prints_the_link_that_creates_the_first_user
     import shutil
     import signal
 
+    from tests.helpers_run import shell_env
+
     from .conftest import ROOT
 
     clone = tmp_path / "klon"
@@ -387,7 +389,7 @@ def test_make_serve_on_a_fresh_clone_prints_the_link_that_creates_the_first_user
     (clone / ".venv").symlink_to(ROOT / ".venv")
     os.utime(clone / "pyproject.toml", (0, 0))  # the shared .venv is up to date: make need not install
     port = free_port()
-    env = {k: v for k, v in clean_env().items() if not k.startswith("MAKE")}
+    env = shell_env()  # as typed in a shell on the server: the clone's own code, no outer make's variables
     proc = subprocess.Popen(["make", "serve", f"ARGS=--port {port}"], cwd=clone, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True, stdin=subprocess.DEVNULL)
     try:
