@@ -22,6 +22,7 @@ import openpyxl
 import pytest
 
 from tests import pki
+from tests.helpers_pdf import pdftotext
 from tests.helpers_run import ROOT, copy_project
 from tests.test_cosign import assert_clean
 
@@ -134,7 +135,7 @@ def test_a_new_signed_kind_runs_the_year_with_its_template_and_module_only(proje
     folder = project["out"] / "ikz 2026"
     pdf = folder / "pdf" / "beschlussvorlage-REINIGUNG.pdf"
     assert (folder / "word" / "beschlussvorlage-REINIGUNG.docx").is_file()
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdftotext(pdf)
     assert "Beschlussvorlage" in text and "unterzeichnet am 3.2.2026" in text
     from pipeline import sign
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-import subprocess
 
 import openpyxl
 import pytest
@@ -20,6 +19,7 @@ import pytest
 from pipeline import period
 from pipeline.blank import write_workbook
 from pipeline.validate import load
+from tests.helpers_pdf import pdftotext
 from tests.helpers_run import SAMPLE, cli
 from tools import sample_data
 
@@ -28,7 +28,7 @@ NEW = dict(nummer=13, von=dt.date(2025, 11, 1), bis=dt.date(2026, 10, 31), stand
 
 
 def pdf_text(path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return pdftotext(path, "-layout")
 
 
 @pytest.mark.slow  # a whole report run

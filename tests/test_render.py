@@ -26,6 +26,7 @@ from tests.factories import (
     expected_cell,
     make_data,
 )
+from tests.helpers_pdf import pdftotext
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -520,10 +521,9 @@ def test_every_document_opens_in_libreoffice(rendered_sets, tmp_path):
         assert pdf.stat().st_size > 1000
         assert pdf.read_bytes().startswith(b"%PDF")
     annual = next(outdir / (f.stem + ".pdf") for f in files if f.name.endswith("jahresbericht-2025.docx"))
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-layout", str(annual), "-"], capture_output=True, text=True).stdout
-        assert "SUMME" in text and "Inhalt" in text
-        assert "Unterschrift" not in text
+    text = pdftotext(annual, "-layout")
+    assert "SUMME" in text and "Inhalt" in text
+    assert "Unterschrift" not in text
 
 
 def test_render_all_atomic_replaces_the_folder_or_leaves_it(tmp_path, templates):

@@ -23,7 +23,7 @@ from pipeline import sign
 from pipeline.store import OutputStore, sha256_file
 from pipeline.validate import load
 from tests.helpers_docx import docx_content, edited_templates
-from tests.helpers_pdf import figure_alts, parent_tree_problems, qpdf_check, structure_problems
+from tests.helpers_pdf import figure_alts, parent_tree_problems, pdftotext, qpdf_check, structure_problems
 from tests.helpers_run import ROOT, SAMPLE, cli
 from tests.pki import FakeService, dummy_stamper, make_p12, pdfsig, serve
 from tests.wb import make_workbook, minimal_rows
@@ -290,7 +290,7 @@ def test_signed_on_paper_shows_its_date_and_gets_no_empty_field(small):
     fields = [f.label for f in sign.verify(pdf, []).fields if not f.signed]
     assert len(fields) == len([r for r in rows["Beteiligung"] if r["projekt"] == "REINIGUNG"]) - 1
     assert f"Unterschrift {kommune['name']}" not in fields
-    text = " ".join(subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout.split())
+    text = " ".join(pdftotext(pdf).split())
     assert "unterzeichnet am 14.3.2023" in text
     assert f"{kommune['sitz']}, den 14.3.2023" in text
     assert f"Unterschrift {kommune['name']}" in text  # the line stays, with its date
@@ -483,8 +483,7 @@ def test_delivered_word_files_show_the_pdf_page_numbers_in_their_contents(sample
     # LibreOffice, opening the .docx as it is (no field update), shows the numbers
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profil'}", "--headless", "--convert-to",
                     "pdf", "--outdir", str(tmp_path), str(word)], capture_output=True, timeout=300, check=True)
-    page2 = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(tmp_path / f"{word.stem}.pdf"), "-"],
-                           capture_output=True, text=True, check=True).stdout
+    page2 = pdftotext(tmp_path / f"{word.stem}.pdf", "-f", "2", "-l", "2", "-layout")
     for title, page in bookmarks[:5]:
         text = title.split(" ", 1)[1][:30]
         assert re.search(re.escape(text) + r".*[.\s]" + str(page) + r"\s*$", page2, re.M), (title, page, page2)

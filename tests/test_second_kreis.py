@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from pipeline.german import hyphenate
 from tests.helpers_docx import docx_content
+from tests.helpers_pdf import pdftotext
 from tests.helpers_run import cli
 from tests.kreis import HERAUSGEBER, KREIS, OHNE_PROJEKT, second_kreis_rows
 from tests.wb import make_workbook
@@ -39,10 +40,7 @@ def kreis_run(tmp_path_factory):
 
 
 def _pdftotext(path: Path, *pages: int) -> str:
-    args = ["pdftotext", "-layout"]
-    if pages:
-        args += ["-f", str(pages[0]), "-l", str(pages[-1])]
-    return subprocess.run([*args, str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return pdftotext(path, "-layout", *(["-f", str(pages[0]), "-l", str(pages[-1])] if pages else []))
 
 
 def test_no_name_of_another_kreis_in_any_output(kreis_run):
