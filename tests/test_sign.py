@@ -339,6 +339,27 @@ def test_pades_b_t_with_timestamp_server(env, tmp_path, tsa):
     assert report.summary_line() == "1 von 1 unterschrieben"
 
 
+def test_signing_and_verifying_where_an_event_loop_runs(env, tmp_path, tsa):
+    """As in an ASGI server's thread or beside Playwright's synchronous API: pyHanko's synchronous calls
+    (a timestamp request, signing, validation) work in a thread whose event loop is running, instead of
+    failing with »asyncio.run() cannot be called from a running event loop«."""
+    import asyncio
+
+    tsa_url, _ = tsa
+    config = SigningConfig(env["anna"].pkcs12, env["anna"].passphrase, timestamp_url=tsa_url,
+                           trust_roots=(env["ca"].pem,))
+    signed = tmp_path / "out.pdf"
+
+    async def in_the_loop():
+        sign.check_service(config)
+        sign_as(config, pki.make_pdf(tmp_path / "in.pdf"), signed)
+        return sign.verify(signed, [env["ca"].pem])
+
+    (status,) = asyncio.run(in_the_loop()).fields
+    assert status.intact and status.trusted and status.timestamped, status.status
+    assert "Signature Validation: Signature is Valid." in pki.pdfsig(signed, env["nss"])
+
+
 def test_unreachable_timestamp_server_fails_cleanly(env, tmp_path):
     import socket
 

@@ -38,6 +38,7 @@ from ..errors import Location, SigningError
 from ..german import BERLIN, datum, datum_zeit
 from ..tagging import tag_widget_incremental
 from ._pdf import incremental_writer, now, read_pdf, write_atomically
+from .aio import outside_event_loop
 from .config import (
     CONFIG_FILE_NAME,
     ENV_CERTIFICATE,
@@ -439,10 +440,10 @@ def _signed(writer: IncrementalPdfFileWriter, meta: signers.PdfSignatureMetadata
     )
     reserve_key = (id(signer), getattr(config, "timestamp_url", None))
     try:
-        pdf_signer.sign_pdf(
+        outside_event_loop(lambda: pdf_signer.sign_pdf(
             writer, existing_fields_only=True, output=out,
             appearance_text_params=text_params, bytes_reserved=_RESERVED.get(reserve_key),
-        )
+        ))
     except SigningError:
         raise
     except Exception as exc:

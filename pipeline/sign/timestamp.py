@@ -32,6 +32,7 @@ from pyhanko.sign.timestamps import TimeStamper
 
 from ..errors import SigningError
 from ..german import zahl
+from .aio import outside_event_loop
 from .config import CONFIG_FILE_NAME, SigningConfig
 
 CONTENT_TYPE = "application/timestamp-reply"
@@ -102,7 +103,7 @@ def check_service(config: SigningConfig) -> None:
     """
     stamper = timestamper_for(config)
     if stamper is not None:
-        asyncio.run(stamper.async_dummy_response("sha256"))
+        outside_event_loop(lambda: asyncio.run(stamper.async_dummy_response("sha256")))
 
 
 class ServiceTimestamper(TimeStamper):

@@ -23,6 +23,7 @@ from pyhanko.sign.fields import enumerate_sig_fields
 from ..errors import Location, SigningError
 from ..german import datum_zeit
 from ._pdf import read_pdf
+from .aio import outside_event_loop
 from .diff_policy import COSIGNING_DIFF_POLICY
 from .fields import FIELD_PREFIX, field_label
 from .signer import load_certificates
@@ -267,10 +268,10 @@ class _Checker:
         from pyhanko.sign.validation import validate_pdf_signature
 
         try:
-            status = validate_pdf_signature(
+            status = outside_event_loop(lambda: validate_pdf_signature(
                 embedded, signer_validation_context=self.context(), key_usage_settings=self.usage,
                 diff_policy=COSIGNING_DIFF_POLICY,
-            )
+            ))
         except Exception as exc:
             return FieldStatus(
                 **base, signing_time=embedded.self_reported_timestamp,
@@ -300,7 +301,8 @@ class _Checker:
         from pyhanko.sign.validation import validate_pdf_timestamp
 
         try:
-            status = validate_pdf_timestamp(embedded, validation_context=self.context(), diff_policy=COSIGNING_DIFF_POLICY)
+            status = outside_event_loop(lambda: validate_pdf_timestamp(
+                embedded, validation_context=self.context(), diff_policy=COSIGNING_DIFF_POLICY))
         except Exception as exc:
             return FieldStatus(
                 **base, document_timestamp=True,
