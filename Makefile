@@ -83,11 +83,15 @@ render: setup ## nur die Word-Dokumente erzeugen
 serve: setup ## die Web-Anwendung starten (http://127.0.0.1:8000; ARGS="--host … --port …")
 	@$(BIN)/python -m pipeline serve $(ARGS)
 
+# one test process per core (pytest-xdist), each test file in one process (its module fixtures are made once);
+# PARALLEL= runs the tests in one process
+PARALLEL ?= -n auto --dist loadfile
+
 test: setup $(AXE) ## alle Tests ausführen
-	@$(BIN)/python -m pytest $(ARGS)
+	@$(BIN)/python -m pytest $(PARALLEL) $(ARGS)
 
 test-schnell: setup #dev die schnellen Tests (Einheiten und kurze Integrationstests, ohne die als »slow« markierten)
-	@$(BIN)/python -m pytest -m "not slow" $(ARGS)
+	@$(BIN)/python -m pytest $(PARALLEL) -m "not slow" $(ARGS)
 
 lint: setup #dev Stil (ruff) und Typen (mypy) prüfen
 	@$(BIN)/ruff check pipeline tests tools
