@@ -119,8 +119,11 @@ def add_user(root: Path, name: str, role: str, password: str) -> subprocess.Comp
                           cwd=root, timeout=120)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """Headless Chromium for the tests of this package. Playwright's synchronous API keeps its event loop running
+    in this thread while it is open, so it is closed when the tests leave the package (code in other
+    tests that calls pyHanko's synchronous API directly would meet a running loop)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -129,12 +132,12 @@ def browser():
         b.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def project(tmp_path_factory) -> Path:
     return make_project(tmp_path_factory.mktemp("buero"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(project, browser):
     """The office's server on a fresh folder; the first user made through the printed link, the others
     with `benutzer anlegen`."""
@@ -207,7 +210,7 @@ def workbook_with_unknown_kommune(folder: Path) -> Path:
     return make_workbook(folder / "vertippt.xlsx", rows)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def report(server, browser):
     """A finished run of the sample, started in the browser; the page as it was at the end."""
     page = login(browser, server, EDITOR)

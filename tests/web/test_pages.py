@@ -119,6 +119,9 @@ def test_blank_workbook_and_the_audit_log(admin_page, report):
 
     wb = load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
     assert "Anleitung" in wb.sheetnames and "Beteiligung" in wb.sheetnames
+    page.goto(f"/m/{NAME}/ergebnisse")
+    with page.expect_download():
+        page.get_by_role("link", name="mappe-Raunheim.pdf").click()
     page.goto("/verlauf")
     log = page.get_by_role("table")
     for action in ("Ersten Benutzer angelegt", "Anmeldung", "Arbeitsmappe hochgeladen", "Lauf gestartet",
