@@ -126,10 +126,21 @@ def browser():
     tests that calls pyHanko's synchronous API directly would meet a running loop)."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    # Under libfaketime (`faketime DATE make test`, docs/DEVELOPING.md) Playwright's driver (node) dies at start
+    # with the library preloaded: the driver, and the browser it starts, run on the real clock. The server and the
+    # pipeline, which the date is about, stay on the fake one.
+    preload = os.environ.pop("LD_PRELOAD", None) if "FAKETIME" in os.environ else None
+    try:
+        playwright = sync_playwright().start()
+    finally:
+        if preload is not None:
+            os.environ["LD_PRELOAD"] = preload
+    try:
+        b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
+    finally:
+        playwright.stop()
 
 
 @pytest.fixture(scope="package")
