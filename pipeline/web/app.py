@@ -106,14 +106,15 @@ class Office:
 
 
 def _when(iso: str | None) -> str:
-    """»05.12.2026, 14:03« from an ISO time stamp."""
+    """»5.12.2026 14:03 Uhr« (`german.datum_zeit`, as every message writes a time) from an ISO time stamp."""
     if not iso:
         return ""
-    try:
-        import datetime as dt
+    import datetime as dt
 
-        t = dt.datetime.fromisoformat(iso)
-        return f"{t:%d.%m.%Y, %H:%M} Uhr"
+    from ..german import datum_zeit
+
+    try:
+        return datum_zeit(dt.datetime.fromisoformat(iso))
     except ValueError:
         return iso
 

@@ -218,3 +218,11 @@ def test_a_file_dropped_on_the_page_is_uploaded(editor_page, tmp_path):
     page.get_by_role("button", name="Signatur prüfen").click()
     expect(page.get_by_role("heading", name="Ergebnis für »gezogen.pdf«")).to_be_visible()
     expect(page.get_by_text("Die Datei hat keine Signatur.")).to_be_visible()
+
+
+def test_times_on_the_pages_are_german_local_time_as_in_every_message():
+    from pipeline.web.app import _when
+
+    assert _when("2026-12-05T12:13:03+00:00") == "5.12.2026 13:13 Uhr"  # the manifest's UTC: shown in Berlin time
+    assert _when("2026-07-01T08:00:00+02:00") == "1.7.2026 08:00 Uhr"
+    assert _when(None) == "" and _when("kein Datum") == "kein Datum"
