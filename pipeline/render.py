@@ -77,6 +77,7 @@ __all__ = [
     "check_template",
     "check_templates",
     "document_bytes",
+    "draws",
     "render",
     "render_all",
     "render_all_atomic",
@@ -128,6 +129,21 @@ def _materialize(value, tpl: DocxTemplate, styles: StyleMap, path: str, pictures
     if value is None:
         return ""
     return value
+
+
+_DRAWN = (ParticipationTable, BarChart, Timeline, ProcessChart)
+
+
+def draws(context) -> bool:
+    """Whether rendering `context` draws a chart or the participation table, i.e. needs matplotlib or the
+    hyphenation patterns (`work.preload`)."""
+    if isinstance(context, _DRAWN):
+        return bool(context)
+    if isinstance(context, Mapping):
+        return any(draws(v) for v in context.values())
+    if isinstance(context, (list, tuple)):
+        return any(draws(v) for v in context)
+    return False
 
 
 def _timestamp() -> dt.datetime:

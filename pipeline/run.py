@@ -365,7 +365,11 @@ def _build_changed(b: _BuildInputs, todo: list[DocumentPlan], delivery: _Deliver
             b.progress("Vorlagen prüfen", str(b.options.templates), 0, 1)
             # without a trial rendering: every document is checked as it is rendered
             render.require_templates(b.data, Path(b.options.templates), trial=False)
-            preload()
+            # matplotlib and the hyphenation patterns cost a second to load: here once when several workers
+            # draw, else in the one worker that does (a run that changed only Projektaufträge loads neither)
+            drawing = [doc for doc in todo if doc.docx_key not in known and render.draws(b.plan.contexts[doc.docx_key])]
+            if len(drawing) > 1:
+                preload()
             signing()
         b.progress(STEP, f"{len(todo)} Dokumente und die Mappen", -1, 1)
 

@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 
 from pipeline import render as r
 from pipeline.errors import TemplateError
-from pipeline.kinds import DocumentRef
+from pipeline.kinds import DocumentRef, document_kind, documents_for
 from pipeline.render import check_template, check_templates, render, render_all
 from tests.factories import (
     SUMS_2025,
@@ -570,3 +570,12 @@ def test_section_two_is_left_out_when_it_has_no_content(tmp_path, templates):
     assert titles == ["Überblick über die kreisweiten IKZ-Projekte und -Umsetzungsmaßnahmen",
                       "Beispiel für standardisierten Projektablauf"]
     assert "None" not in _text(document)
+
+
+def test_only_documents_with_a_chart_or_the_participation_table_draw():
+    """`draws` decides whether a run loads matplotlib and the hyphenation patterns before its workers fork."""
+    data = data_2025()
+    drawing = {(ref.kind, ref.project) for ref in documents_for(data)
+               if r.draws(document_kind(ref.kind).build(data, data.projekt(ref.project) if ref.project else None))}
+    # the annual report (charts, participation table) and the one Projektauftrag with Arbeitsabschnitte (Zeitplan)
+    assert drawing == {("jahresbericht", None), ("projektauftrag", "ARCHIV")}
