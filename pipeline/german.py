@@ -7,8 +7,10 @@ take their German forms from here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 __all__ = [
@@ -139,9 +141,7 @@ def hyphenate(text: str, min_word: int = 8) -> str:
     hyphenation patterns (pyphen). Only break opportunities: Word and LibreOffice show
     a hyphen only where they break the line. A word that already holds a soft hyphen
     (typed in the workbook) keeps exactly those."""
-    import pyphen
-
-    dic = pyphen.Pyphen(lang="de_DE", left=2, right=3)
+    dic = _hyphenator()
 
     def word(m: re.Match) -> str:
         w = m.group(0)
@@ -150,6 +150,86 @@ def hyphenate(text: str, min_word: int = 8) -> str:
         return dic.inserted(w, hyphen=SOFT_HYPHEN)
 
     return re.sub(r"[^\W\d_]+(?:\u00ad[^\W\d_]+)*", word, text)
+
+
+@functools.cache
+def _hyphenator():
+    """pyphen's German hyphenator, its patterns parsed as words need them (`_LazyPatterns`)."""
+    import pyphen
+
+    class LazyHyphDict(pyphen.HyphDict):
+        """pyphen's `HyphDict` with lazily parsed patterns. pyphen parses all 66,000 German patterns when it
+        loads (0.6 s in every run that hyphenates the participation table); indexing them by their letters
+        takes a tenth of that. `positions`, the hyphenation itself, is pyphen's own."""
+
+        def __init__(self, path: Path) -> None:  # replaces pyphen's eager parse, so no super().__init__
+            self.patterns = _LazyPatterns(path)
+            self.cache: dict[str, list] = {}
+            self.maxlen = self.patterns.maxlen
+
+    path = Path(pyphen.LANGUAGES[pyphen.language_fallback("de_DE")])
+    if path not in pyphen.hdcache:
+        pyphen.hdcache[path] = LazyHyphDict(path)
+    return pyphen.Pyphen(filename=path, left=2, right=3)
+
+
+class _LazyPatterns:
+    """The patterns of a hyph_*.dic file by their letters, parsed as pyphen's `HyphDict` parses them, on the
+    first `get` of their letters."""
+
+    _DIGITS = str.maketrans("", "", "0123456789")
+    _NONZERO = str.maketrans("", "", "123456789")
+
+    def __init__(self, path: Path) -> None:
+        import pyphen
+
+        with path.open("rb") as fd:
+            encoding = fd.readline().decode().strip()
+        if encoding.lower() == "microsoft-cp1251":
+            encoding = "cp1251"
+        self._lines: dict[str, str] = {}
+        for line in path.read_text(encoding).split("\n")[1:]:
+            line = line.strip()
+            if not line or line.startswith(pyphen.ignored) or line.translate(self._NONZERO) == line:
+                continue  # a comment, a setting, or a pattern without a break value (pyphen skips these too)
+            if "^^" in line or "/" in line:  # hex characters, nonstandard hyphenation: keyed after parsing
+                parsed = self._parse(line)
+                if parsed is not None:
+                    self._lines[parsed[0]] = line
+                continue
+            self._lines[line.translate(self._DIGITS)] = line  # a later pattern of the same letters wins, as in pyphen
+        self._parsed: dict[str, tuple | None] = {}
+        self.maxlen = max(len(key) for key in self._lines)
+
+    def get(self, letters: str, default=None):
+        if letters not in self._parsed:
+            line = self._lines.get(letters)
+            parsed = self._parse(line) if line is not None else None
+            self._parsed[letters] = parsed[1] if parsed is not None else None
+        found = self._parsed[letters]
+        return default if found is None else found
+
+    @staticmethod
+    def _parse(pattern: str):
+        """(letters, (start, values)) of one pattern line as pyphen's `HyphDict` reads it; None when all its
+        values are zero."""
+        import pyphen
+
+        pattern = pyphen.parse_hex(lambda match: chr(int(match.group(1), 16)), pattern)
+        if "/" in pattern and "=" in pattern:
+            pattern, alternative = pattern.split("/", 1)
+            factory = pyphen.AlternativeParser(pattern, alternative)
+        else:
+            factory = int
+        tags, values = zip(*[(string, factory(i or "0")) for i, string in pyphen.parse(pattern)])
+        if max(values) == 0:
+            return None
+        start, end = 0, len(values)
+        while not values[start]:
+            start += 1
+        while not values[end - 1]:
+            end -= 1
+        return "".join(tags), (start, values[start:end])
 
 
 def ascii_fold(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from pipeline.german import (
     SOFT_HYPHEN,
@@ -63,3 +64,22 @@ def test_hyphenation_at_syllables_only_where_none_was_typed():
     assert hyphenate("Archiv") == "Archiv"  # short words stay whole
     assert hyphenate(f"Vergabe{SOFT_HYPHEN}stelle") == f"Vergabe{SOFT_HYPHEN}stelle"
     assert hyphenate("Feuerwehrbedarf 2025").replace(SOFT_HYPHEN, "") == "Feuerwehrbedarf 2025"
+
+
+def test_hyphenation_patterns_read_lazily_are_pyphens_own():
+    """The patterns parsed as words need them are exactly those pyphen parses when it loads the dictionary."""
+    import pyphen
+
+    from pipeline.german import _LazyPatterns
+
+    path = Path(pyphen.LANGUAGES["de_DE"])
+    eager = pyphen.HyphDict(path).patterns
+    lazy = _LazyPatterns(path)
+    assert len(eager) > 60_000
+    assert set(lazy._lines) == set(eager)
+    assert {letters: lazy.get(letters) for letters in eager} == eager
+    assert lazy.get("xqxq") is None and lazy.maxlen == max(map(len, eager))
+    words = ["Hitzeaktionsplanung", "Dienststellenleitung", "Informationssicherheit", "Gebäudereinigung",
+             "Fördermittelbescheid", "Projektgruppensitzung", "Kreisverwaltung", "Beschaffungsstelle"]
+    reference = pyphen.Pyphen(filename=path, left=2, right=3, cache=False)
+    assert [hyphenate(w) for w in words] == [reference.inserted(w, hyphen=SOFT_HYPHEN) for w in words]
