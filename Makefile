@@ -85,7 +85,7 @@ serve: setup ## die Web-Anwendung starten (http://127.0.0.1:8000; ARGS="--host ‚
 
 # one test process per core (pytest-xdist), each test file in one process (its module fixtures are made once);
 # PARALLEL= runs the tests in one process
-PARALLEL ?= -n auto --dist loadfile
+PARALLEL ?= -n auto --dist loadfile --no-loadscope-reorder
 
 test: setup $(AXE) ## alle Tests ausf√ºhren
 	@$(BIN)/python -m pytest $(PARALLEL) $(ARGS)

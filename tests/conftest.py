@@ -25,13 +25,34 @@ from tests.helpers_run import SAMPLE, cli
 from tests.pki import COUNCILS, MORE_SIGNATORIES
 from tests.wb import make_workbook, minimal_rows, open_rows
 
+WEB = Path(__file__).parent / "web"
+
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """Files with slow tests first, otherwise in their order: with one test process per core (`make test`), each
-    file in one process, the long files start at once and the short ones fill the end, instead of one long file
-    running alone while the other cores wait."""
+    """The web package first (the longest group, see `pytest_xdist_make_scheduler`), then the files with slow
+    tests, otherwise in their order: with one test process per core (`make test`), the long groups start at once
+    and the short ones fill the end, instead of one long group running alone while the other cores wait
+    (`--no-loadscope-reorder` keeps this order)."""
     slow = {item.path for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: item.path not in slow)
+    items.sort(key=lambda item: (WEB not in item.path.parents, item.path not in slow))
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile`, but the whole web package is one group: its server, browser and finished run (package
+    fixtures) are made once, not again in each process that gets one of its files. (xdist's own `loadgroup` with
+    an `xdist_group` mark per item stopped grouping with pytest 9.2: pytest-xdist issue 1386.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    web = WEB.relative_to(config.rootpath).as_posix() + "/"
+
+    class FilesAndWebPackage(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "web" if nodeid.startswith(web) else nodeid.split("::", 1)[0]
+
+    return FilesAndWebPackage(config, log)
+
 
 # ---------------------------------------------------------------- PKI
 
