@@ -83,8 +83,9 @@ render: setup ## nur die Word-Dokumente erzeugen
 serve: setup ## die Web-Anwendung starten (http://127.0.0.1:8000; ARGS="--host … --port …")
 	@$(BIN)/python -m pipeline serve $(ARGS)
 
-# one test process per core (pytest-xdist), each test file in one process (its module fixtures are made once);
-# PARALLEL= runs the tests in one process
+# one test process per core (pytest-xdist), each test file in one process (its module fixtures are made once), the
+# web package in one (tests/conftest.py), in the order of the collection (long groups first); PARALLEL= runs the
+# tests in one process
 PARALLEL ?= -n auto --dist loadfile --no-loadscope-reorder
 
 test: setup $(AXE) ## alle Tests ausführen

@@ -159,8 +159,8 @@ def _hyphenator():
 
     class LazyHyphDict(pyphen.HyphDict):
         """pyphen's `HyphDict` with lazily parsed patterns. pyphen parses all 66,000 German patterns when it
-        loads (0.6 s in every run that hyphenates the participation table); indexing them by their letters
-        takes a tenth of that. `positions`, the hyphenation itself, is pyphen's own."""
+        loads (0.5 s in every run that hyphenates the participation table); indexing them by their letters
+        takes a quarter of that. `positions`, the hyphenation itself, is pyphen's own."""
 
         def __init__(self, path: Path) -> None:  # replaces pyphen's eager parse, so no super().__init__
             self.patterns = _LazyPatterns(path)
