@@ -47,14 +47,15 @@ class _LetterUndefined(_DocumentUndefined):
 
 
 class _DocumentEnvironment(jinja2.Environment):
-    """The Word templates' environment; it keeps what it parsed and compiled, by source.
+    """The Word templates' environment; it keeps what it compiled, by source.
 
-    Every Projektauftrag comes from the same template, and each document's sources are parsed and compiled
-    twice (checked by `template_check`, then rendered by docxtpl, which hands the same source to
-    `from_string`). Jinja caches only templates it loads by name, so without this every document compiled
-    its template anew (a third of a Word document's rendering time). A source's compiled template does not
-    depend on the context, so it is compiled once per process; the workers of a run inherit what the main
-    process compiled when it checked the templates.
+    Every Projektauftrag comes from the same template, and each document's sources are compiled twice
+    (checked by `template_check`, then rendered by docxtpl, which hands the same source to `from_string`).
+    Jinja caches only templates it loads by name, so without this every document compiled its template anew
+    (a third of a Word document's rendering time). A source's compiled template does not depend on the
+    context, so it is compiled once per process; the workers of a run inherit what the main process compiled
+    when it checked the templates. `parse` is not kept: `jinja2.meta` optimizes the tree it is given in place,
+    so a kept tree would change what the next check of the same template finds.
     """
 
     _KEEP = 64
@@ -63,31 +64,21 @@ class _DocumentEnvironment(jinja2.Environment):
 
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=_DocumentUndefined)
-        self._parsed: OrderedDict[str, jinja2.nodes.Template] = OrderedDict()
         self._compiled: OrderedDict[str, jinja2.Template] = OrderedDict()
         self._lock = threading.Lock()
-
-    def parse(self, source, name=None, filename=None):
-        if name is not None or filename is not None or not isinstance(source, str):
-            return super().parse(source, name, filename)
-        return self._kept(self._parsed, source, lambda: super(_DocumentEnvironment, self).parse(source))
 
     def from_string(self, source, globals=None, template_class=None):
         if globals or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        return self._kept(self._compiled, source,
-                          lambda: super(_DocumentEnvironment, self).from_string(source))
-
-    def _kept(self, store: OrderedDict, source: str, make: Callable):
         with self._lock:
-            if source in store:
-                store.move_to_end(source)
-                return store[source]
-        made = make()  # a syntax error propagates and is not kept
+            if source in self._compiled:
+                self._compiled.move_to_end(source)
+                return self._compiled[source]
+        made = super().from_string(source)  # a syntax error propagates and is not kept
         with self._lock:
-            store[source] = made
-            while len(store) > self._KEEP:
-                store.popitem(last=False)
+            self._compiled[source] = made
+            while len(self._compiled) > self._KEEP:
+                self._compiled.popitem(last=False)
         return made
 
 
