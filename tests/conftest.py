@@ -37,6 +37,7 @@ def pytest_collection_modifyitems(config, items) -> None:
     items.sort(key=lambda item: (WEB not in item.path.parents, item.path not in slow))
 
 
+@pytest.hookimpl(optionalhook=True)  # `pytest -p no:xdist` knows no such hook
 def pytest_xdist_make_scheduler(config, log):
     """`--dist loadfile`, but the whole web package is one group: its server, browser and finished run (package
     fixtures) are made once, not again in each process that gets one of its files. (xdist's own `loadgroup` with
@@ -45,7 +46,10 @@ def pytest_xdist_make_scheduler(config, log):
         return None
     from xdist.scheduler import LoadScopeScheduling
 
-    web = WEB.relative_to(config.rootpath).as_posix() + "/"
+    try:
+        web = WEB.relative_to(config.rootpath).as_posix() + "/"
+    except ValueError:  # the tests collected from another root: xdist's own loadfile
+        return None
 
     class FilesAndWebPackage(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
