@@ -367,7 +367,8 @@ def _build_changed(b: _BuildInputs, todo: list[DocumentPlan], delivery: _Deliver
             render.require_templates(b.data, Path(b.options.templates), trial=False)
             # matplotlib and the hyphenation patterns cost a second to load: here once when several workers
             # draw, else in the one worker that does (a run that changed only Projektaufträge loads neither)
-            drawing = [doc for doc in todo if doc.docx_key not in known and render.draws(b.plan.contexts[doc.docx_key])]
+            drawing = {doc.docx_key for doc in todo  # a content is rendered once, however many documents show it
+                       if doc.docx_key not in known and render.draws(b.plan.contexts[doc.docx_key])}
             if len(drawing) > 1:
                 preload()
             signing()
