@@ -81,5 +81,10 @@ def test_hyphenation_patterns_read_lazily_are_pyphens_own():
     assert lazy.get("xqxq") is None and lazy.maxlen == max(map(len, eager))
     words = ["Hitzeaktionsplanung", "Dienststellenleitung", "Informationssicherheit", "Gebäudereinigung",
              "Fördermittelbescheid", "Projektgruppensitzung", "Kreisverwaltung", "Beschaffungsstelle"]
-    reference = pyphen.Pyphen(filename=path, left=2, right=3, cache=False)
+    kept = pyphen.hdcache.get(path)
+    try:
+        reference = pyphen.Pyphen(filename=path, left=2, right=3, cache=False)  # puts the eager one into hdcache
+    finally:
+        if kept is not None:
+            pyphen.hdcache[path] = kept
     assert [hyphenate(w) for w in words] == [reference.inserted(w, hyphen=SOFT_HYPHEN) for w in words]
