@@ -9,6 +9,7 @@ values set their German message through the public constructor of
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import OrderedDict
@@ -82,16 +83,11 @@ class _DocumentEnvironment(jinja2.Environment):
         return made
 
 
-_DOCUMENT_ENVIRONMENT: _DocumentEnvironment | None = None
-
-
+@functools.cache
 def environment() -> jinja2.Environment:
     """The environment of the Word templates: autoescape (docxtpl writes XML), strict undefined variables.
     One per process, so a template's parts are compiled once (`_DocumentEnvironment`)."""
-    global _DOCUMENT_ENVIRONMENT
-    if _DOCUMENT_ENVIRONMENT is None:
-        _DOCUMENT_ENVIRONMENT = _DocumentEnvironment()
-    return _DOCUMENT_ENVIRONMENT
+    return _DocumentEnvironment()
 
 
 def text_environment(source: Callable[[str], tuple[str, str, Callable[[], bool]]]) -> jinja2.Environment:
