@@ -37,7 +37,9 @@ style (w:lang in the docDefaults of styles.xml), not from the core property
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -454,6 +456,46 @@ def _soffice() -> str:
     )
 
 
+@functools.cache
+def _product_version(soffice: str) -> str | None:
+    """LibreOffice's »major.minor« as its configuration names it (»7.4«), from ``soffice --version``;
+    None when it does not say (then its start-up self-test runs, see `_skip_self_test`)."""
+    try:
+        out = subprocess.run([soffice, "--version"], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                             timeout=_INIT_TIMEOUT, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = re.search(r"\b(\d+)\.(\d+)\.\d", out)
+    return f"{int(found[1])}.{int(found[2])}" if found else None
+
+
+_OOR = "http://openoffice.org/2001/registry"
+
+
+def _skip_self_test(profile: Path, version: str) -> None:
+    """Record in a fresh profile that this LibreOffice version has been started before.
+
+    On the first start of a version in a profile LibreOffice runs its graphics self-test
+    (``GraphicsRenderTests``: some 60 drawings of up to 4096×4096 pixels, whose only result is
+    ``user/GraphicsRenderTests.log``) – about 0.7 s of CPU, two thirds of a converting process's
+    start-up. Headless, nothing marks the version as seen (only a start with a window does), so
+    every run paid it for each of its LibreOffice processes. Writing what such a start writes,
+    ``/org.openoffice.Setup/Product/ooSetupLastVersion``, skips it; the conversion is the same.
+    A profile that cannot be read is left alone (the self-test runs, nothing else changes).
+    """
+    from lxml import etree  # python-docx depends on lxml
+
+    xcu = profile / "user" / "registrymodifications.xcu"
+    try:
+        tree = etree.parse(str(xcu), etree.XMLParser(resolve_entities=False, no_network=True))
+    except (OSError, etree.XMLSyntaxError):
+        return
+    item = etree.SubElement(tree.getroot(), "item", {f"{{{_OOR}}}path": "/org.openoffice.Setup/Product"})
+    prop = etree.SubElement(item, "prop", {f"{{{_OOR}}}name": "ooSetupLastVersion", f"{{{_OOR}}}op": "fuse"})
+    etree.SubElement(prop, "value").text = version
+    tree.write(str(xcu), xml_declaration=True, encoding="UTF-8")
+
+
 def page_count(pdf: Path) -> int:
     """The number of pages of a PDF (qpdf: no page content is parsed)."""
     import pikepdf
@@ -663,9 +705,11 @@ class Converter:
         self._launch_limit = count + 3
         self._start_failure: tuple[str, str] | None = None
         self._last_end: tuple[str, str] = ("LibreOffice wurde vorher beendet.", "")
+        self._version: str | None = None
         try:
             for _ in range(count):
                 self.processes.append(self._launch())
+            self._version = _product_version(self.soffice)  # asked while the profiles are created
             # creating a profile takes a fraction of a second: wait for it, so that the converting
             # processes come up while the caller goes on (no `poll` is needed for that)
             deadline = time.monotonic() + _INIT_TIMEOUT
@@ -805,6 +849,8 @@ class Converter:
                       + (f" Ausgabe von LibreOffice: {shown}" if shown else ""))
             return
         module.write_text(_macro_source("MS Word 2007 XML"), encoding="utf-8")
+        if self._version is not None:
+            _skip_self_test(proc.profile, self._version)
         env = dict(os.environ)
         env["IKZ_QUEUE"] = str(proc.queue)
         env["IKZ_LOG"] = str(proc.log)

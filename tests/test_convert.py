@@ -214,6 +214,44 @@ def test_documents_handed_over_while_libreoffice_starts_and_later(tmp_path: Path
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"d{i}.pdf" for i in range(4)]
 
 
+def test_libreoffice_starts_without_its_graphics_self_test(tmp_path: Path) -> None:
+    """The fresh profile records this LibreOffice version as started before, so its graphics self-test
+    (two thirds of a process's start-up, whose only result is a log in the profile) does not run."""
+    import subprocess
+
+    from lxml import etree
+
+    doc = make_docx(tmp_path / "a.docx", sample("anlage"), 1)
+    done: list[Converted] = []
+    with Converter(tmp_path / "out", jobs=1, timeout=300) as converter:
+        converter.submit(doc)
+        converter.wait(done.append)  # not closed: the process stays, with its profile
+        (proc,) = converter.processes
+        assert proc.ready and proc.ended is None
+        user = proc.profile / "user"
+        assert not (user / "GraphicsRenderTests.log").exists()
+        items = etree.parse(str(user / "registrymodifications.xcu")).getroot()
+        oor = "{http://openoffice.org/2001/registry}"
+        seen = [item.findtext("prop/value") for item in items
+                if item.get(f"{oor}path") == "/org.openoffice.Setup/Product"
+                and item.find("prop").get(f"{oor}name") == "ooSetupLastVersion"]
+    version = subprocess.run(["soffice", "--version"], capture_output=True, text=True, check=True).stdout
+    assert seen == [re.search(r"(\d+\.\d+)\.\d", version)[1]]
+    assert [d.reason for d in done] == [None] and pdf_info(done[0].pdf).pdfa_part == 2
+
+
+def test_an_unreadable_profile_is_left_as_it_is(tmp_path: Path) -> None:
+    from pipeline.convert import _skip_self_test
+
+    _skip_self_test(tmp_path, "7.4")  # no user folder: nothing written, no error
+    assert list(tmp_path.iterdir()) == []
+    xcu = tmp_path / "user" / "registrymodifications.xcu"
+    xcu.parent.mkdir()
+    xcu.write_text("<oor:items", encoding="utf-8")
+    _skip_self_test(tmp_path, "7.4")
+    assert xcu.read_text(encoding="utf-8") == "<oor:items"
+
+
 @pytest.mark.slow  # LibreOffice processes of its own
 def test_two_runs_at_the_same_time(tmp_path: Path) -> None:
     docs = [
