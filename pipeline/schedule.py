@@ -12,12 +12,14 @@ collected and reported together once the others are done.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
+import gc
 import shutil
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .cache import BuildCache
 from .errors import TemplateError
@@ -107,6 +109,19 @@ class Work:
     """The text a document must show (its kind's, and signature lines): checked on every rendering."""
 
 
+@contextlib.contextmanager
+def heap_frozen() -> Iterator[None]:
+    """The objects of this process are frozen (`gc.freeze`) meanwhile: a process forked now never has its
+    garbage collector walk what it inherits (the plan, the templates, matplotlib), only what it makes itself
+    (two thirds of the workers' collection time, and fewer copied pages). Unfrozen afterwards, so a long-lived
+    process (the web application's run worker) still frees what a run left behind."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 class _Inline:
     """Runs a task at once in this process (one job): the same interface as the process pool."""
 
@@ -150,7 +165,8 @@ def run_stages(work: Work, *, jobs: int, timeout: float, scratch: Path, prepare:
         if jobs > 1:
             pool, stop = _start_workers(work, queue, jobs)
             submit: Callable[..., cf.Future] = pool.submit
-            renders = {submit(worker.render_index, i): doc for i, doc in enumerate(queue)}
+            with heap_frozen():  # the workers fork at the first submission
+                renders = {submit(worker.render_index, i): doc for i, doc in enumerate(queue)}
         else:
             submit = _Inline().submit
 
