@@ -15,8 +15,13 @@ _CHART_LIGHT = "#7FA0C4"
 
 
 def preload() -> None:
-    """Import matplotlib and set it up (about half a second, once per process)."""
+    """Import matplotlib and set it up (about half a second, once per process), with what writing a PNG
+    loads on first use (the Agg renderer, Pillow's image plugins)."""
     _plt()
+    from matplotlib.backends import backend_agg  # noqa: F401
+    from PIL import Image
+
+    Image.preinit()
 
 
 def _plt():

@@ -360,7 +360,7 @@ def _build_changed(b: _BuildInputs, todo: list[DocumentPlan], delivery: _Deliver
     def prepare() -> None:
         if todo:
             from . import render
-            from .work import preload
+            from .work import preload, preload_delivery
 
             b.progress("Vorlagen prüfen", str(b.options.templates), 0, 1)
             # without a trial rendering: every document is checked as it is rendered
@@ -371,6 +371,8 @@ def _build_changed(b: _BuildInputs, todo: list[DocumentPlan], delivery: _Deliver
                        if doc.docx_key not in known and render.draws(b.plan.contexts[doc.docx_key])}
             if len(drawing) > 1:
                 preload()
+            if b.options.jobs > 1:
+                preload_delivery()
             signing()
         b.progress(STEP, f"{len(todo)} Dokumente und die Mappen", -1, 1)
 

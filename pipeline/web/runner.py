@@ -35,6 +35,7 @@ def preload() -> None:
     from ..bundle import merge  # noqa: F401
 
     work.preload()
+    work.preload_delivery()
 
 
 def summary(result) -> dict:
