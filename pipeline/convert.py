@@ -70,6 +70,7 @@ __all__ = [
     "outline_pages",
     "docx_enable_update_fields",
     "pdf_info",
+    "prepare_profile",
     "read_pdfa_id",
 ]
 
@@ -494,6 +495,19 @@ def _skip_self_test(profile: Path, version: str) -> None:
     prop = etree.SubElement(item, "prop", {f"{{{_OOR}}}name": "ooSetupLastVersion", f"{{{_OOR}}}op": "fuse"})
     etree.SubElement(prop, "value").text = version
     tree.write(str(xcu), xml_declaration=True, encoding="UTF-8")
+
+
+def prepare_profile(profile: Path) -> None:
+    """A fresh LibreOffice user profile in `profile`, made by LibreOffice itself, that starts without the
+    graphics self-test (see `_skip_self_test`), as the Converter's processes do: for a ``soffice`` call of
+    one's own that should cost what the pipeline's conversion costs (the benchmark's floor, tests)."""
+    soffice = _soffice()
+    subprocess.run([soffice, f"-env:UserInstallation={Path(profile).resolve().as_uri()}", "--headless",
+                    "--terminate_after_init"], stdin=subprocess.DEVNULL, capture_output=True, timeout=_INIT_TIMEOUT,
+                   check=False)
+    version = _product_version(soffice)
+    if version is not None:
+        _skip_self_test(Path(profile), version)
 
 
 def page_count(pdf: Path) -> int:

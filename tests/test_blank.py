@@ -75,6 +75,9 @@ def test_blank_workbook_prints_readably(tmp_path):
         if name != "Anleitung":
             del wb[name]
     wb.save(tmp_path / "anleitung.xlsx")
+    from pipeline.convert import prepare_profile
+
+    prepare_profile(tmp_path / "profil")
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profil'}", "--headless", "--convert-to",
                     "pdf", "--outdir", str(tmp_path / "pdf"), str(tmp_path / "anleitung.xlsx"), str(path)],
                    capture_output=True, timeout=300, check=True)

@@ -240,6 +240,23 @@ def test_libreoffice_starts_without_its_graphics_self_test(tmp_path: Path) -> No
     assert [d.reason for d in done] == [None] and pdf_info(done[0].pdf).pdfa_part == 2
 
 
+def test_a_profile_prepared_for_a_call_of_ones_own(tmp_path: Path) -> None:
+    """prepare_profile: LibreOffice makes the profile; a plain ``soffice --convert-to`` with it converts and
+    runs no graphics self-test (the benchmark's floor and the tests that call soffice use it)."""
+    import subprocess
+
+    from pipeline.convert import prepare_profile
+
+    doc = make_docx(tmp_path / "a.docx", sample("anlage"), 1)
+    profile = tmp_path / "profil"
+    prepare_profile(profile)
+    assert "ooSetupLastVersion" in (profile / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path / "pdf"), str(doc)], capture_output=True, timeout=300, check=True)
+    assert pdf_info(tmp_path / "pdf" / "a.pdf").pages >= 1
+    assert not (profile / "user" / "GraphicsRenderTests.log").exists()
+
+
 def test_an_unreadable_profile_is_left_as_it_is(tmp_path: Path) -> None:
     from pipeline.convert import _skip_self_test
 

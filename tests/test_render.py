@@ -508,6 +508,9 @@ def test_every_document_opens_in_libreoffice(rendered_sets, tmp_path):
         files.append(target)
     outdir = tmp_path / "pdf"
     profile = tmp_path / f"lo-profile-{uuid.uuid4().hex}"
+    from pipeline.convert import prepare_profile
+
+    prepare_profile(profile)
     env = dict(os.environ, HOME=str(tmp_path))
     result = subprocess.run(
         [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--convert-to", "pdf",

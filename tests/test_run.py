@@ -481,6 +481,9 @@ def test_delivered_word_files_show_the_pdf_page_numbers_in_their_contents(sample
     with zipfile.ZipFile(word) as z:
         assert b'w:dirty="true"' not in z.read("word/document.xml")  # Word does not ask to update fields
     # LibreOffice, opening the .docx as it is (no field update), shows the numbers
+    from pipeline.convert import prepare_profile
+
+    prepare_profile(tmp_path / "profil")
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profil'}", "--headless", "--convert-to",
                     "pdf", "--outdir", str(tmp_path), str(word)], capture_output=True, timeout=300, check=True)
     page2 = pdftotext(tmp_path / f"{word.stem}.pdf", "-f", "2", "-l", "2", "-layout")

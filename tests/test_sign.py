@@ -644,6 +644,9 @@ def libreoffice_pdf(tmp_path: Path) -> Path:
     docx = tmp_path / "vereinbarung.docx"
     doc.save(docx)
     profile = tmp_path / "lo-profile"
+    from pipeline.convert import prepare_profile
+
+    prepare_profile(profile)
     subprocess.run(
         ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
          "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],

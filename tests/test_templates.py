@@ -136,6 +136,9 @@ def resaved_templates(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("resave")
     profile = work / "profile"
     out = work / "vorlagen"
+    from pipeline.convert import prepare_profile
+
+    prepare_profile(profile)
     result = subprocess.run(
         ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "docx",
          "--outdir", str(out), *sorted(str(p) for p in TEMPLATES.glob("*.docx"))],
