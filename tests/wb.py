@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import copy
 import datetime as dt
+import functools
+import hashlib
+import shutil
+import tempfile
 from pathlib import Path
 
 from pipeline.blank import write_workbook
@@ -62,6 +67,24 @@ def open_rows() -> dict[str, list[dict]]:
     return rows
 
 
+_BUILT: dict[str, Path] = {}
+"""Workbooks this test process has built, by their rows: the same rows again are a copy of the file, not built
+again (openpyxl takes 0.1-0.2 s for one; the suite asks for the same few rows dozens of times)."""
+
+
+@functools.cache
+def _built_folder() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="ikz-test-arbeitsmappen-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def make_workbook(path: Path, rows: dict | None = None) -> Path:
     """Write rows (default: minimal_rows()) as a schema workbook."""
-    return write_workbook(Path(path), minimal_rows() if rows is None else rows)
+    rows = minimal_rows() if rows is None else rows
+    key = hashlib.sha256(repr(rows).encode("utf-8")).hexdigest()
+    if key not in _BUILT:
+        _BUILT[key] = write_workbook(_built_folder() / f"{key}.xlsx", rows)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_BUILT[key], path)
+    return Path(path)
