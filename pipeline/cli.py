@@ -571,7 +571,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--templates", default="templates", metavar="ORDNER", help="Ordner der Word-Vorlagen")
         p.add_argument("--state", default=".ikz", help="Ordner für Zwischenstände und das Demonstrationszertifikat")
         p.add_argument("--config", default="ikz-signatur.toml", help="Signatur-Konfiguration (TOML)")
-        p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallele LibreOffice-Prozesse")
+        p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                       help="parallele Prozesse eines Laufs (Word, Signatur, Mappen; LibreOffice mit halb so vielen)")
         p.add_argument("--force", action="store_true", help="alles neu erzeugen, auch Unverändertes")
         p.add_argument("--wait", type=float, default=0.0, help="Sekunden, die auf einen anderen Lauf gewartet wird")
         p.add_argument("--trotz-sperrdatei", dest="allow_open", action="store_true",

@@ -1,6 +1,6 @@
 """The stages of a run, overlapped: each document moves on as soon as what it needs is ready.
 
-LibreOffice starts first (it takes a second or two to come up) and the
+LibreOffice starts first (half as many processes as workers; each takes a few tenths of a second to come up) and the
 templates are checked meanwhile. Then worker processes render the documents,
 heaviest first; each rendered .docx goes straight to LibreOffice; each PDF that
 comes back is finished and signed by a worker while others still convert; and
@@ -109,6 +109,16 @@ class Work:
     """The text a document must show (its kind's, and signature lines): checked on every rendering."""
 
 
+def libreoffice_processes(jobs: int) -> int:
+    """How many LibreOffice processes a run of `jobs` worker processes starts: half as many, at least one.
+
+    Rendering, finishing and bundling are two to three times LibreOffice's work (`make bench`: the sample
+    5.5 s against 2.2 s, Wetterau 35 s against 12 s), so half as many keep up with the workers. On two cores a
+    second LibreOffice process made no run faster and cost its start-up and first document again (0.3-0.5 s
+    of CPU per run; docs/BENCHMARK.md)."""
+    return max(1, (jobs + 1) // 2)
+
+
 @contextlib.contextmanager
 def heap_frozen() -> Iterator[None]:
     """The objects of this process are frozen (`gc.freeze`) meanwhile: a process forked now never has its
@@ -154,7 +164,8 @@ def run_stages(work: Work, *, jobs: int, timeout: float, scratch: Path, prepare:
     if needs_pdf:
         shutil.rmtree(scratch, ignore_errors=True)
         (scratch / "in").mkdir(parents=True)
-        converter = convert.Converter(scratch / "out", jobs=jobs, timeout=timeout, expected=needs_pdf)
+        converter = convert.Converter(scratch / "out", jobs=libreoffice_processes(jobs), timeout=timeout,
+                                      expected=needs_pdf)
     pool = None
     stop = None
     try:

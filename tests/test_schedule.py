@@ -7,7 +7,7 @@ import multiprocessing
 
 import pytest
 
-from pipeline.schedule import heap_frozen
+from pipeline.schedule import heap_frozen, libreoffice_processes
 
 
 def _report_freeze_count(conn) -> None:
@@ -34,3 +34,7 @@ def test_the_heap_is_unfrozen_after_an_error() -> None:
     with pytest.raises(RuntimeError), heap_frozen():
         raise RuntimeError("Abbruch")
     assert gc.get_freeze_count() == 0
+
+
+def test_half_as_many_libreoffice_processes_as_workers_and_at_least_one() -> None:
+    assert [libreoffice_processes(jobs) for jobs in (1, 2, 3, 4, 8)] == [1, 1, 2, 2, 4]
