@@ -457,6 +457,11 @@ def _soffice() -> str:
     )
 
 
+def _init_command(soffice: str, profile: Path) -> list[str]:
+    """LibreOffice's first start in `profile`: it creates the profile and ends."""
+    return [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--terminate_after_init"]
+
+
 @functools.cache
 def _product_version(soffice: str) -> str | None:
     """LibreOffice's »major.minor« as its configuration names it (»7.4«), from ``soffice --version``;
@@ -502,9 +507,8 @@ def prepare_profile(profile: Path) -> None:
     graphics self-test (see `_skip_self_test`), as the Converter's processes do: for a ``soffice`` call of
     one's own that should cost what the pipeline's conversion costs (the benchmark's floor, tests)."""
     soffice = _soffice()
-    subprocess.run([soffice, f"-env:UserInstallation={Path(profile).resolve().as_uri()}", "--headless",
-                    "--terminate_after_init"], stdin=subprocess.DEVNULL, capture_output=True, timeout=_INIT_TIMEOUT,
-                   check=False)
+    subprocess.run(_init_command(soffice, Path(profile).resolve()), stdin=subprocess.DEVNULL, capture_output=True,
+                   timeout=_INIT_TIMEOUT, check=False)
     version = _product_version(soffice)
     if version is not None:
         _skip_self_test(Path(profile), version)
@@ -813,7 +817,7 @@ class Converter:
         # A fresh profile is created by LibreOffice on first start, overwriting
         # user/basic; so initialise it first, then install our macro.
         proc.init = subprocess.Popen(
-            [self.soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--terminate_after_init"],
+            _init_command(self.soffice, profile),
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
         )
         proc.since = time.monotonic()

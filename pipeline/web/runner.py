@@ -32,10 +32,9 @@ def preload() -> None:
     import pyhanko.sign.signers  # noqa: F401
 
     from .. import render, run, schedule, sign, validate, work  # noqa: F401
-    from ..bundle import merge  # noqa: F401
 
     work.preload()
-    work.preload_delivery()
+    work.preload_delivery()  # the bundle package among it
 
 
 def summary(result) -> dict:
