@@ -67,13 +67,11 @@ def open_rows() -> dict[str, list[dict]]:
     return rows
 
 
-_BUILT: dict[str, Path] = {}
-"""Workbooks this test process has built, by their rows: the same rows again are a copy of the file, not built
-again (openpyxl takes 0.1-0.2 s for one; the suite asks for the same few rows dozens of times)."""
-
-
 @functools.cache
 def _built_folder() -> Path:
+    """Where this test process keeps the workbooks it built, by a digest of their rows: the same rows again are a
+    copy of the file, not built again (openpyxl takes 0.1-0.2 s for one; the suite asks for the same few rows
+    dozens of times)."""
     folder = Path(tempfile.mkdtemp(prefix="ikz-test-arbeitsmappen-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
@@ -82,9 +80,9 @@ def _built_folder() -> Path:
 def make_workbook(path: Path, rows: dict | None = None) -> Path:
     """Write rows (default: minimal_rows()) as a schema workbook."""
     rows = minimal_rows() if rows is None else rows
-    key = hashlib.sha256(repr(rows).encode("utf-8")).hexdigest()
-    if key not in _BUILT:
-        _BUILT[key] = write_workbook(_built_folder() / f"{key}.xlsx", rows)
+    built = _built_folder() / f"{hashlib.sha256(repr(rows).encode('utf-8')).hexdigest()}.xlsx"
+    if not built.exists():
+        write_workbook(built, rows)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(_BUILT[key], path)
+    shutil.copyfile(built, path)
     return Path(path)
