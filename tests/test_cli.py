@@ -11,19 +11,14 @@ from pathlib import Path
 import pytest
 
 from tests.helpers_docx import edited_templates
+from tests.helpers_run import cli
 from tests.wb import make_workbook, minimal_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args, cwd=ROOT):
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=600)
-
-
 def test_check_sample_workbook_has_no_errors():
-    result = run("check", ROOT / "inputs" / "ikz-2025.xlsx")
+    result = cli("check", ROOT / "inputs" / "ikz-2025.xlsx")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 Fehler" in result.stdout
     assert "15 Kommunen" in result.stdout
@@ -35,7 +30,7 @@ def test_check_bad_workbook_lists_all_errors_exit_1(tmp_path):
     rows["Beteiligung"][0]["kommune"] = "Atlantis"
     rows["Projekte"][0]["start"] = "tbd"
     path = make_workbook(tmp_path / "kaputt.xlsx", rows)
-    result = run("check", path)
+    result = cli("check", path)
     assert result.returncode == 1
     assert "kaputt.xlsx › Beteiligung!B2 (Kommune): Unbekannte Kommune" in result.stdout
     assert "kaputt.xlsx › Projekte!G2 (Start): Kein Datum. Gefunden: »tbd«" in result.stdout
@@ -44,26 +39,26 @@ def test_check_bad_workbook_lists_all_errors_exit_1(tmp_path):
 
 
 def test_check_missing_file_is_one_german_line(tmp_path):
-    result = run("check", tmp_path / "fehlt.xlsx")
+    result = cli("check", tmp_path / "fehlt.xlsx")
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1  # one line
     assert result.stderr.startswith(f"Fehler: fehlt.xlsx: Die Arbeitsmappe gibt es nicht ({tmp_path / 'fehlt.xlsx'}).")
 
 
 def test_check_warnings_only_exit_0(tmp_path):
-    result = run("check", make_workbook(tmp_path / "ok.xlsx"))
+    result = cli("check", make_workbook(tmp_path / "ok.xlsx"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Warnung:" in result.stdout and "0 Fehler" in result.stdout
 
 
 def test_traceback_flag_shows_traceback(tmp_path):
-    result = run("--traceback", "check", tmp_path / "fehlt.xlsx")
+    result = cli("--traceback", "check", tmp_path / "fehlt.xlsx")
     assert result.returncode != 0
     assert "Traceback" in result.stderr
 
 
 def test_usage_error_exit_2():
-    result = run("gibtsnicht")
+    result = cli("gibtsnicht")
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1].startswith(
         "python -m pipeline: Fehler: Angabe BEFEHL: unbekannter Befehl: 'gibtsnicht' (möglich: 'check', ")
@@ -77,14 +72,14 @@ def test_usage_error_exit_2():
     (("neues-jahr", "a.xlsx"), "python -m pipeline neues-jahr: Fehler: diese Angaben fehlen: NEU"),
 ])
 def test_usage_errors_and_help_are_german(args, message):
-    result = run(*args)
+    result = cli(*args)
     assert result.returncode == 2
     assert result.stderr.splitlines()[0].startswith("Aufruf: python -m pipeline")
     assert result.stderr.splitlines()[-1] == message
 
 
 def test_help_is_german():
-    result = run("ruecklauf", "--help")
+    result = cli("ruecklauf", "--help")
     assert result.returncode == 0
     assert result.stdout.startswith("Aufruf: python -m pipeline ruecklauf")
     assert "\nArgumente:\n" in result.stdout and "\nOptionen:\n" in result.stdout
@@ -153,7 +148,7 @@ WORKBOOK_CASES = {
 def test_workbook_problems_exit_1_with_german_message(tmp_path, command, case):
     make, message = WORKBOOK_CASES[case]
     path = make(tmp_path)
-    result = run(command, path, *_outputs(command, tmp_path))
+    result = cli(command, path, *_outputs(command, tmp_path))
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert message in output
@@ -169,7 +164,7 @@ def _broken_templates(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("command", ["check", "render", "report"])
 def test_template_error_exits_1_in_every_command(tmp_path, command):
     wb = make_workbook(tmp_path / "ok.xlsx")
-    result = run(command, wb, "--templates", _broken_templates(tmp_path), *_outputs(command, tmp_path))
+    result = cli(command, wb, "--templates", _broken_templates(tmp_path), *_outputs(command, tmp_path))
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "projektauftrag.docx" in output and "projekt.gibtsnicht" in output
@@ -180,10 +175,8 @@ def test_missing_libreoffice_exits_3(tmp_path):
     wb = make_workbook(tmp_path / "ok.xlsx")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), PATH=str(bin_dir))
-    result = subprocess.run([sys.executable, "-m", "pipeline", "report", str(wb), "--outputs", str(tmp_path / "out"),
-                             "--state", str(tmp_path / "state")], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=600)
+    result = cli("report", wb, "--outputs", tmp_path / "out", "--state", tmp_path / "state",
+                 env={"PATH": str(bin_dir)})
     assert result.returncode == 3, result.stdout + result.stderr
     assert "LibreOffice ist nicht installiert" in result.stderr
     assert "Traceback" not in result.stderr
@@ -198,7 +191,7 @@ def test_workbook_with_nothing_to_report_is_an_error_naming_the_sheet(tmp_path, 
     else:
         for p in rows["Projekte"]:
             p["aktuell"] = False
-    result = run("check", make_workbook(tmp_path / "leer.xlsx", rows))
+    result = cli("check", make_workbook(tmp_path / "leer.xlsx", rows))
     assert result.returncode == 1, result.stdout
     assert f"leer.xlsx › {sheet}: " in result.stdout
     assert "1 Fehler" in result.stdout
@@ -211,7 +204,7 @@ def test_invalid_project_id_is_one_error_with_its_references_counted(tmp_path):
             for key, value in row.items():
                 if value == "REINIGUNG":
                     row[key] = "A/B C"
-    result = run("check", make_workbook(tmp_path / "id.xlsx", rows))
+    result = cli("check", make_workbook(tmp_path / "id.xlsx", rows))
     assert result.returncode == 1
     errors = sorted({line for line in result.stdout.splitlines() if line.startswith("Fehler:")})
     assert len(errors) == 1, errors
@@ -233,7 +226,7 @@ def test_readme_error_example_is_what_check_prints(tmp_path):
     wb = openpyxl.load_workbook(path)
     wb[sheet][cell] = value
     wb.save(path)
-    result = run("check", path)
+    result = cli("check", path)
     assert result.returncode == 1
     assert example in result.stdout.splitlines()
 
@@ -256,7 +249,7 @@ def test_misspelled_names_get_a_suggestion_and_errors_come_again_at_the_end(tmp_
             r["kommune"] = "Büttelborn"
     rows["Beteiligung"][0]["kommune"] = "Buttelborn"  # no umlaut, as typed in a hurry
     rows["Projekttexte"][0]["projekt"] = "REINIGUGN"
-    result = run("check", make_workbook(tmp_path / "tippfehler.xlsx", rows))
+    result = cli("check", make_workbook(tmp_path / "tippfehler.xlsx", rows))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert any("Unbekannte Kommune. Meinten Sie »Büttelborn«? Gefunden: »Buttelborn«." in line for line in lines)

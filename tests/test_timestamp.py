@@ -26,6 +26,7 @@ from pipeline.errors import SigningError
 from pipeline.sign import SigningCancelled, SigningConfig, TimestampError
 from pipeline.sign import timestamp as ts
 from tests import pki
+from tests.helpers_run import cli
 from tests.pki import FakeService, serve
 from tests.wb import make_workbook
 
@@ -331,14 +332,6 @@ def test_timeout_setting_in_the_config_file(tmp_path):
 
 
 # ---------------------------------------------------------------- `python -m pipeline report`
-
-
-def cli(*args, env=None, timeout=600):
-    full_env = dict(os.environ, PYTHONPATH=str(ROOT))
-    full_env.pop("IKZ_SIGNATUR_ZERTIFIKAT", None)
-    full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=ROOT, env=full_env,
-                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:
