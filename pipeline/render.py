@@ -178,12 +178,13 @@ def _check_xml_chars(text: str) -> str:
 
 
 def render_bytes(template: Path, context: Mapping, *, doc_title: str, doc_subject: str, doc_author: str,
-                 keywords: str = "", reads: Reads | None = None) -> bytes:
+                 keywords: str = "", reads: Reads | None = None, draw: bool = True) -> bytes:
     """Render `template` with `context` into .docx bytes (nothing is written).
 
     Raises TemplateError naming the template and the problem (syntax error,
     unknown variable) before rendering anything. `reads`, when given, collects
-    the context paths the template read (see `tracking`).
+    the context paths the template read (see `tracking`). `draw=False` puts a
+    blank picture where each chart goes (a trial rendering: see `Pictures`).
     """
     template = Path(template)
     tpl = load_template(template)
@@ -194,7 +195,7 @@ def render_bytes(template: Path, context: Mapping, *, doc_title: str, doc_subjec
                             f"{len(problems)} Probleme in der Vorlage »{template.name}«: " + " | ".join(problems))
     styles = StyleMap.of(tpl.docx)
     # The root is a plain dict (Jinja copies it); the values below it log their reads.
-    pictures = Pictures()
+    pictures = Pictures(draw=draw)
     materialized = {k: _materialize(v, tpl, styles, str(k), pictures, (k,), reads) for k, v in context.items()}
     if reads is not None:
         for name in top_level_names(tpl, env):
@@ -353,7 +354,8 @@ def check_template(path: Path, sample_context: Mapping, required: Sequence[str] 
     if problems or not trial:
         return problems
     try:
-        blob = render_bytes(path, sample_context, doc_title="Probe", doc_subject="Probe", doc_author="Probe")
+        blob = render_bytes(path, sample_context, doc_title="Probe", doc_subject="Probe", doc_author="Probe",
+                            draw=False)
     except TemplateError as exc:
         return [str(exc)]
     return missing_text(path.name, blob, required)

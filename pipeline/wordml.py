@@ -22,6 +22,8 @@ import copy
 import io
 import re
 import secrets
+import struct
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 
 from docx.oxml.ns import nsmap, qn
@@ -314,12 +316,27 @@ class Picture:
         return True
 
 
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+BLANK_PNG = b"".join((
+    b"\x89PNG\r\n\x1a\n",
+    _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)),  # 1 × 1, 8-bit grey
+    _png_chunk(b"IDAT", zlib.compress(b"\x00\xff")),  # one row: no filter, white
+    _png_chunk(b"IEND", b""),
+))
+"""A white PNG of one pixel: what `Pictures(draw=False)` places instead of each drawing."""
+
+
 class Pictures:
     """The pictures of one rendering: each gets a token of this rendering (a nonce between two
     private-use characters, which no workbook text brings), numbered across kinds as Word names
-    pictures (»Diagramm 1«, »Zeitplan 2«)."""
+    pictures (»Diagramm 1«, »Zeitplan 2«). With `draw=False` (a trial rendering, which checks the
+    template, not the drawing), every picture is `BLANK_PNG` and nothing is drawn."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, draw: bool = True) -> None:
+        self._draw = draw
         self._nonce = secrets.token_hex(8)
         self._token = re.compile("\ue000" + self._nonce + r":\d+\ue001")
         self._pictures: dict[str, Picture] = {}
@@ -328,7 +345,7 @@ class Pictures:
         """A picture of `kind` (»Diagramm«) drawn by `draw` (bytes or a callable returning PNG bytes)."""
         number = len(self._pictures) + 1
         token = f"\ue000{self._nonce}:{number}\ue001"
-        picture = Picture(token, draw, width_cm, alt, f"{kind} {number}", path)
+        picture = Picture(token, draw if self._draw else BLANK_PNG, width_cm, alt, f"{kind} {number}", path)
         self._pictures[token] = picture
         return picture
 

@@ -476,7 +476,13 @@ def test_check_template_reports_syntax_errors_with_context(tmp_path, templates):
     assert len(problems) == 1
 
 
-def test_check_templates_accepts_the_committed_templates(templates):
+def test_check_templates_accepts_the_committed_templates(templates, monkeypatch):
+    def never(*_):
+        raise AssertionError("the trial rendering drew a picture")
+
+    # the trial rendering checks the templates, not the drawing: it places blank pictures
+    for name in ("draw_bar_chart", "draw_timeline", "draw_process"):
+        monkeypatch.setattr(r, name, never)
     assert check_templates(data_2025(), templates) == []
     assert check_templates(make_data(n_projects=1), templates) == []
 

@@ -32,6 +32,7 @@ from pipeline.figures import (
 from pipeline.markup import parse
 from pipeline.render import render_bytes
 from pipeline.wordml import (
+    BLANK_PNG,
     PRESERVE,
     STYLE_LIST_BULLET,
     STYLE_LIST_BULLET_2,
@@ -440,6 +441,20 @@ def test_picture_is_drawn_only_when_the_template_shows_it(tmp_path):
     tpl.render({"zeitplan": picture}, autoescape=True)
     assert pictures.place(tpl.docx) == []
     assert drawn == []
+
+
+def test_a_trial_rendering_places_a_blank_picture_and_draws_nothing(tmp_path):
+    drawn = []
+    tpl = DocxTemplate(str(_template(tmp_path, "Vorher {{ bild }} nachher")))
+    pictures = Pictures(draw=False)
+    tpl.render({"bild": pictures.add(lambda: drawn.append(1) or b"", 16.0, "Alt", "Diagramm", "bild")},
+               autoescape=True)
+    assert pictures.place(tpl.docx) == []
+    assert drawn == []
+    document = _rendered(tpl)
+    shape, = document.inline_shapes
+    assert shape.width == Cm(16.0) and shape.height == Cm(16.0)  # python-docx read the PNG: 1 × 1 pixel
+    assert document.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob == BLANK_PNG
 
 
 def test_picture_in_a_header_is_refused_with_its_name(tmp_path):
