@@ -281,8 +281,12 @@ PASSPHRASE = "Kreis-GG-Zertifikat-Passwort-7431"
 
 @pytest.fixture(scope="module")
 def certified(tmp_path_factory):
-    """A server whose signing certificate is protected by a passphrase (ikz-signatur.toml)."""
-    root = make_project(tmp_path_factory.mktemp("zertifikat"), sample=True)
+    """A server whose signing certificate is protected by a passphrase (ikz-signatur.toml), with a small workbook
+    (three documents, five Mappen: what is signed matters here, not how much)."""
+    from tests.wb import make_workbook
+
+    root = make_project(tmp_path_factory.mktemp("zertifikat"))
+    make_workbook(root / "inputs" / "ikz-2025.xlsx")
     ca = pki.make_ca(root.parent, cn="Kreis-CA")
     pki.make_p12(ca, root / "buero.p12", "IKZ-Geschäftsstelle Test", PASSPHRASE.encode(), key_type="rsa")
     (root / "ikz-signatur.toml").write_text('zertifikat = "buero.p12"\n', encoding="utf-8")
