@@ -108,7 +108,8 @@ _POLL = 0.02  # seconds between two looks at the LibreOffice processes
 # event: "READY", "START\t<n>", "OK\t<n>", "FAIL\t<n>\t<reason>", "DONE" or
 # "FATAL\t<reason>". Basic runtime errors are caught everywhere: an uncaught
 # one would open a dialog and hang the headless process until the timeout. A
-# process left waiting (its Python side died) ends after IKZ_IDLE seconds.
+# waiting process ends after IKZ_IDLE seconds, or within a second once the
+# process IKZ_OWNER names is gone (its Python side was killed; Linux: /proc).
 _MACRO_TEMPLATE = """\
 Option Explicit
 
@@ -117,9 +118,10 @@ Sub Convert
   logPath = Environ("IKZ_LOG")
   On Error GoTo Fatal
   Dim f As Integer, lineText As String, parts As Variant, n As Long, reason As String
-  Dim queue As String, jobFile As String, waited As Long, idle As Long
+  Dim queue As String, jobFile As String, waited As Long, idle As Long, owner As String
   queue = Environ("IKZ_QUEUE")
   idle = CLng(Environ("IKZ_IDLE")) * 1000
+  owner = Environ("IKZ_OWNER")
   WriteLog(logPath, "READY")
   n = 0
   Do
@@ -127,6 +129,9 @@ Sub Convert
     waited = 0
     Do While Not FileExists(ConvertToURL(jobFile))
       If waited &gt; idle Then GoTo Finish
+      If owner &lt;&gt; "" And waited Mod 990 = 0 Then
+        If Not FileExists(ConvertToURL("/proc/" &amp; owner)) Then GoTo Finish
+      End If
       Wait 15
       waited = waited + 15
     Loop
@@ -873,6 +878,8 @@ class Converter:
         env["IKZ_QUEUE"] = str(proc.queue)
         env["IKZ_LOG"] = str(proc.log)
         env["IKZ_IDLE"] = str(_IDLE_LIMIT)
+        owner = os.getpid()
+        env["IKZ_OWNER"] = str(owner) if os.path.isdir(f"/proc/{owner}") else ""  # without /proc: the idle limit
         proc.stdout = proc.profile / "stdout.txt"
         proc.stderr = proc.profile / "stderr.txt"
         with proc.stdout.open("wb") as out, proc.stderr.open("wb") as err:

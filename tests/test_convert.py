@@ -356,3 +356,44 @@ def test_read_pdfa_id_forms_and_entities() -> None:
     assert read_pdfa_id(entities) == (None, None)
     assert read_pdfa_id(None) == (None, None)
     assert read_pdfa_id(b"kein xml") == (None, None)
+
+
+def _convert_one_then_wait(doc: Path, out: Path, conn) -> None:
+    """In a forked process: convert `doc`, report the LibreOffice process, then wait (the Converter stays open:
+    no END job will come) until killed."""
+    with Converter(out, jobs=1, timeout=300) as converter:
+        converter.submit(doc)
+        converter.wait(lambda converted: None)
+        (proc,) = converter.processes
+        conn.send((proc.process.pid, str(proc.profile)))
+        conn.recv()  # never answered: this process is killed
+
+
+@pytest.mark.slow  # LibreOffice processes of its own
+def test_libreoffice_ends_when_the_process_that_started_it_is_killed(tmp_path: Path) -> None:
+    """A LibreOffice process waiting for the next document ends once its Python side is gone (a run killed
+    with SIGKILL sends no END), within seconds instead of after its idle limit of 15 minutes."""
+    import multiprocessing
+    import os
+    import select
+    import shutil
+    import signal
+
+    doc = make_docx(tmp_path / "a.docx", sample("anlage"), 1)
+    ours, theirs = multiprocessing.Pipe()
+    owner = multiprocessing.get_context("fork").Process(target=_convert_one_then_wait,
+                                                         args=(doc, tmp_path / "out", theirs))
+    owner.start()
+    try:
+        assert ours.poll(300), "no document converted"
+        pid, profile = ours.recv()
+        libreoffice = os.pidfd_open(pid)  # readable once the process ended
+    finally:
+        os.kill(owner.pid, signal.SIGKILL)
+        owner.join()
+    try:
+        assert select.select([libreoffice], [], [], 120)[0], "LibreOffice still waits for its killed owner"
+    finally:
+        os.close(libreoffice)
+        shutil.rmtree(profile, ignore_errors=True)
+    assert (tmp_path / "out" / "a.pdf").is_file()
