@@ -336,7 +336,7 @@ class Pictures:
     template, not the drawing), every picture is `BLANK_PNG` and nothing is drawn."""
 
     def __init__(self, *, draw: bool = True) -> None:
-        self._draw = draw
+        self._drawing = draw
         self._nonce = secrets.token_hex(8)
         self._token = re.compile("\ue000" + self._nonce + r":\d+\ue001")
         self._pictures: dict[str, Picture] = {}
@@ -345,7 +345,7 @@ class Pictures:
         """A picture of `kind` (»Diagramm«) drawn by `draw` (bytes or a callable returning PNG bytes)."""
         number = len(self._pictures) + 1
         token = f"\ue000{self._nonce}:{number}\ue001"
-        picture = Picture(token, draw if self._draw else BLANK_PNG, width_cm, alt, f"{kind} {number}", path)
+        picture = Picture(token, draw if self._drawing else BLANK_PNG, width_cm, alt, f"{kind} {number}", path)
         self._pictures[token] = picture
         return picture
 

@@ -74,32 +74,38 @@ class _Launcher:
         finally:
             for fd in (devnull, out_w, err_w):
                 os.close(fd)
-        pid = launcher.receive(self.sock)[0]["pid"]
-        deadline = time.monotonic() + timeout
-        chunks = _read_until_closed({out_r: [], err_r: []}, deadline, pid)
-        status = launcher.receive(self.sock)[0]["status"]
-        stdout, stderr = (_text(b"".join(chunks[fd])) for fd in (out_r, err_r))
+        pid = self._answer()["pid"]
+        output, timed_out = _read_until_closed((out_r, err_r), time.monotonic() + timeout, pid)
+        status = self._answer()["status"]
+        stdout, stderr = (_text(output[fd]) for fd in (out_r, err_r))
         command = [sys.executable, "-m", module, *args]
-        if chunks.get("timed out"):
+        if timed_out:
             raise subprocess.TimeoutExpired(command, timeout, stdout, stderr)
         return subprocess.CompletedProcess(command, os.waitstatus_to_exitcode(status), stdout, stderr)
 
+    def _answer(self) -> dict:
+        answer, _ = launcher.receive(self.sock)
+        if answer is None:
+            raise RuntimeError("tests/launcher.py ended (what it wrote is in the test process's stderr)")
+        return answer
 
-def _read_until_closed(chunks: dict, deadline: float, pid: int) -> dict:
-    """Read both pipes until every writer closed them (the child and whatever it started, as `communicate`
-    does). Past the deadline, kill the child, read for a while longer what it wrote and mark the result as
-    timed out."""
-    killed = False
+
+def _read_until_closed(fds: tuple[int, ...], deadline: float, pid: int) -> tuple[dict[int, bytes], bool]:
+    """What was written to the pipes `fds` until every writer closed them (the child and whatever it started,
+    as `communicate` does), and whether the deadline passed: then the child is killed and what it wrote is
+    read for a while longer. The pipes are closed."""
+    chunks: dict[int, list[bytes]] = {fd: [] for fd in fds}
+    timed_out = False
     with selectors.DefaultSelector() as sel:
-        for fd in list(chunks):
+        for fd in fds:
             sel.register(fd, selectors.EVENT_READ)
         while sel.get_map():
             left = deadline - time.monotonic()
             if left <= 0:
-                if killed:
+                if timed_out:
                     break
                 os.kill(pid, signal.SIGKILL)
-                killed = chunks["timed out"] = True
+                timed_out = True
                 deadline = time.monotonic() + 30
                 continue
             for key, _ in sel.select(left):
@@ -108,9 +114,9 @@ def _read_until_closed(chunks: dict, deadline: float, pid: int) -> dict:
                     chunks[key.fd].append(data)
                 else:
                     sel.unregister(key.fd)
-        for fd in [fd for fd in chunks if isinstance(fd, int)]:
-            os.close(fd)
-    return chunks
+    for fd in fds:
+        os.close(fd)
+    return {fd: b"".join(parts) for fd, parts in chunks.items()}, timed_out
 
 
 def _text(data: bytes) -> str:

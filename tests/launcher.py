@@ -1,7 +1,7 @@
 """A started Python that runs `python -m pipeline …` commands for the tests, one forked child per command.
 
 A command of the program spends most of a small run importing its libraries (pyHanko, matplotlib, openpyxl,
-docxtpl, pikepdf: 0.6–1 s of CPU per process, about a third of the whole suite). This process imports them once
+docxtpl, pikepdf: 0.6–1 s of CPU per process; a tenth of the suite's CPU time). This process imports them once
 and then forks a child for each command: the child takes the command's standard streams, environment, working
 folder and arguments, runs the package's `__main__` as `python -m` does, and ends as the interpreter ends (exit
 code, traceback of an uncaught exception, exit handlers, waiting for threads). The program runs unchanged; what the
@@ -25,11 +25,12 @@ import runpy
 import socket
 import struct
 import sys
+from collections.abc import Sequence
 
 _HEADER = struct.Struct("!I")
 
 
-def send(sock: socket.socket, message: dict, fds: list[int] = ()) -> None:
+def send(sock: socket.socket, message: dict, fds: Sequence[int] = ()) -> None:
     data = json.dumps(message).encode()
     payload = _HEADER.pack(len(data)) + data
     if fds:
