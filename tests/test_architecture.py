@@ -1,4 +1,5 @@
-"""The shape of the package: no import cycles, not even through imports inside functions."""
+"""The shape of the package: no import cycles (not even through imports inside functions), no function over 80
+lines, German dates written in one place."""
 
 from __future__ import annotations
 
@@ -81,3 +82,16 @@ def test_no_function_over_80_lines():
                 if lines > 80:
                     long.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.name} ({lines} lines)")
     assert long == []
+
+
+def test_german_dates_are_written_by_german_py_only():
+    """Day.month.year comes from `german.datum`/`datum_zeit` (no leading zeros, as the reports write it), not from
+    a `%d.%m` format anywhere else in the package or its web pages."""
+    import re
+
+    pattern = re.compile(r"%d\.%m")
+    found = [f"{path.relative_to(PACKAGE.parent)}:{number}"
+             for path in sorted(PACKAGE.rglob("*")) if path.suffix in (".py", ".html", ".txt")
+             and path.name != "german.py"
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert found == []

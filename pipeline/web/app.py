@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from ..german import datum
 from . import auth
 from .config import WebConfig
 from .db import ROLE_LABELS, ROLES, Database
@@ -71,6 +72,7 @@ class Office:
                                       autoescape=True, undefined=jinja2.StrictUndefined,
                                       trim_blocks=True, lstrip_blocks=True)
         self.env.filters["zeit"] = _when
+        self.env.filters["datum"] = datum
         self.env.filters["groesse"] = _size
         self.env.globals["ROLE_LABELS"] = ROLE_LABELS
         static = HERE / "static"

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.routing import Route
 
+from ..german import datum
 from . import uploads
 from .app import Office, checked_form, client_address, page
 from .db import now_iso
@@ -145,7 +146,7 @@ def evaluate(office: Office, name: str, workbook: Path):
                 cells.append({"css": "", "text": "–", "title": "nicht beteiligt"})
             elif signer.signed:
                 who = signer.signature.who if signer.signature is not None else "laut Arbeitsmappe"
-                when = f"{signer.date:%d.%m.%Y}" if signer.date else ""
+                when = datum(signer.date)
                 cells.append({"css": "unterschrieben", "text": f"unterschrieben {when}", "title": who})
             elif signer.invalid:
                 cells.append({"css": "ungueltig", "text": "UNGÜLTIG", "title": "nur ungültige Unterschriften"})

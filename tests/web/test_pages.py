@@ -158,6 +158,13 @@ def test_new_year_from_last_year_with_its_checklist(editor_page, report, project
     heading = page.get_by_role("heading", level=1).inner_text()
     new = re.search(r"ikz-\d{4}", heading).group(0)
     assert (project / "inputs" / f"{new}.xlsx").is_file()
+    from pipeline.german import datum
+    from pipeline.validate import load
+
+    report_settings = load(project / "inputs" / f"{new}.xlsx")[0].bericht
+    expect(page.get_by_role("main")).to_contain_text(  # dates as the documents write them (1.11.2025)
+        f"Berichtszeitraum {datum(report_settings.von)} – {datum(report_settings.bis)}, "
+        f"Stand {datum(report_settings.stand)}.")
     expect(page.get_by_role("table", name=re.compile("Bitte prüfen"))).to_contain_text("Bericht")
     from .test_accessibility import violations
 

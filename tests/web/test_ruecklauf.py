@@ -61,6 +61,11 @@ def test_two_council_copies_count_in_the_matrix(report, editor_page, tmp_path):
     rows = list(load_workbook(io.BytesIO(open(info.value.path(), "rb").read())).active.iter_rows(values_only=True))
     signed = [r for r in rows if r[0] == project and r[3] == "unterschrieben"]
     assert sorted(r[5] for r in signed) == ["Erika Muster", "Hans Beispiel"]
+    from pipeline.german import datum
+
+    # the matrix writes the date as every document does (5.12.2026)
+    cells = row.locator("td.unterschrieben").all_inner_texts()  # "unterschrieben <date>", then who signed
+    assert sorted(text.splitlines()[0] for text in cells) == sorted(f"unterschrieben {datum(r[4].date())}" for r in signed)
 
     with page.expect_download() as info:
         page.get_by_role("button", name="Arbeitsmappe mit »Unterzeichnet am« herunterladen").click()
