@@ -286,6 +286,7 @@ def cmd_ruecklauf(args) -> Exit:
     if elsewhere and not args.alle:
         print("Eingegangen, aber nicht zur Unterschrift offen: " + ", ".join(r.file.name for r in elsewhere))
     overview = ruecklauf.write_overview(kept / "Ruecklauf.xlsx", result)
+    ruecklauf.write_summary(kept / ruecklauf.SUMMARY, result)
     print(f"Übersicht: {overview}")
     if args.arbeitsmappe_kopie:
         require_closed(workbook)

@@ -48,6 +48,9 @@ FOREIGN = "fremde Datei"
 DAMAGED = "Signatur der Geschäftsstelle ungültig"
 
 INBOX = "eingang"
+SUMMARY = "stand.json"
+"""The last evaluation's lines per project, beside the overview (`write_summary`): what the web overview shows,
+whichever front end evaluated."""
 """Subfolder of a workbook's archive with the copies the Rücklauf archived."""
 
 
@@ -465,6 +468,36 @@ def write_overview(path: Path, result: Ruecklauf) -> Path:
     buffer = io.BytesIO()
     wb.save(buffer)
     return write_atomic(path, buffer.getvalue())
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The state of the signatures after the last evaluation (`make ruecklauf` or the web page)."""
+
+    at: dt.datetime
+    """When it was evaluated (local time, with its offset)."""
+    lines: tuple[str, ...]
+    """One line per project open for signing, as the Rücklauf prints it (»KI-SYSTEME: 1 von 12 unterschrieben; …«)."""
+
+
+def write_summary(path: Path, result: Ruecklauf) -> Path:
+    """Record `result`'s lines per project with the time (JSON), for the web overview."""
+    import json
+
+    now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    lines = [state.line() for state in result.projects]
+    return write_atomic(path, json.dumps({"at": now, "lines": lines}, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def read_summary(path: Path) -> Summary | None:
+    """The summary `write_summary` recorded; None when there is none or it cannot be read."""
+    import json
+
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return Summary(dt.datetime.fromisoformat(raw["at"]), tuple(str(line) for line in raw["lines"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def workbook_copy(workbook: Path, result: Ruecklauf, today: dt.date) -> tuple[Path, int]:

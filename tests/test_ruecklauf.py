@@ -168,3 +168,29 @@ def test_usage_errors(office, tmp_path):
     assert no_run.returncode == 1, no_run.stdout + no_run.stderr
     assert "Zuerst »make report« ausführen" in no_run.stderr
     assert "Traceback" not in no_run.stderr
+
+
+def test_the_web_overview_shows_a_ruecklauf_evaluated_with_make(office, tmp_path):
+    """`make ruecklauf` and the web page record the same summary: the web overview's »Unterschriften« shows the
+    last evaluation, whichever front end made it."""
+    from pipeline.web.app import Office
+    from pipeline.web.config import WebConfig
+    from pipeline.web.views import workbook_state
+
+    root = tmp_path / "projekt"
+    (root / "inputs").mkdir(parents=True)
+    shutil.copyfile(office["wb"], root / "inputs" / "klein.xlsx")
+    (root / "outputs").symlink_to(office["out"])  # the folders the office's server and `make` share
+    web = Office(WebConfig(root=root), start_runner=False)
+    assert workbook_state(web, "klein", root / "inputs" / "klein.xlsx")["ruecklauf"] is None
+
+    (office["tmp"] / "zurueck").mkdir()
+    signed = pki.poppler_sign(office["pdf"], office["tmp"] / "zurueck" / "Scan.pdf", office["fields"][0],
+                              office["councils"][0])
+    result = ruecklauf(office, signed.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    line = f"REINIGUNG: 1 von {len(office['fields'])} unterschrieben"
+    assert line in result.stdout
+    shown = workbook_state(web, "klein", root / "inputs" / "klein.xlsx")["ruecklauf"]
+    assert [s.split(":")[0] for s in shown] == ["REINIGUNG", "REINIGUNG-PILOT"]  # the projects open for signing
+    assert shown[0].startswith(line) and all(s in result.stdout for s in shown)  # the lines `make` printed

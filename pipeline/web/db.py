@@ -69,11 +69,6 @@ CREATE TABLE IF NOT EXISTS checks (
     errors INTEGER NOT NULL,
     warnings INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS ruecklauf_state (
-    workbook TEXT PRIMARY KEY,
-    at TEXT NOT NULL,
-    lines TEXT NOT NULL
-);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     workbook TEXT NOT NULL,

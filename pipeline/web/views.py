@@ -132,7 +132,8 @@ async def einrichten(request: Request, office: Office):
 def workbook_state(office: Office, name: str, path: Path) -> dict:
     """Last check, last run, signatures collected and the next step, for one workbook."""
     from ..digest import sha256_file
-    from ..store import Manifest
+    from ..ruecklauf import SUMMARY, read_summary
+    from ..store import ARCHIVE, Manifest
 
     db = office.db
     sha = sha256_file(path)
@@ -140,7 +141,7 @@ def workbook_state(office: Office, name: str, path: Path) -> dict:
     run = db.one("SELECT * FROM runs WHERE workbook = ? ORDER BY id DESC LIMIT 1", (name,))
     manifest = Manifest.load(office.config.outputs / name / "manifest.json")
     current = manifest is not None and manifest.inputs.get("workbook") == sha
-    ruecklauf = db.one("SELECT * FROM ruecklauf_state WHERE workbook = ?", (name,))
+    summary = read_summary(office.config.outputs / ARCHIVE / name / SUMMARY)  # of `make ruecklauf` or the web
     versand = (office.config.outputs / name / "versand").is_dir()
     job = office.runner.job_for(name)
     if check is None or check["sha256"] != sha:
@@ -157,8 +158,8 @@ def workbook_state(office: Office, name: str, path: Path) -> dict:
     else:
         step = ("Rücklauf einsammeln", f"/m/{name}/ruecklauf", "Zurückgekommene, unterschriebene Projektaufträge hochladen.")
     return {"name": name, "check": check, "run": run, "current": current, "manifest": manifest,
-            "ruecklauf": json.loads(ruecklauf["lines"]) if ruecklauf else None,
-            "ruecklauf_at": ruecklauf["at"] if ruecklauf else None,
+            "ruecklauf": list(summary.lines) if summary else None,
+            "ruecklauf_at": summary.at.isoformat() if summary else None,
             "built": json.loads(run["built"]) if run and run["built"] else [], "step": step}
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from starlette.routing import Route
 from ..german import datum
 from . import uploads
 from .app import Office, checked_form, client_address, page
-from .db import now_iso
 from .errors import german_message
 
 
@@ -123,6 +121,7 @@ def evaluate(office: Office, name: str, workbook: Path):
         kept = outputs / ARCHIVE / name
         ruecklauf.archive(result, kept / ruecklauf.INBOX)
         ruecklauf.write_overview(kept / "Ruecklauf.xlsx", result)
+        ruecklauf.write_summary(kept / ruecklauf.SUMMARY, result)
         files = []
         for r in result.files:
             row = rows[int(r.file.stem)]  # every file in the folder is an upload named by its id
@@ -155,10 +154,6 @@ def evaluate(office: Office, name: str, workbook: Path):
         matrix.append({"project": state.project, "title": state.target.entry.title,
                        "count": f"{len(state.signed)} von {len(state.signers)}", "cells": cells,
                        "line": state.line()})
-    lines = [state.line() for state in result.projects]
-    office.db.execute("INSERT INTO ruecklauf_state (workbook, at, lines) VALUES (?, ?, ?) "
-                      "ON CONFLICT(workbook) DO UPDATE SET at = excluded.at, lines = excluded.lines",
-                      (name, now_iso(), json.dumps(lines, ensure_ascii=False)))
     return {"files": files, "kommunen": [k.key for k in kommunen], "matrix": matrix, "ok": result.ok,
             "counted": result.counted, "hidden": result.hidden, "result": result, "data": data}
 
