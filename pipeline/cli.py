@@ -285,8 +285,7 @@ def cmd_ruecklauf(args) -> Exit:
                  or (r.match == ruecklauf.CURRENT and r.target is not None and not r.target.open)]
     if elsewhere and not args.alle:
         print("Eingegangen, aber nicht zur Unterschrift offen: " + ", ".join(r.file.name for r in elsewhere))
-    overview = ruecklauf.write_overview(kept / "Ruecklauf.xlsx", result)
-    ruecklauf.write_summary(kept / ruecklauf.SUMMARY, result)
+    overview = ruecklauf.record(kept, result)
     print(f"Übersicht: {overview}")
     if args.arbeitsmappe_kopie:
         require_closed(workbook)

@@ -48,10 +48,12 @@ FOREIGN = "fremde Datei"
 DAMAGED = "Signatur der Geschäftsstelle ungültig"
 
 INBOX = "eingang"
+"""Subfolder of a workbook's archive with the copies the Rücklauf archived."""
+OVERVIEW = "Ruecklauf.xlsx"
+"""The overview for staff in a workbook's archive (`write_overview`)."""
 SUMMARY = "stand.json"
 """The last evaluation's lines per project, beside the overview (`write_summary`): what the web overview shows,
 whichever front end evaluated."""
-"""Subfolder of a workbook's archive with the copies the Rücklauf archived."""
 
 
 class RuecklaufError(InputError):
@@ -498,6 +500,13 @@ def read_summary(path: Path) -> Summary | None:
         return Summary(dt.datetime.fromisoformat(raw["at"]), tuple(str(line) for line in raw["lines"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def record(folder: Path, result: Ruecklauf) -> Path:
+    """The overview and the summary of `result` in a workbook's archive `folder`, as both front ends keep them;
+    returns the overview's path."""
+    write_summary(folder / SUMMARY, result)
+    return write_overview(folder / OVERVIEW, result)
 
 
 def workbook_copy(workbook: Path, result: Ruecklauf, today: dt.date) -> tuple[Path, int]:

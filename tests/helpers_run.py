@@ -20,16 +20,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "inputs" / "ikz-2025.xlsx"
 
 
-def cli(*args, env=None, timeout=900, python_only=False) -> subprocess.CompletedProcess:
+def cli(*args, env=None, timeout=900, python_only=False, fresh_interpreter=False) -> subprocess.CompletedProcess:
     """`python -m pipeline ARGS` (with `python_only`: `python ARGS`, for interpreter options), from the project
     folder, without the signing settings of the developer running the tests. The command runs in a child of the
-    started interpreter of `tests/launcher.py` (its libraries imported once); with `python_only`, or with
-    IKZ_TEST_FRESH_INTERPRETER=1 in the tests' environment, in a fresh interpreter."""
+    started interpreter of `tests/launcher.py` (its libraries imported once); with `python_only`,
+    `fresh_interpreter`, or IKZ_TEST_FRESH_INTERPRETER=1 in the tests' environment, in a fresh interpreter."""
     full_env = dict(os.environ, PYTHONPATH=str(ROOT))
     full_env.pop("IKZ_SIGNATUR_ZERTIFIKAT", None)
     full_env.pop("IKZ_SIGNATUR_PASSWORT", None)
     full_env.update(env or {})
-    if not python_only and full_env["PYTHONPATH"] == str(ROOT) and not os.environ.get("IKZ_TEST_FRESH_INTERPRETER"):
+    fresh_interpreter = fresh_interpreter or bool(os.environ.get("IKZ_TEST_FRESH_INTERPRETER"))
+    if not python_only and not fresh_interpreter and full_env["PYTHONPATH"] == str(ROOT):
         return _Launcher.get().run("pipeline", list(map(str, args)), env=full_env, cwd=ROOT, timeout=timeout)
     command = [sys.executable, *map(str, args)] if python_only else [sys.executable, "-m", "pipeline", *map(str, args)]
     return subprocess.run(command, cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout,

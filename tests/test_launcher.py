@@ -3,19 +3,16 @@ command shows, its exit code and what it does are those of a fresh `python -m pi
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import pytest
 
-from tests.helpers_run import ROOT, cli
+from tests.helpers_run import cli
 
 
-def fresh(*args, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, env=dict(os.environ, PYTHONPATH=str(ROOT), **(env or {})), timeout=120,
-                          stdin=subprocess.DEVNULL)
+def fresh(*args) -> subprocess.CompletedProcess:
+    return cli(*args, fresh_interpreter=True)
 
 
 @pytest.mark.parametrize("args", [("--help",), ("--version",), ("gibtsnicht",), ("ruecklauf",)])

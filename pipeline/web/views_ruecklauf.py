@@ -94,6 +94,13 @@ def _returned_rows(office: Office, name: str):
     return office.db.query("SELECT * FROM uploads WHERE kind = 'ruecklauf' AND target = ? ORDER BY id", (name,))
 
 
+def _overview(office: Office, name: str) -> Path:
+    from ..ruecklauf import OVERVIEW
+    from ..store import ARCHIVE
+
+    return office.config.outputs / ARCHIVE / name / OVERVIEW
+
+
 def evaluate(office: Office, name: str, workbook: Path):
     """The Rücklauf of this workbook: every PDF uploaded for it, counted with the copies kept in the outputs
     (as `make ruecklauf` does). The uploads are handed to the library in a scratch folder named by id."""
@@ -120,8 +127,7 @@ def evaluate(office: Office, name: str, workbook: Path):
         result = ruecklauf.collect(data, run_folder, [folder], roots, demo, outputs=outputs)
         kept = outputs / ARCHIVE / name
         ruecklauf.archive(result, kept / ruecklauf.INBOX)
-        ruecklauf.write_overview(kept / "Ruecklauf.xlsx", result)
-        ruecklauf.write_summary(kept / ruecklauf.SUMMARY, result)
+        ruecklauf.record(kept, result)
         files = []
         for r in result.files:
             row = rows[int(r.file.stem)]  # every file in the folder is an upload named by its id
@@ -206,7 +212,7 @@ async def ruecklauf_page(request: Request, office: Office):
         state, fatal = None, german_message(exc)[0]
     return office.render(request, "ruecklauf.html", status=400 if errors and request.method == "POST" else 200,
                          title=f"Rücklauf: {name}", name=name, state=state, fatal=fatal, errors=errors,
-                         overview=(office.config.outputs / "ruecklauf" / name / "Ruecklauf.xlsx").is_file())
+                         overview=_overview(office, name).is_file())
 
 
 @page("lesen")
@@ -231,7 +237,7 @@ async def uebersicht_xlsx(request: Request, office: Office):
 
     name = request.path_params["wb"]
     office.workbook(name)
-    path = office.config.outputs / "ruecklauf" / name / "Ruecklauf.xlsx"
+    path = _overview(office, name)
     if not path.is_file():
         raise not_found("Es gibt noch keine Übersicht: zuerst die Seite »Rücklauf« öffnen.")
     return FileResponse(path, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
